@@ -1,0 +1,30 @@
+"""Error classes and the row-level error record shared by every reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GeodataError(Exception):
+    """Base class so callers can catch every domain error in one place."""
+
+
+class BoundaryError(GeodataError, ValueError):
+    """A boundary file cannot be used as it stands (no CRS, no code field, bad repair)."""
+
+
+class CrimeFileError(GeodataError, ValueError):
+    """A police.uk file cannot be read at all (missing, not CSV, wrong header, broken zip)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One rejected row: enough to find it in the source file and fix it by hand."""
+
+    source: str
+    line: int
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.source}, line {self.line}, column {self.column!r}: {self.problem}"
