@@ -61,7 +61,8 @@ def assign_wards(
     y = np.asarray(latitude, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1:
         raise JoinError(
-            f"longitude and latitude must be 1-d and equal length, got {x.shape} and {y.shape}"
+            "longitude and latitude must be 1-d and of equal length, "
+            f"got shapes {x.shape} and {y.shape}"
         )
     if wards.crs is None or not wards.crs.equals(WGS84):
         raise JoinError(f"wards must be in {WGS84}, got {wards.crs}")
