@@ -1,0 +1,305 @@
+"""Reading police.uk street-level CSV files, folders and archives into validated Arrow tables."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from geodata.crime import CATEGORIES, STREET_COLUMNS, canonical_category
+from geodata.crs import ENGLAND_WALES_BOUNDS
+from geodata.errors import CrimeFileError, RowError
+
+STREET_FILE = re.compile(r"(?:^|/)\d{4}-\d{2}-[a-z0-9-]+-street\.csv$")
+"""How police.uk names a street-level file inside its folders and archives."""
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True, slots=True)
+class StreetSource:
+    """One street-level CSV: a file on disk, or a member of a zip archive."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name used in every message and in the import ledger."""
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+    def read_bytes(self) -> bytes:
+        if self.member is None:
+            return self.path.read_bytes()
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return archive.read(self.member)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise CrimeFileError(f"{self.name}: cannot read from the archive ({error})") from error
+
+
+@dataclass(frozen=True, slots=True)
+class StreetFile:
+    """The rows of one source that passed validation, and the ones that did not.
+
+    ``table`` keeps every police.uk column as text (blank is ``""``), with ``Crime type``
+    mapped to its current label, plus ``line`` (the header is line 1), and ``longitude`` and
+    ``latitude`` as floats (NaN when the record has no location).
+    """
+
+    source: str
+    sha256: str
+    rows_read: int
+    table: pa.Table
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rows_read - self.table.num_rows
+
+
+def find_street_files(paths: Sequence[str | os.PathLike[str]]) -> list[StreetSource]:
+    """Every street-level CSV named by ``paths``, in a stable order.
+
+    A path may be a CSV file (taken whatever its name), a folder (searched recursively for
+    police.uk's ``YYYY-MM-<force>-street.csv`` names) or a police.uk archive zip (its
+    ``*-street.csv`` members; outcomes and stop-and-search files are not street records).
+    A missing path, another kind of file, a broken zip, or a folder or archive with no
+    street files is an error naming the path.
+    """
+    sources: list[StreetSource] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.csv") if STREET_FILE.search(p.as_posix()))
+            if not found:
+                raise CrimeFileError(
+                    f"{path}: no police.uk street files (YYYY-MM-<force>-street.csv)"
+                )
+            sources.extend(StreetSource(p) for p in found)
+        elif not path.exists():
+            raise CrimeFileError(f"{path}: no such file or folder")
+        elif path.suffix.lower() == ".zip":
+            sources.extend(_archive_members(path))
+        elif path.suffix.lower() == ".csv":
+            sources.append(StreetSource(path))
+        else:
+            raise CrimeFileError(f"{path}: not a CSV file, a folder or a zip archive")
+    return sources
+
+
+def _archive_members(path: Path) -> Iterator[StreetSource]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(n for n in archive.namelist() if STREET_FILE.search(n))
+    except zipfile.BadZipFile as error:
+        raise CrimeFileError(f"{path}: not a readable zip archive ({error})") from error
+    if not names:
+        raise CrimeFileError(f"{path}: the archive holds no police.uk street files")
+    return (StreetSource(path, name) for name in names)
+
+
+def read_street_file(source: StreetSource) -> StreetFile:
+    """Read and validate one source; see :func:`parse_street_csv`."""
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise CrimeFileError(f"{source.name}: cannot read ({error.strerror})") from error
+    return parse_street_csv(data, source=source.name)
+
+
+def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
+    """Parse police.uk street-level CSV bytes and check every row.
+
+    Method
+    ------
+    The header must be police.uk's twelve columns in order; anything else is refused as a
+    whole, because a shifted column would silently corrupt every row. Rows are parsed by
+    Arrow as text. Each check then runs once per *distinct* value, not once per row (a
+    force-month has a dozen months, fourteen categories and a few thousand snap points
+    against thousands of rows), and the verdict is spread back to the rows:
+
+    - ``Month`` is ``YYYY-MM``;
+    - ``Crime type`` is one of the fourteen police.uk categories or a known older label;
+    - ``Falls within`` is not blank (it names the force that publishes the row);
+    - ``Longitude`` and ``Latitude`` are both blank (a record with no location, kept) or
+      both numbers inside England and Wales.
+
+    A row failing any check is rejected with one ``RowError`` per problem; every other row
+    is kept. Identical rows are distinct incidents and are all kept.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    table, malformed = _read_text_table(data, source=source)
+    lines = _record_lines(table.num_rows, malformed)
+    rejected = np.zeros(table.num_rows, dtype=bool)
+    errors: list[RowError] = [RowError(source, line, "", problem) for line, problem in malformed]
+
+    month_bad = _check_distinct(
+        table["Month"], lambda v: None if MONTH.match(v) else "is not YYYY-MM"
+    )
+    category, category_bad = _canonical_categories(table["Crime type"])
+    force_bad = _check_distinct(
+        table["Falls within"], lambda v: "is blank" if not v.strip() else None
+    )
+    longitude, latitude, coordinate_bad = _coordinates(table["Longitude"], table["Latitude"])
+    checks = [
+        ("Month", month_bad),
+        ("Crime type", category_bad),
+        ("Falls within", force_bad),
+        ("Longitude", coordinate_bad),
+    ]
+    for column, (mask, problems) in checks:
+        rejected |= mask
+        errors.extend(
+            RowError(source, int(lines[row]), column, problems[row]) for row in np.flatnonzero(mask)
+        )
+    errors.sort(key=lambda error: error.line)
+
+    table = table.set_column(table.schema.get_field_index("Crime type"), "Crime type", category)
+    table = table.append_column("line", pa.array(lines, pa.int64()))
+    table = table.append_column("longitude", pa.array(longitude))
+    table = table.append_column("latitude", pa.array(latitude))
+    return StreetFile(
+        source=source,
+        sha256=sha256,
+        rows_read=table.num_rows + len(malformed),
+        table=table.filter(pa.array(~rejected)) if rejected.any() else table,
+        errors=errors,
+    )
+
+
+def _read_text_table(data: bytes, *, source: str) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """All columns as text, the header checked, and rows with the wrong number of fields."""
+    header = _header(data, source=source)
+    if header != list(STREET_COLUMNS):
+        missing = [c for c in STREET_COLUMNS if c not in header]
+        extra = [c for c in header if c not in STREET_COLUMNS]
+        detail = f"missing {missing}" if missing else ""
+        detail += ("; " if detail and extra else "") + (f"unexpected {extra}" if extra else "")
+        raise CrimeFileError(
+            f"{source}: the header is not the police.uk street layout "
+            f"({detail or 'columns out of order'}); expected {', '.join(STREET_COLUMNS)}"
+        )
+    malformed: list[tuple[int, str]] = []
+
+    def on_invalid_row(row: pcsv.InvalidRow) -> str:
+        malformed.append(
+            (
+                -1 if row.number is None else row.number,
+                f"has {row.actual_columns} fields, expected {row.expected_columns}",
+            )
+        )
+        return "skip"
+
+    def parse(use_threads: bool) -> pa.Table:
+        malformed.clear()
+        return pcsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pcsv.ReadOptions(use_threads=use_threads, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid_row),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(STREET_COLUMNS, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    try:
+        table = parse(use_threads=True)
+        if any(number < 0 for number, _ in malformed):
+            table = parse(use_threads=False)  # row numbers are only known single-threaded
+    except pa.ArrowInvalid as error:
+        raise CrimeFileError(f"{source}: not a readable CSV file ({error})") from error
+    return table, malformed
+
+
+def _header(data: bytes, *, source: str) -> list[str]:
+    first = data[: data.find(b"\n") % (len(data) + 1)].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    if not first.strip():
+        raise CrimeFileError(f"{source}: the file is empty")
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CrimeFileError(f"{source}: not a CSV text file (line 1 is not UTF-8)") from error
+    return [name.strip().strip('"') for name in text.split(",")]
+
+
+def _record_lines(rows: int, malformed: list[tuple[int, str]]) -> npt.NDArray[np.int64]:
+    """File line of each parsed record: the header is line 1 and skipped rows keep their place."""
+    lines = np.arange(2, rows + 2, dtype=np.int64)
+    for number, _ in sorted(malformed):
+        lines[lines >= number] += 1
+    return lines
+
+
+def _check_distinct(
+    column: pa.ChunkedArray,
+    problem_of: Callable[[str], str | None],
+) -> tuple[npt.NDArray[np.bool_], dict[int, str]]:
+    """Rows whose value fails ``problem_of``, and the message for each such row."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    values = encoded.dictionary.to_pylist()
+    problems = {i: problem_of(v) for i, v in enumerate(values)}
+    bad = {i: f"value {values[i]!r} {p}" for i, p in problems.items() if p}
+    return _spread(encoded.indices, bad)
+
+
+def _spread(indices: pa.Array, bad: dict[int, str]) -> tuple[npt.NDArray[np.bool_], dict[int, str]]:
+    codes = indices.to_numpy(zero_copy_only=False)
+    mask = np.isin(codes, np.fromiter(bad, dtype=codes.dtype, count=len(bad)))
+    return mask, {int(row): bad[int(codes[row])] for row in np.flatnonzero(mask)}
+
+
+def _canonical_categories(
+    column: pa.ChunkedArray,
+) -> tuple[pa.Array, tuple[npt.NDArray[np.bool_], dict[int, str]]]:
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    labels = [canonical_category(v) for v in encoded.dictionary.to_pylist()]
+    bad = {
+        i: f"value {v!r} is not a police.uk crime type (one of {len(CATEGORIES)} categories)"
+        for i, (v, label) in enumerate(zip(encoded.dictionary.to_pylist(), labels, strict=True))
+        if label is None
+    }
+    canonical = pc.take(pa.array([label or "" for label in labels], pa.string()), encoded.indices)
+    return canonical, _spread(encoded.indices, bad)
+
+
+def _coordinates(
+    longitude: pa.ChunkedArray, latitude: pa.ChunkedArray
+) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], tuple[npt.NDArray[np.bool_], dict[int, str]]
+]:
+    """Float coordinates (NaN when both are blank) and the rows whose pair is unusable."""
+    pairs = pc.dictionary_encode(
+        pc.binary_join_element_wise(longitude, latitude, ",")
+    ).combine_chunks()
+    distinct = pairs.dictionary.to_pylist()
+    x = np.full(len(distinct), np.nan)
+    y = np.full(len(distinct), np.nan)
+    bad: dict[int, str] = {}
+    min_x, min_y, max_x, max_y = ENGLAND_WALES_BOUNDS
+    for i, pair in enumerate(distinct):
+        lon_text, lat_text = pair.split(",")
+        if not lon_text.strip() and not lat_text.strip():
+            continue
+        try:
+            lon, lat = float(lon_text), float(lat_text)
+        except ValueError:
+            bad[i] = f"coordinates ({lon_text!r}, {lat_text!r}) are not a pair of numbers"
+            continue
+        if not (min_x <= lon <= max_x and min_y <= lat <= max_y):
+            bad[i] = f"coordinates ({lon_text}, {lat_text}) lie outside England and Wales"
+            continue
+        x[i], y[i] = lon, lat
+    codes = pairs.indices.to_numpy(zero_copy_only=False)
+    return x[codes], y[codes], _spread(pairs.indices, bad)
