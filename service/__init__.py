@@ -1,0 +1,48 @@
+"""The Flask service: app factory, store, command line and web views."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from service import settings
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: registry defaults, then instance/config.py, then WARDPROFILES_* env vars,
+    then ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app.config.from_mapping(settings.defaults())
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(settings.ENV_PREFIX)
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/wardprofiles.sqlite"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+    from service import cli, errors, views
+    from service.store import db
+
+    db.init_app(app)
+    views.register_blueprints(app)
+    errors.register_error_handlers(app)
+    cli.register_commands(app)
+    return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key made once per instance folder, so a fresh clone never ships a secret."""
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,13 @@
+"""Commands of ``flask --app service``: one module per command, registered here."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from service.cli import demo, import_crime, import_wards
+
+    app.cli.add_command(import_wards.command)
+    app.cli.add_command(import_crime.command)
+    app.cli.add_command(demo.command)

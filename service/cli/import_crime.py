@@ -1,0 +1,62 @@
+"""import-crime: store police.uk street-level records and join them to wards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from geodata.errors import CrimeFileError
+from geodata.io.police_uk import find_street_files
+from service.cli.options import json_option, report
+from service.importing import import_crime_paths
+from service.store.db import get_engine
+
+SHOWN_ERRORS = 20
+
+
+@click.command("import-crime")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--vintage", help="Boundary vintage to count wards in (default: the latest).")
+@json_option
+@with_appcontext
+def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None:
+    """Import police.uk street-level CSV files, folders of them, or police.uk archive zips.
+
+    Re-importing a file changes nothing; a revised file for a force and month replaces
+    that month. Files that cannot be read are reported and nothing of them is stored.
+
+    Example: flask --app service import-crime data/police_uk/cleveland
+    """
+    try:
+        total = len(find_street_files(paths))
+        with click.progressbar(
+            length=total, label="Importing", file=click.get_text_stream("stderr")
+        ) as bar:
+            summary = import_crime_paths(
+                get_engine(), paths, vintage=vintage, each=lambda _: bar.update(1)
+            )
+    except (CrimeFileError, LookupError) as error:
+        raise click.ClickException(str(error)) from error
+    result = summary.to_json()
+    for rejected in result["rejected"][:SHOWN_ERRORS]:
+        click.echo(
+            f"rejected: {rejected['source']}, line {rejected['line']}, "
+            f"{rejected['column'] or 'row'}: {rejected['problem']}",
+            err=True,
+        )
+    if len(result["rejected"]) > SHOWN_ERRORS:
+        click.echo(f"... and {len(result['rejected']) - SHOWN_ERRORS} more (see --json)", err=True)
+    for failed in result["failed_files"]:
+        click.echo(f"failed: {failed['message']}", err=True)
+    report(
+        result,
+        f"Read {result['rows_read']:,} rows from {result['files']} files: "
+        f"{result['rows_stored']:,} stored ({result['rows_written']:,} new or replaced), "
+        f"{result['rows_rejected']:,} rejected; {result['assigned']:,} in wards, "
+        f"{result['outside_wards']:,} outside wards, {result['no_location']:,} without location.",
+        as_json=as_json,
+    )
+    if result["failed_files"]:
+        raise SystemExit(1)

@@ -1,0 +1,22 @@
+"""Options and output shared by every command, defined once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary instead."
+)
+
+
+def report(summary: dict[str, Any], line: str, *, as_json: bool) -> None:
+    """The one-line human summary, or the JSON summary for machines."""
+    if as_json:
+        json.dump(summary, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        click.echo(line)

@@ -1,0 +1,51 @@
+"""The settings registry: every setting's name, default and meaning, in one place.
+
+Values are layered by ``create_app``: these defaults, then ``instance/config.py``, then
+environment variables named ``WARDPROFILES_<NAME>``, then a test's overrides. A test checks
+that every setting here is documented in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ENV_PREFIX = "WARDPROFILES"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy database URL. Default: a SQLite file instance/wardprofiles.sqlite.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Key that signs sessions. Default: a random key kept in instance/secret_key, "
+        "created on first start; set it explicitly when several processes serve the app.",
+    ),
+    Setting(
+        "TILE_URL",
+        "",
+        "Basemap tile URL template ({z}/{x}/{y}); empty shows maps on a plain background, "
+        "which works with no network.",
+    ),
+    Setting("TILE_ATTRIBUTION", "", "Attribution shown for the basemap tiles."),
+    Setting(
+        "SQLITE_BUSY_TIMEOUT_MS",
+        10_000,
+        "How long a SQLite writer waits for another writer before giving up.",
+    ),
+)
+
+
+def defaults() -> dict[str, Any]:
+    return {setting.name: setting.default for setting in SETTINGS}

@@ -1,0 +1,182 @@
+"""The tables, in one place, so the shape of the stored data can be read at a glance.
+
+police.uk records are stored normalised: the columns that repeat across thousands of rows
+(the force, the category, the outcome, and the five columns that describe a snap point)
+live in small tables, and an incident row holds their ids. The view ``incident_rows``
+puts every police.uk column back together, with the ward of the latest boundary vintage.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from geodata.crime import CATEGORIES
+
+metadata = sa.MetaData()
+
+boundary_sets = sa.Table(
+    "boundary_sets",
+    metadata,
+    sa.Column("vintage", sa.Text, primary_key=True),
+    sa.Column("sources", sa.Text, nullable=False, comment="file names, one per line"),
+    sa.Column("ward_count", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.Text, nullable=False),
+)
+
+wards = sa.Table(
+    "wards",
+    metadata,
+    sa.Column(
+        "vintage",
+        sa.Text,
+        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("lad_code", sa.Text),
+    sa.Column("lad_name", sa.Text),
+    sa.Column("area_km2", sa.Float, nullable=False),
+    sa.Column("geometry", sa.LargeBinary, nullable=False, comment="WKB, WGS84"),
+)
+
+places = sa.Table(
+    "places",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("longitude", sa.Float),
+    sa.Column("latitude", sa.Float),
+    sa.Column("location", sa.Text, nullable=False),
+    sa.Column("lsoa_code", sa.Text, nullable=False),
+    sa.Column("lsoa_name", sa.Text, nullable=False),
+    sa.UniqueConstraint("longitude", "latitude", "location", "lsoa_code", "lsoa_name"),
+    comment="police.uk snap points: anonymised map points, never addresses",
+)
+
+place_wards = sa.Table(
+    "place_wards",
+    metadata,
+    sa.Column(
+        "place_id", sa.Integer, sa.ForeignKey("places.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "vintage",
+        sa.Text,
+        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("ward_code", sa.Text, comment="NULL: the point lies outside every ward"),
+    comment="one row per located place and boundary vintage",
+)
+
+forces = sa.Table(
+    "forces",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+)
+
+categories = sa.Table(
+    "categories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False, unique=True),
+)
+
+outcomes = sa.Table(
+    "outcomes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False, unique=True),
+)
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False, comment="wards or crime"),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text),
+    sa.Column("rows_read", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_stored", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("status", sa.Text, nullable=False, comment="stored, unchanged or failed"),
+    sa.Column("message", sa.Text),
+    sa.Column("imported_at", sa.Text, nullable=False),
+)
+
+partitions = sa.Table(
+    "partitions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("force_id", sa.Integer, sa.ForeignKey("forces.id"), nullable=False),
+    sa.Column("month", sa.Text, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False, comment="of the file that supplied the rows"),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.UniqueConstraint("force_id", "month"),
+    comment="a (force, month): the unit that a revised police.uk file replaces",
+)
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "partition_id",
+        sa.Integer,
+        sa.ForeignKey("partitions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("line", sa.Integer, nullable=False, comment="line in the source file"),
+    sa.Column("crime_id", sa.Text, comment="NULL for anti-social behaviour"),
+    sa.Column("reported_by_id", sa.Integer, sa.ForeignKey("forces.id"), nullable=False),
+    sa.Column("place_id", sa.Integer, sa.ForeignKey("places.id"), nullable=False),
+    sa.Column("category_id", sa.Integer, sa.ForeignKey("categories.id"), nullable=False),
+    sa.Column("outcome_id", sa.Integer, sa.ForeignKey("outcomes.id")),
+    sa.Column("context", sa.Text),
+)
+
+INCIDENT_ROWS_VIEW = """
+CREATE VIEW IF NOT EXISTS incident_rows AS
+SELECT
+    i.id,
+    i.crime_id AS "Crime ID",
+    p.month AS "Month",
+    rb.name AS "Reported by",
+    f.name AS "Falls within",
+    pl.longitude AS "Longitude",
+    pl.latitude AS "Latitude",
+    pl.location AS "Location",
+    pl.lsoa_code AS "LSOA code",
+    pl.lsoa_name AS "LSOA name",
+    c.label AS "Crime type",
+    o.label AS "Last outcome category",
+    i.context AS "Context",
+    pw.ward_code,
+    pw.vintage AS ward_vintage,
+    p.import_id,
+    i.line
+FROM incidents i
+JOIN partitions p ON p.id = i.partition_id
+JOIN forces f ON f.id = p.force_id
+JOIN forces rb ON rb.id = i.reported_by_id
+JOIN places pl ON pl.id = i.place_id
+JOIN categories c ON c.id = i.category_id
+LEFT JOIN outcomes o ON o.id = i.outcome_id
+LEFT JOIN place_wards pw
+    ON pw.place_id = i.place_id
+    AND pw.vintage = (SELECT max(vintage) FROM boundary_sets)
+"""
+"""Every police.uk column of every stored row, plus its ward in the latest vintage."""
+
+
+def create_all(connection: sa.Connection) -> None:
+    """Create missing tables and the view, and seed the category vocabulary."""
+    metadata.create_all(connection)
+    connection.exec_driver_sql(INCIDENT_ROWS_VIEW)
+    present = set(connection.scalars(sa.select(categories.c.label)))
+    missing = [{"label": label} for label in CATEGORIES if label not in present]
+    if missing:
+        connection.execute(categories.insert(), missing)

@@ -1,0 +1,119 @@
+"""Stored ward boundary sets: replace a vintage atomically, read wards back as frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+
+from geodata.crs import WGS84
+from geodata.join import OUTSIDE, assign_wards
+from service.store.imports import now, record_import
+from service.store.schema import boundary_sets, place_wards, places, wards
+
+
+def replace_boundary_set(
+    engine: sa.Engine,
+    frame: gpd.GeoDataFrame,
+    *,
+    sources: Sequence[tuple[str, str, int]],
+) -> dict[str, int]:
+    """Store a prepared ward frame as its vintage, replacing any earlier copy, in one transaction.
+
+    Every stored snap point is assigned to the new wards in the same transaction, so a
+    vintage is never visible without its assignments. ``sources`` holds (file name,
+    SHA-256, feature count) for the ledger. Returns assigned and outside counts of places.
+    """
+    vintages = frame["vintage"].unique()
+    if len(vintages) != 1:
+        raise ValueError(f"one boundary vintage per import, got {sorted(vintages)}")
+    vintage = str(vintages[0])
+    with engine.begin() as connection:
+        connection.execute(boundary_sets.delete().where(boundary_sets.c.vintage == vintage))
+        connection.execute(
+            boundary_sets.insert(),
+            {
+                "vintage": vintage,
+                "sources": "\n".join(name for name, _, _ in sources),
+                "ward_count": len(frame),
+                "imported_at": now(),
+            },
+        )
+        connection.execute(wards.insert(), _ward_rows(frame))
+        for name, sha256, count in sources:
+            record_import(
+                connection,
+                kind="wards",
+                source=name,
+                sha256=sha256,
+                rows_read=count,
+                rows_stored=count,
+                status="stored",
+                message=f"vintage {vintage}",
+            )
+        return assign_places(connection, frame, vintage=vintage)
+
+
+def assign_places(
+    connection: sa.Connection, frame: gpd.GeoDataFrame, *, vintage: str
+) -> dict[str, int]:
+    """Assign every located stored place to a ward of ``frame`` (see ``assign_wards``)."""
+    located = pd.DataFrame(
+        connection.execute(
+            sa.select(places.c.id, places.c.longitude, places.c.latitude).where(
+                places.c.longitude.is_not(None)
+            )
+        ).all(),
+        columns=["id", "longitude", "latitude"],
+    )
+    position = assign_wards(located["longitude"], located["latitude"], frame)
+    codes = frame["code"].to_numpy(dtype=object)
+    rows = [
+        {"place_id": int(pid), "vintage": vintage, "ward_code": None if p == OUTSIDE else codes[p]}
+        for pid, p in zip(located["id"], position, strict=True)
+    ]
+    if rows:
+        connection.execute(place_wards.insert(), rows)
+    assigned = int((position != OUTSIDE).sum())
+    return {"places_assigned": assigned, "places_outside": len(rows) - assigned}
+
+
+def _ward_rows(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    wkb = shapely.to_wkb(np.asarray(frame.geometry.values))
+    return [
+        {
+            "vintage": row.vintage,
+            "code": row.code,
+            "name": row.name,
+            "lad_code": row.lad_code,
+            "lad_name": row.lad_name,
+            "area_km2": float(row.area_km2),
+            "geometry": geometry,
+        }
+        for row, geometry in zip(frame.itertuples(index=False), wkb, strict=True)
+    ]
+
+
+def list_vintages(engine: sa.Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(
+            connection.scalars(sa.select(boundary_sets.c.vintage).order_by(boundary_sets.c.vintage))
+        )
+
+
+def latest_vintage(engine: sa.Engine) -> str | None:
+    vintages = list_vintages(engine)
+    return vintages[-1] if vintages else None
+
+
+def load_wards(connection: sa.Connection, *, vintage: str) -> gpd.GeoDataFrame:
+    """The wards of one vintage as a WGS84 frame in the shape ``prepare_wards`` returns."""
+    query = sa.select(wards).where(wards.c.vintage == vintage).order_by(wards.c.code)
+    frame = pd.DataFrame(connection.execute(query).all(), columns=list(wards.c.keys()))
+    geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)

@@ -1,0 +1,11 @@
+"""Blueprints, one per area of the site; this function is the table of contents."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from service.views import home
+
+    app.register_blueprint(home.bp)
