@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -31,9 +32,7 @@ def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None
     """
     try:
         total = len(find_street_files(paths))
-        with click.progressbar(
-            length=total, label="Importing", file=click.get_text_stream("stderr")
-        ) as bar:
+        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
             summary = import_crime_paths(
                 get_engine(), paths, vintage=vintage, each=lambda _: bar.update(1)
             )

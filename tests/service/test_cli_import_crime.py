@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from service.store.db import get_engine
+from tests.factories import run_json, street_row, write_street_csv, write_wards
+
+ASB = "Anti-social behaviour"
+
+
+@pytest.fixture
+def wards(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+
+
+def rows(app: Flask, sql: str) -> list[tuple[object, ...]]:
+    with app.app_context(), get_engine().connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.text(sql))]
+
+
+def january(tmp_path: Path, **overrides: str) -> Path:
+    """Seven rows: west, east, on the shared edge, north, outside, no location, ASB twice."""
+    return write_street_csv(
+        tmp_path / "2025-01" / "2025-01-test-street.csv",
+        [
+            street_row(lon="-1.21", lat="54.61", **overrides),
+            street_row(lon="-1.19", lat="54.61", category="Violent crime"),
+            street_row(lon="-1.2", lat="54.61", category="Robbery"),
+            street_row(lon="-1.21", lat="54.63", category="Drugs"),
+            street_row(lon="-1.10", lat="54.61", category="Shoplifting"),
+            street_row(lon="", lat="", location="No Location", category="Other crime"),
+            street_row(lon="-1.21", lat="54.61", category=ASB),
+            street_row(lon="-1.21", lat="54.61", category=ASB),
+        ],
+    )
+
+
+@pytest.mark.usefixtures("wards")
+def test_rows_are_counted_by_how_they_joined(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    summary = run_json(runner, "import-crime", str(january(tmp_path)))
+
+    assert summary["rows_read"] == 8
+    assert summary["rows_stored"] == 8
+    assert summary["rows_rejected"] == 0
+    assert summary["assigned"] == 6
+    assert summary["outside_wards"] == 1
+    assert summary["no_location"] == 1
+    assert summary["months"] == ["2025-01"]
+    assert summary["forces"] == ["Test Police"]
+
+
+@pytest.mark.usefixtures("wards")
+def test_shared_edge_goes_to_the_smaller_code_and_identical_rows_stay_apart(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-crime", str(january(tmp_path)))
+
+    by_ward = dict(
+        rows(app, "SELECT coalesce(ward_code, '-'), count(*) FROM incident_rows GROUP BY 1")
+    )
+    # West E05000002: burglary + 2 ASB; East E05000001: violence + the edge robbery.
+    assert by_ward == {"E05000001": 2, "E05000002": 3, "E05000003": 1, "-": 2}
+
+
+@pytest.mark.usefixtures("wards")
+def test_every_police_uk_column_comes_back(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-crime", str(january(tmp_path, crime_id="ab" * 32, context="c")))
+
+    first = rows(
+        app,
+        'SELECT "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", '
+        '"Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", '
+        '"Context", ward_code, ward_vintage, line FROM incident_rows ORDER BY line LIMIT 2',
+    )
+    assert first[0] == (
+        "ab" * 32, "2025-01", "Test Police", "Test Police", -1.21, 54.61,
+        "On or near High Street", "E01000001", "Testborough 001A", "Burglary",
+        "Under investigation", "c", "E05000002", "2025", 2,
+    )  # fmt: skip
+    assert first[1][9] == "Violence and sexual offences"
+
+
+@pytest.mark.usefixtures("wards")
+def test_importing_the_same_file_again_changes_nothing(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = str(january(tmp_path))
+    run_json(runner, "import-crime", path)
+    before = rows(app, "SELECT * FROM incidents ORDER BY id")
+
+    again = run_json(runner, "import-crime", path)
+
+    assert again["rows_written"] == 0
+    assert again["unchanged_files"] == 1
+    assert again["rows_read"] == again["rows_stored"] == 8
+    assert rows(app, "SELECT * FROM incidents ORDER BY id") == before
+
+
+@pytest.mark.usefixtures("wards")
+def test_revised_file_replaces_its_force_month(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-crime", str(january(tmp_path)))
+    february = write_street_csv(
+        tmp_path / "feb" / "2025-02-test-street.csv", [street_row(month="2025-02")]
+    )
+    run_json(runner, "import-crime", str(february))
+    revised = write_street_csv(
+        tmp_path / "revised" / "2025-01-test-street.csv",
+        [street_row(category="Drugs"), street_row(category="Robbery")],
+    )
+
+    summary = run_json(runner, "import-crime", str(revised))
+
+    assert summary["rows_written"] == 2
+    assert rows(app, 'SELECT "Month", count(*) FROM incident_rows GROUP BY 1 ORDER BY 1') == [
+        ("2025-01", 2),
+        ("2025-02", 1),
+    ]
+
+
+@pytest.mark.usefixtures("wards")
+def test_rejected_rows_are_named_and_the_rest_stored(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = write_street_csv(
+        tmp_path / "x.csv",
+        [street_row(), street_row(month="2025-13"), street_row(category="Dragons"), street_row()],
+    )
+
+    result = runner.invoke(args=["import-crime", str(path)])
+    summary = run_json(runner, "import-crime", str(path))
+
+    assert result.exit_code == 0
+    assert "x.csv, line 3, Month: value '2025-13' is not YYYY-MM" in result.stderr
+    assert summary["rows_read"] == 4
+    assert summary["rows_stored"] == 2
+    assert summary["rows_rejected"] == 2
+    assert [(e["line"], e["column"]) for e in summary["rejected"]] == [
+        (3, "Month"),
+        (4, "Crime type"),
+    ]
+
+
+@pytest.mark.usefixtures("wards")
+def test_unreadable_file_fails_alone_and_exits_non_zero(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    january(tmp_path)
+    write_street_csv(
+        tmp_path / "2025-02" / "2025-02-test-street.csv",
+        [street_row(month="2025-02")],
+        header=["Crime ID", "Month", "Oops"],
+    )
+
+    result = runner.invoke(args=["import-crime", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "2025-02-test-street.csv: the header is not the police.uk street layout" in result.stderr
+    assert rows(app, 'SELECT DISTINCT "Month" FROM incident_rows') == [("2025-01",)]
+    assert rows(app, "SELECT status FROM imports WHERE kind = 'crime' ORDER BY id") == [
+        ("stored",),
+        ("failed",),
+    ]
+
+
+@pytest.mark.usefixtures("wards")
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "no such file or folder"),
+        ("notes.txt", b"hello", "not a CSV file, a folder or a zip archive"),
+        ("broken.zip", b"PK\x03\x04 not really", "not a readable zip archive"),
+    ],
+)
+def test_bad_paths_store_nothing(
+    app: Flask,
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    name: str,
+    content: bytes | None,
+    message: str,
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+
+    result = runner.invoke(args=["import-crime", str(path)])
+
+    assert result.exit_code != 0
+    assert name in result.output and message in result.output
+    assert rows(app, "SELECT count(*) FROM incidents") == [(0,)]
+
+
+@pytest.mark.usefixtures("wards")
+def test_police_uk_archive_is_read_member_by_member(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    csv_path = january(tmp_path / "src")
+    archive = tmp_path / "police-uk.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.write(csv_path, "2025-01/2025-01-test-street.csv")
+        out.writestr("2025-01/2025-01-test-outcomes.csv", "not street data")
+
+    summary = run_json(runner, "import-crime", str(archive))
+
+    assert summary["files"] == 1
+    assert summary["rows_stored"] == 8
+
+
+@pytest.mark.usefixtures("wards")
+def test_two_files_for_one_force_month_are_refused(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    first = january(tmp_path / "a")
+    second = write_street_csv(tmp_path / "b" / "other.csv", [street_row()])
+
+    result = runner.invoke(args=["import-crime", str(first), str(second)])
+
+    assert result.exit_code == 1
+    assert "Test Police 2025-01 is also in" in result.stderr
+    assert rows(app, "SELECT count(*) FROM incidents") == [(8,)]
+
+
+def test_crime_before_wards_is_a_clear_error(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(args=["import-crime", str(january(tmp_path))])
+
+    assert result.exit_code != 0
+    assert "run import-wards first" in result.output
+
+
+@pytest.mark.usefixtures("wards")
+def test_new_vintage_assigns_stored_places(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-crime", str(january(tmp_path)))
+
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "w26.geojson", year="26")))
+
+    assert rows(
+        app,
+        "SELECT vintage, count(ward_code), count(*) FROM place_wards GROUP BY 1 ORDER BY 1",
+    ) == [("2025", 4, 5), ("2026", 4, 5)]
