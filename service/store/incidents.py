@@ -67,6 +67,8 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
         raise NotImplementedError(
             f"crime import supports SQLite databases; {engine.dialect.name} is not built yet"
         )
+    with engine.connect() as probe:
+        busy_timeout_ms = int(probe.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
     vintages = list_vintages(engine)
     if not vintages:
         raise LookupError("no ward boundaries are stored: run import-wards first")
@@ -76,8 +78,11 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
     connection = adbc.connect(str(engine.url.database), autocommit=True)
     cursor = connection.cursor()
     try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        # Ids are resolved by CrimeImport itself; checking five foreign keys on every row
+        # would cost about a fifth of the import. The app's own connections enforce them,
+        # and the tests run PRAGMA foreign_key_check after every kind of import.
+        cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.execute("BEGIN IMMEDIATE")
         run = CrimeImport(cursor, engine=engine, vintages=vintages, active=active)
         yield run
@@ -120,11 +125,42 @@ class CrimeImport:
     def add(self, street: StreetFile) -> FileResult:
         """Store the file's partitions that differ from what is stored; count every row."""
         table = street.table
-        partition_key = pc.binary_join_element_wise(
-            table["Falls within"], table["Month"], KEY_SEPARATOR
-        )
-        encoded = pc.dictionary_encode(partition_key).combine_chunks()
-        groups = [tuple(k.split(KEY_SEPARATOR)) for k in encoded.dictionary.to_pylist()]
+        groups, group_of_row = self._claim_partitions(street)
+        place_ids, place_index = self._place_ids(table)
+        result = self._count(street, place_ids, place_index, groups)
+        stored = {group: self._stored_partition(group) for group in groups}
+        changed = [g for g in groups if stored[g] is None or stored[g][1] != street.sha256]
+        result.status = "stored" if changed or not groups else "unchanged"
+        import_id = self._record(result)
+        place_of_row = place_ids[place_index]
+        for index, group in enumerate(groups):
+            if group not in changed:
+                continue
+            old = stored[group]
+            if old is not None:
+                self._cursor.execute(
+                    "DELETE FROM incidents WHERE id BETWEEN ? AND ?", (old[2], old[3])
+                )
+                self._cursor.execute("DELETE FROM partitions WHERE id = ?", (old[0],))
+            rows = np.flatnonzero(group_of_row == index)
+            part = table if len(rows) == table.num_rows else table.take(pa.array(rows))
+            self._write_partition(group, import_id, street.sha256, part, place_of_row[rows])
+            result.rows_written += len(rows)
+        return result
+
+    def _claim_partitions(self, street: StreetFile) -> tuple[list[tuple[str, str]], np.ndarray]:
+        """The (force, month) partitions in the file and each row's partition index.
+
+        Two files of one run that both hold a partition are refused, since either would
+        silently replace the other.
+        """
+        table = street.table
+        key = pc.binary_join_element_wise(table["Falls within"], table["Month"], KEY_SEPARATOR)
+        encoded = pc.dictionary_encode(key).combine_chunks()
+        groups: list[tuple[str, str]] = []
+        for value in encoded.dictionary.to_pylist():
+            force, month = value.split(KEY_SEPARATOR, 1)
+            groups.append((force, month))
         for group in groups:
             other = self._claimed.get(group)
             if other and other != street.source:
@@ -134,45 +170,14 @@ class CrimeImport:
                 )
         for group in groups:
             self._claimed[group] = street.source
+        return groups, encoded.indices.to_numpy(zero_copy_only=False)
 
-        place_ids, place_index = self._place_ids(table)
-        result = self._count(street, place_ids, place_index, groups)
-        stored = {
-            group: self._one(
-                "SELECT p.id, p.sha256 FROM partitions p JOIN forces f ON f.id = p.force_id "
-                "WHERE f.name = ? AND p.month = ?",
-                group,
-            )
-            for group in groups
-        }
-        changed = [g for g in groups if stored[g] is None or stored[g][1] != street.sha256]
-        result.status = "stored" if changed or not groups else "unchanged"
-        import_id = self._record(result)
-        partition_of_group = np.full(len(groups), -1, dtype=np.int64)
-        for index, group in enumerate(groups):
-            if group not in changed:
-                continue
-            if stored[group] is not None:
-                self._cursor.execute("DELETE FROM partitions WHERE id = ?", (stored[group][0],))
-            rows = int(pc.sum(pc.equal(encoded.indices, index)).as_py() or 0)
-            partition_of_group[index] = self._one(
-                "INSERT INTO partitions (force_id, month, import_id, sha256, rows) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (
-                    self._id(self._forces, "forces", "name", group[0]),
-                    group[1],
-                    import_id,
-                    street.sha256,
-                    rows,
-                ),
-            )[0]
-        group_of_row = encoded.indices.to_numpy(zero_copy_only=False)
-        partition_of_row = partition_of_group[group_of_row]
-        write = partition_of_row >= 0
-        if write.any():
-            self._write_incidents(table, write, partition_of_row, place_ids[place_index])
-        result.rows_written = int(write.sum())
-        return result
+    def _stored_partition(self, group: tuple[str, str]) -> tuple[Any, ...] | None:
+        return self._one(
+            "SELECT p.id, p.sha256, p.first_id, p.last_id FROM partitions p "
+            "JOIN forces f ON f.id = p.force_id WHERE f.name = ? AND p.month = ?",
+            group,
+        )
 
     def fail(self, source: str, sha256: str | None, message: str) -> FileResult:
         """Record a file that could not be read at all; nothing from it is stored."""
@@ -275,22 +280,35 @@ class CrimeImport:
             if vintage == self._active:
                 self._ward_of_place.update(zip(located["id"].to_pylist(), ward_code, strict=True))
 
-    def _write_incidents(
+    def _write_partition(
         self,
-        table: pa.Table,
-        write: np.ndarray,
-        partition_of_row: np.ndarray,
+        group: tuple[str, str],
+        import_id: int,
+        sha256: str,
+        rows: pa.Table,
         place_of_row: np.ndarray,
     ) -> None:
-        mask = pa.array(write)
-        rows = table.filter(mask) if not write.all() else table
+        """Append one partition's rows as one contiguous run of incident ids.
+
+        SQLite gives each new row the largest id plus one, and this transaction is the only
+        writer, so a partition is the id range [first_id, last_id]: replacing it deletes a
+        primary-key range, which needs no index on the incidents table to maintain.
+        """
+        first_id = self._one("SELECT coalesce(max(id), 0) + 1 FROM incidents")[0]
+        last_id = first_id + rows.num_rows - 1
+        force_id = self._id(self._forces, "forces", "name", group[0])
+        partition_id = self._one(
+            "INSERT INTO partitions (force_id, month, import_id, sha256, first_id, last_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (force_id, group[1], import_id, sha256, first_id, last_id),
+        )[0]
         blank = pa.scalar(None, pa.string())
         columns = {
-            "partition_id": pa.array(partition_of_row[write]),
+            "partition_id": pa.array(np.full(rows.num_rows, partition_id, dtype=np.int64)),
             "line": rows["line"],
             "crime_id": _null_if_blank(rows["Crime ID"], blank),
             "reported_by_id": self._encode(rows["Reported by"], self._forces, "forces", "name"),
-            "place_id": pa.array(place_of_row[write]),
+            "place_id": pa.array(place_of_row),
             "category_id": self._encode(
                 rows["Crime type"], self._categories, "categories", "label"
             ),
@@ -300,6 +318,9 @@ class CrimeImport:
             "context": _null_if_blank(rows["Context"], blank),
         }
         self._cursor.adbc_ingest(incidents.name, pa.table(columns), mode="append")
+        stored_last = self._one("SELECT max(id) FROM incidents")[0]
+        if stored_last != last_id:
+            raise RuntimeError(f"incident ids of {group} are not contiguous; import rolled back")
 
     def _encode(
         self, column: pa.ChunkedArray, ids: dict[str, int], table: str, label: str

@@ -113,9 +113,11 @@ partitions = sa.Table(
     sa.Column("month", sa.Text, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
     sa.Column("sha256", sa.Text, nullable=False, comment="of the file that supplied the rows"),
-    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("first_id", sa.Integer, nullable=False, comment="first incidents.id"),
+    sa.Column("last_id", sa.Integer, nullable=False, comment="last incidents.id"),
     sa.UniqueConstraint("force_id", "month"),
-    comment="a (force, month): the unit that a revised police.uk file replaces",
+    comment="a (force, month): the unit that a revised police.uk file replaces; its "
+    "incidents are the contiguous id range first_id..last_id",
 )
 
 incidents = sa.Table(
@@ -127,7 +129,6 @@ incidents = sa.Table(
         sa.Integer,
         sa.ForeignKey("partitions.id", ondelete="CASCADE"),
         nullable=False,
-        index=True,
     ),
     sa.Column("line", sa.Integer, nullable=False, comment="line in the source file"),
     sa.Column("crime_id", sa.Text, comment="NULL for anti-social behaviour"),

@@ -125,6 +125,7 @@ def test_revised_file_replaces_its_force_month(
         ("2025-01", 2),
         ("2025-02", 1),
     ]
+    assert rows(app, "PRAGMA foreign_key_check") == []
 
 
 @pytest.mark.usefixtures("wards")
