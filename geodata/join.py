@@ -87,7 +87,9 @@ def _distinct_points(
     first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)
     ux, uy = x[first], y[first]
     located = ~(np.isnan(x) | np.isnan(y))
-    if ((ux[codes] == x) & (uy[codes] == y) | ~located).all():
+    representative_located = ~(np.isnan(ux) | np.isnan(uy))[codes]
+    same = np.where(located, (ux[codes] == x) & (uy[codes] == y), ~representative_located)
+    if same.all():
         return codes, ux, uy
     pairs, inverse = np.unique(np.column_stack([x, y]), axis=0, return_inverse=True)
     return inverse.reshape(-1).astype(np.intp), pairs[:, 0], pairs[:, 1]

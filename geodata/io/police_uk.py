@@ -23,6 +23,9 @@ from geodata.errors import CrimeFileError, RowError
 STREET_FILE = re.compile(r"(?:^|/)\d{4}-\d{2}-[a-z0-9-]+-street\.csv$")
 """How police.uk names a street-level file inside its folders and archives."""
 
+PAIR_SEPARATOR = "\x1f"
+"""Joins a longitude and a latitude into one key; never part of a number."""
+
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -141,7 +144,8 @@ def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
     sha256 = hashlib.sha256(data).hexdigest()
     table, malformed = _read_text_table(data, source=source)
     lines = _record_lines(table.num_rows, malformed)
-    rejected = np.zeros(table.num_rows, dtype=bool)
+    blank = _blank_rows(table) if b"\n\n" in data or b"\n\r\n" in data else None
+    rejected = np.zeros(table.num_rows, dtype=bool) if blank is None else blank.copy()
     errors: list[RowError] = [RowError(source, line, "", problem) for line, problem in malformed]
 
     month_bad = _check_distinct(
@@ -159,6 +163,8 @@ def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
         ("Longitude", coordinate_bad),
     ]
     for column, (mask, problems) in checks:
+        if blank is not None:
+            mask &= ~blank
         rejected |= mask
         errors.extend(
             RowError(source, int(lines[row]), column, problems[row]) for row in np.flatnonzero(mask)
@@ -172,7 +178,7 @@ def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
     return StreetFile(
         source=source,
         sha256=sha256,
-        rows_read=table.num_rows + len(malformed),
+        rows_read=table.num_rows + len(malformed) - (0 if blank is None else int(blank.sum())),
         table=table.filter(pa.array(~rejected)) if rejected.any() else table,
         errors=errors,
     )
@@ -206,7 +212,9 @@ def _read_text_table(data: bytes, *, source: str) -> tuple[pa.Table, list[tuple[
         return pcsv.read_csv(
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(use_threads=use_threads, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid_row),
+            parse_options=pcsv.ParseOptions(
+                invalid_row_handler=on_invalid_row, ignore_empty_lines=False
+            ),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(STREET_COLUMNS, pa.string()),
                 strings_can_be_null=False,
@@ -223,6 +231,14 @@ def _read_text_table(data: bytes, *, source: str) -> tuple[pa.Table, list[tuple[
     return table, malformed
 
 
+def _blank_rows(table: pa.Table) -> npt.NDArray[np.bool_]:
+    """Rows that are blank lines: Arrow reads them as records so later lines keep their number."""
+    blank = pc.equal(table[STREET_COLUMNS[0]], "")
+    for column in STREET_COLUMNS[1:]:
+        blank = pc.and_(blank, pc.equal(table[column], ""))
+    return blank.to_numpy(zero_copy_only=False)
+
+
 def _header(data: bytes, *, source: str) -> list[str]:
     first = data[: data.find(b"\n") % (len(data) + 1)].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     if not first.strip():
@@ -231,7 +247,7 @@ def _header(data: bytes, *, source: str) -> list[str]:
         text = first.decode("utf-8")
     except UnicodeDecodeError as error:
         raise CrimeFileError(f"{source}: not a CSV text file (line 1 is not UTF-8)") from error
-    return [name.strip().strip('"') for name in text.split(",")]
+    return [name.removeprefix('"').removesuffix('"') for name in text.split(",")]
 
 
 def _record_lines(rows: int, malformed: list[tuple[int, str]]) -> npt.NDArray[np.int64]:
@@ -281,7 +297,7 @@ def _coordinates(
 ]:
     """Float coordinates (NaN when both are blank) and the rows whose pair is unusable."""
     pairs = pc.dictionary_encode(
-        pc.binary_join_element_wise(longitude, latitude, ",")
+        pc.binary_join_element_wise(longitude, latitude, PAIR_SEPARATOR)
     ).combine_chunks()
     distinct = pairs.dictionary.to_pylist()
     x = np.full(len(distinct), np.nan)
@@ -289,7 +305,7 @@ def _coordinates(
     bad: dict[int, str] = {}
     min_x, min_y, max_x, max_y = ENGLAND_WALES_BOUNDS
     for i, pair in enumerate(distinct):
-        lon_text, lat_text = pair.split(",")
+        lon_text, lat_text = pair.split(PAIR_SEPARATOR, 1)
         if not lon_text.strip() and not lat_text.strip():
             continue
         try:
