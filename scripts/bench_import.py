@@ -22,11 +22,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geodata.demo import make_demo_force  # noqa: E402
-from geodata.io.police_uk import find_street_files, read_street_file  # noqa: E402
-from geodata.join import assign_wards  # noqa: E402
-from service.importing import import_crime_paths, import_ward_files  # noqa: E402
-from service.store.db import init_db, make_engine  # noqa: E402
+from geodata.demo import make_demo_force
+from geodata.io.police_uk import find_street_files, read_street_file
+from geodata.join import assign_wards
+from service.importing import import_crime_paths, import_ward_files
+from service.store.db import init_db, make_engine
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
