@@ -167,7 +167,8 @@ def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
             mask &= ~blank
         rejected |= mask
         errors.extend(
-            RowError(source, int(lines[row]), column, problems[row]) for row in np.flatnonzero(mask)
+            RowError(source, int(lines[row]), column, problems[int(row)])
+            for row in np.flatnonzero(mask)
         )
     errors.sort(key=lambda error: error.line)
 

@@ -173,7 +173,7 @@ class CrimeImport:
         return groups, encoded.indices.to_numpy(zero_copy_only=False)
 
     def _stored_partition(self, group: tuple[str, str]) -> tuple[Any, ...] | None:
-        return self._one(
+        return self._optional(
             "SELECT p.id, p.sha256, p.first_id, p.last_id FROM partitions p "
             "JOIN forces f ON f.id = p.force_id WHERE f.name = ? AND p.month = ?",
             group,
@@ -190,7 +190,7 @@ class CrimeImport:
         street: StreetFile,
         place_ids: np.ndarray,
         place_of_row: np.ndarray,
-        groups: list[tuple[str, ...]],
+        groups: list[tuple[str, str]],
     ) -> FileResult:
         """Rows per join outcome, worked out once per distinct place and spread to the rows."""
         located = np.array([pid in self._ward_of_place for pid in place_ids.tolist()], dtype=bool)
@@ -363,9 +363,16 @@ class CrimeImport:
         self._cursor.execute(sql, params)
         return list(self._cursor.fetchall())
 
-    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    def _optional(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         self._cursor.execute(sql, params)
-        return self._cursor.fetchone()
+        row: tuple[Any, ...] | None = self._cursor.fetchone()
+        return row
+
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+        row = self._optional(sql, params)
+        if row is None:
+            raise LookupError(f"no row from {sql}")
+        return row
 
     def _lookup(self, sql: str) -> dict[str, int]:
         return dict(self._rows(sql))
