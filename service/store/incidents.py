@@ -129,7 +129,7 @@ class CrimeImport:
         place_ids, place_index = self._place_ids(table)
         result = self._count(street, place_ids, place_index, groups)
         stored = {group: self._stored_partition(group) for group in groups}
-        changed = [g for g in groups if stored[g] is None or stored[g][1] != street.sha256]
+        changed = [g for g, old in stored.items() if old is None or old[1] != street.sha256]
         result.status = "stored" if changed or not groups else "unchanged"
         import_id = self._record(result)
         place_of_row = place_ids[place_index]
