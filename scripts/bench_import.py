@@ -56,9 +56,9 @@ def whole_import(ward_paths: list[str], crime_paths: list[str], repeat: int) -> 
 
 
 def synthetic_files(folder: Path, rows: int) -> tuple[str, str]:
-    """A one-file police.uk-layout CSV of ``rows`` synthetic rows, and its ward GeoJSON."""
-    force = make_demo_force(incidents_per_month=-(-rows // 12))
-    frame = pd.concat(force.months.values()).iloc[:rows]
+    """A police.uk street file of ``rows`` synthetic rows for one force-month, and its wards."""
+    force = make_demo_force(months=1, incidents_per_month=rows)
+    (frame,) = force.months.values()
     csv_path = folder / "synthetic-street.csv"
     frame.to_csv(csv_path, index=False)
     wards_path = folder / "synthetic-wards.geojson"

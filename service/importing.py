@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,15 @@ def import_crime_paths(
     """
     sources = find_street_files(paths)
     summary = CrimeImportSummary()
-    with crime_import(engine, vintage=vintage) as run:
+    with crime_import(engine, vintage=vintage) as run, ThreadPoolExecutor(1) as reader:
+        # The next file is parsed (in Arrow, outside the GIL) while this one is stored.
+        parsed = (reader.submit(read_street_file, source) for source in sources)
+        following = next(parsed, None)
         for source in sources:
+            current, following = following, next(parsed, None)
+            assert current is not None
             try:
-                summary.files.append(run.add(read_street_file(source)))
+                summary.files.append(run.add(current.result()))
             except CrimeFileError as error:
                 summary.files.append(run.fail(source.name, None, str(error)))
             if each:

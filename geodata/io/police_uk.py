@@ -41,9 +41,10 @@ class StreetSource:
         """The name used in every message and in the import ledger."""
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
-    def read_bytes(self) -> bytes:
+    def read_bytes(self) -> bytes | pa.Buffer:
+        """The file's bytes; a file on disk is memory-mapped rather than copied."""
         if self.member is None:
-            return self.path.read_bytes()
+            return pa.memory_map(str(self.path)).read_buffer()
         try:
             with zipfile.ZipFile(self.path) as archive:
                 return archive.read(self.member)
@@ -121,7 +122,7 @@ def read_street_file(source: StreetSource) -> StreetFile:
     return parse_street_csv(data, source=source.name)
 
 
-def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
+def parse_street_csv(data: bytes | pa.Buffer, *, source: str) -> StreetFile:
     """Parse police.uk street-level CSV bytes and check every row.
 
     Method
@@ -144,7 +145,7 @@ def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
     sha256 = hashlib.sha256(data).hexdigest()
     table, malformed = _read_text_table(data, source=source)
     lines = _record_lines(table.num_rows, malformed)
-    blank = _blank_rows(table) if b"\n\n" in data or b"\n\r\n" in data else None
+    blank = _blank_rows(table)
     rejected = np.zeros(table.num_rows, dtype=bool) if blank is None else blank.copy()
     errors: list[RowError] = [RowError(source, line, "", problem) for line, problem in malformed]
 
@@ -185,7 +186,9 @@ def parse_street_csv(data: bytes, *, source: str) -> StreetFile:
     )
 
 
-def _read_text_table(data: bytes, *, source: str) -> tuple[pa.Table, list[tuple[int, str]]]:
+def _read_text_table(
+    data: bytes | pa.Buffer, *, source: str
+) -> tuple[pa.Table, list[tuple[int, str]]]:
     """All columns as text, the header checked, and rows with the wrong number of fields."""
     header = _header(data, source=source)
     if header != list(STREET_COLUMNS):
@@ -211,7 +214,7 @@ def _read_text_table(data: bytes, *, source: str) -> tuple[pa.Table, list[tuple[
     def parse(use_threads: bool) -> pa.Table:
         malformed.clear()
         return pcsv.read_csv(
-            pa.py_buffer(data),
+            pa.py_buffer(data) if isinstance(data, bytes) else data,
             read_options=pcsv.ReadOptions(use_threads=use_threads, block_size=1 << 24),
             parse_options=pcsv.ParseOptions(
                 invalid_row_handler=on_invalid_row, ignore_empty_lines=False
@@ -232,16 +235,25 @@ def _read_text_table(data: bytes, *, source: str) -> tuple[pa.Table, list[tuple[
     return table, malformed
 
 
-def _blank_rows(table: pa.Table) -> npt.NDArray[np.bool_]:
-    """Rows that are blank lines: Arrow reads them as records so later lines keep their number."""
-    blank = pc.equal(table[STREET_COLUMNS[0]], "")
-    for column in STREET_COLUMNS[1:]:
+def _blank_rows(table: pa.Table) -> npt.NDArray[np.bool_] | None:
+    """Rows that are blank lines, or None when there are none.
+
+    Arrow reads blank lines as records so that later lines keep their numbers. A real row
+    always has a month, so only the rows with a blank month are examined further.
+    """
+    blank = pc.equal(table["Month"], "")
+    if not pc.any(blank).as_py():
+        return None
+    for column in STREET_COLUMNS:
         blank = pc.and_(blank, pc.equal(table[column], ""))
     return blank.to_numpy(zero_copy_only=False)
 
 
-def _header(data: bytes, *, source: str) -> list[str]:
-    first = data[: data.find(b"\n") % (len(data) + 1)].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+def _header(data: bytes | pa.Buffer, *, source: str) -> list[str]:
+    start = bytes(memoryview(data)[:65536])
+    first = (
+        start[: start.find(b"\n") % (len(start) + 1)].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    )
     if not first.strip():
         raise CrimeFileError(f"{source}: the file is empty")
     try:

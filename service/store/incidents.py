@@ -79,6 +79,7 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
     cursor = connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         # Ids are resolved by CrimeImport itself; checking five foreign keys on every row
         # would cost about a fifth of the import. The app's own connections enforce them,
         # and the tests run PRAGMA foreign_key_check after every kind of import.
