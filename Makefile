@@ -30,8 +30,9 @@ demo: db ## Load the synthetic demo force if no wards are stored yet
 run: demo ## Set up, load the demo if the database is empty, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install ## Set up, then run the whole test suite and the linter
+test: install ## Set up, then run the linters and the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install ## Ruff (lint and format check) and mypy
