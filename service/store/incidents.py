@@ -433,3 +433,14 @@ def count_incidents_by_ward(engine: sa.Engine, *, vintage: str) -> dict[str | No
     )
     with engine.connect() as connection:
         return {code: int(n) for code, n in connection.execute(query, {"vintage": vintage})}
+
+
+def summarise_forces(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Each force held: first and last month, months held and incident rows stored."""
+    query = sa.text(
+        "SELECT f.name AS force, min(p.month) AS first_month, max(p.month) AS last_month, "
+        "count(*) AS months, sum(p.last_id - p.first_id + 1) AS incidents "
+        "FROM partitions p JOIN forces f ON f.id = p.force_id GROUP BY f.name ORDER BY f.name"
+    )
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]

@@ -25,6 +25,7 @@ def test_wards_are_listed_with_crime_and_asb_apart(
     page = client.get("/").get_data(as_text=True)
 
     assert "Wards (3, boundary vintage 2025)" in page
+    assert "Test Police: 1 month,\n  2025-01 to 2025-01, 3 incidents stored." in page
     west = page[page.index("West Ward") :]
     assert '<td class="n">2</td><td class="n">1</td>' in west[: west.index("</tr>")]
 
