@@ -36,7 +36,7 @@ def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None
             summary = import_crime_paths(
                 get_engine(), paths, vintage=vintage, each=lambda _: bar.update(1)
             )
-    except (CrimeFileError, LookupError) as error:
+    except (CrimeFileError, LookupError, NotImplementedError) as error:
         raise click.ClickException(str(error)) from error
     result = summary.to_json()
     for rejected in result["rejected"][:SHOWN_ERRORS]:
