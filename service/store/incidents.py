@@ -23,6 +23,7 @@ from geodata.crime import ASB
 from geodata.errors import CrimeFileError, RowError
 from geodata.io.police_uk import StreetFile
 from geodata.join import OUTSIDE, assign_wards
+from service.store.aggregates import refresh_aggregates
 from service.store.imports import now
 from service.store.schema import incidents
 from service.store.wards import list_vintages, load_wards
@@ -87,6 +88,7 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
         cursor.execute("BEGIN IMMEDIATE")
         run = CrimeImport(cursor, engine=engine, vintages=vintages, active=active)
         yield run
+        refresh_aggregates(cursor.execute, months=sorted(run.changed_months))
         cursor.execute("COMMIT")
     except BaseException:
         cursor.execute("ROLLBACK")
@@ -108,6 +110,7 @@ class CrimeImport:
         self._cursor = cursor
         self._active = active
         self._claimed: dict[tuple[str, str], str] = {}
+        self.changed_months: set[str] = set()
         self._forces = self._lookup("SELECT name, id FROM forces")
         self._categories = self._lookup("SELECT label, id FROM categories")
         self._outcomes = self._lookup("SELECT label, id FROM outcomes")
@@ -146,6 +149,7 @@ class CrimeImport:
             rows = np.flatnonzero(group_of_row == index)
             part = table if len(rows) == table.num_rows else table.take(pa.array(rows))
             self._write_partition(group, import_id, street.sha256, part, place_of_row[rows])
+            self.changed_months.add(group[1])
             result.rows_written += len(rows)
         return result
 

@@ -139,6 +139,34 @@ incidents = sa.Table(
     sa.Column("context", sa.Text),
 )
 
+ward_month_counts = sa.Table(
+    "ward_month_counts",
+    metadata,
+    sa.Column("vintage", sa.Text, primary_key=True),
+    sa.Column("ward_code", sa.Text, primary_key=True, comment="'' unless status is 'ward'"),
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("category_id", sa.Integer, primary_key=True),
+    sa.Column("status", sa.Text, primary_key=True, comment="ward, outside or no location"),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
+    comment="incidents per ward, month and category, kept in step with every import",
+)
+
+ward_facts = sa.Table(
+    "ward_facts",
+    metadata,
+    sa.Column("vintage", sa.Text, primary_key=True),
+    sa.Column("ward_code", sa.Text, primary_key=True),
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("place_id", sa.Integer, primary_key=True),
+    sa.Column("category_id", sa.Integer, primary_key=True),
+    sa.Column("outcome_id", sa.Integer, primary_key=True, comment="0: no outcome"),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
+    comment="a ward's incidents grouped by month, place, category and outcome",
+)
+
+
 INCIDENT_ROWS_VIEW = """
 CREATE VIEW IF NOT EXISTS incident_rows AS
 SELECT

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from geodata.crs import WGS84
 from geodata.join import OUTSIDE, assign_wards
+from service.store.aggregates import refresh_aggregates
 from service.store.imports import now, record_import
 from service.store.schema import boundary_sets, place_wards, places, wards
 
@@ -56,7 +57,9 @@ def replace_boundary_set(
                 status="stored",
                 message=f"vintage {vintage}",
             )
-        return assign_places(connection, frame, vintage=vintage)
+        assignment = assign_places(connection, frame, vintage=vintage)
+        refresh_aggregates(connection.exec_driver_sql, vintage=vintage)
+        return assignment
 
 
 def assign_places(

@@ -250,3 +250,53 @@ def test_new_vintage_assigns_stored_places(
         app,
         "SELECT vintage, count(ward_code), count(*) FROM place_wards GROUP BY 1 ORDER BY 1",
     ) == [("2025", 4, 5), ("2026", 4, 5)]
+
+
+def assert_aggregates_match_incidents(app: Flask) -> None:
+    """The grouped tables equal a fresh GROUP BY over incident_rows, for every vintage."""
+    grouped = rows(
+        app,
+        "SELECT vintage, ward_code, month, c.label, status, n FROM ward_month_counts "
+        "JOIN categories c ON c.id = category_id ORDER BY 1, 2, 3, 4, 5",
+    )
+    fresh = rows(
+        app,
+        """
+        SELECT bs.vintage, coalesce(pw.ward_code, ''), r."Month", r."Crime type",
+               CASE WHEN r."Longitude" IS NULL THEN 'no location'
+                    WHEN pw.ward_code IS NULL THEN 'outside' ELSE 'ward' END,
+               count(*)
+        FROM incident_rows r
+        JOIN incidents i ON i.id = r.id
+        CROSS JOIN boundary_sets bs
+        LEFT JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = bs.vintage
+        GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        """,
+    )
+    assert grouped == fresh
+    facts = rows(app, "SELECT vintage, ward_code, month, sum(n) FROM ward_facts GROUP BY 1, 2, 3")
+    in_wards = rows(
+        app,
+        "SELECT vintage, ward_code, month, sum(n) FROM ward_month_counts "
+        "WHERE status = 'ward' GROUP BY 1, 2, 3",
+    )
+    assert facts == in_wards
+
+
+@pytest.mark.usefixtures("wards")
+def test_aggregates_follow_every_kind_of_import(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-crime", str(january(tmp_path)))
+    assert_aggregates_match_incidents(app)
+
+    revised = write_street_csv(
+        tmp_path / "revised" / "2025-01-test-street.csv",
+        [street_row(category="Drugs"), street_row(lon="-1.19", category="Robbery")],
+    )
+    run_json(runner, "import-crime", str(revised))
+    assert_aggregates_match_incidents(app)
+
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "w26.geojson", year="26")))
+    assert_aggregates_match_incidents(app)
+    assert rows(app, "SELECT count(DISTINCT vintage) FROM ward_facts") == [(2,)]
