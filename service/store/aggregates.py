@@ -8,76 +8,108 @@ the incidents or the wards change, inside the same transaction as the change:
   every ward and rows with no location under their own status;
 - ``ward_facts``: per ward, incidents grouped by month, snap point, category and outcome.
 
-Both are plain ``GROUP BY`` queries over ``incidents``; ``incident_rows`` reproduces them.
+Both are grouped per (force, month) in Arrow as a partition is stored, and per vintage in
+SQL when wards are imported; a fresh ``GROUP BY`` over ``incident_rows`` reproduces them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 RunSql = Callable[[str, tuple[Any, ...]], object]
 """Executes one statement with qmark parameters: a DBAPI cursor's or SQLAlchemy's."""
 
-_SOURCE = """
-    FROM partitions p
-    JOIN incidents i ON i.id BETWEEN p.first_id AND p.last_id
-    JOIN places pl ON pl.id = i.place_id
-    JOIN boundary_sets bs ON {vintage_filter}
-    LEFT JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = bs.vintage
-    WHERE {month_filter}
-"""
-
 _STATUS = (
     "CASE WHEN pl.longitude IS NULL THEN 'no location' "
     "WHEN pw.ward_code IS NULL THEN 'outside' ELSE 'ward' END"
 )
+_SOURCE = """
+    FROM partitions p
+    JOIN incidents i ON i.id BETWEEN p.first_id AND p.last_id
+    JOIN places pl ON pl.id = i.place_id
+    LEFT JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = ?
+"""
 
 
-def refresh_aggregates(
-    run: RunSql, *, months: Sequence[str] | None = None, vintage: str | None = None
-) -> None:
-    """Regroup the aggregates for some months (after a crime import) or one vintage (after
-    a ward import). Exactly one of ``months`` and ``vintage`` is given."""
-    if (months is None) == (vintage is None):
-        raise ValueError("give months or vintage, not both or neither")
-    if months == []:
-        return
-    params: tuple[Any, ...]
-    if months is not None:
-        marks = ", ".join("?" * len(months))
-        where, params = f"month IN ({marks})", tuple(months)
-        source = _SOURCE.format(vintage_filter="1 = 1", month_filter=f"p.month IN ({marks})")
-    else:
-        where, params = "vintage = ?", (vintage,)
-        source = _SOURCE.format(vintage_filter="bs.vintage = ?", month_filter="1 = 1")
-    run(f"DELETE FROM ward_month_counts WHERE {where}", params)
-    run(f"DELETE FROM ward_facts WHERE {where}", params)
+def regroup_vintage(run: RunSql, *, vintage: str) -> None:
+    """Regroup both aggregates for one boundary vintage, after its wards were (re)imported.
+
+    Method: the same grouping as :func:`group_partition`, written as SQL over every stored
+    incident.
+    """
+    run("DELETE FROM ward_month_counts WHERE vintage = ?", (vintage,))
+    run("DELETE FROM ward_facts WHERE vintage = ?", (vintage,))
     run(
-        "INSERT INTO ward_month_counts (vintage, ward_code, month, category_id, status, n) "
-        f"SELECT bs.vintage, coalesce(pw.ward_code, ''), p.month, i.category_id, {_STATUS}, "
-        f"count(*) {source} GROUP BY 1, 2, 3, 4, 5",
-        params,
+        "INSERT INTO ward_month_counts "
+        "(vintage, ward_code, month, force_id, category_id, status, n) "
+        f"SELECT ?, coalesce(pw.ward_code, ''), p.month, p.force_id, i.category_id, {_STATUS}, "
+        f"count(*) {_SOURCE} GROUP BY 2, 3, 4, 5, 6",
+        (vintage, vintage),
     )
     run(
         "INSERT INTO ward_facts "
-        "(vintage, ward_code, month, place_id, category_id, outcome_id, n) "
-        "SELECT bs.vintage, pw.ward_code, p.month, i.place_id, i.category_id, "
-        f"coalesce(i.outcome_id, 0), count(*) {source} AND pw.ward_code IS NOT NULL "
-        "GROUP BY 1, 2, 3, 4, 5, 6",
-        params,
+        "(vintage, ward_code, month, force_id, place_id, category_id, outcome_id, n) "
+        "SELECT ?, pw.ward_code, p.month, p.force_id, i.place_id, i.category_id, "
+        f"coalesce(i.outcome_id, 0), count(*) {_SOURCE} WHERE pw.ward_code IS NOT NULL "
+        "GROUP BY 2, 3, 4, 5, 6, 7",
+        (vintage, vintage),
+    )
+
+
+def group_partition(
+    place_id: pa.Array,
+    category_id: pa.Array,
+    outcome_id: pa.Array,
+    ward_of_place: Mapping[int, str | None],
+) -> tuple[pa.Table, pa.Table]:
+    """Both aggregates for one (force, month) of incidents, grouped in Arrow while importing.
+
+    Method: a row's status is "no location" when its place has no coordinates (it has no
+    entry in ``ward_of_place``), "outside" when its place is in no ward, otherwise "ward".
+    ``ward_month_counts`` counts rows per (ward, status, category); ``ward_facts`` counts
+    rows in wards per (ward, place, category, outcome), a missing outcome as 0.
+    """
+    distinct = pc.unique(place_id)
+    ward = [ward_of_place.get(p) for p in distinct.to_pylist()]
+    status = [
+        "ward" if w else ("outside" if p in ward_of_place else "no location")
+        for p, w in zip(distinct.to_pylist(), ward, strict=True)
+    ]
+    index = pc.index_in(place_id, value_set=distinct)
+    rows = pa.table(
+        {
+            "ward_code": pc.take(pa.array([w or "" for w in ward], pa.string()), index),
+            "status": pc.take(pa.array(status, pa.string()), index),
+            "place_id": place_id,
+            "category_id": category_id,
+            "outcome_id": pc.fill_null(outcome_id, 0),
+        }
+    )
+    counts = rows.group_by(["ward_code", "status", "category_id"]).aggregate([([], "count_all")])
+    facts = (
+        rows.filter(pc.equal(rows["status"], "ward"))
+        .group_by(["ward_code", "place_id", "category_id", "outcome_id"])
+        .aggregate([([], "count_all")])
+    )
+    return (
+        counts.rename_columns({"count_all": "n"}),
+        facts.rename_columns({"count_all": "n"}),
     )
 
 
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:
     """Incidents per status, ward, month and category label over the months first..last."""
     query = sa.text(
-        "SELECT w.status, w.ward_code, w.month, c.label AS category, w.n "
+        "SELECT w.status, w.ward_code, w.month, c.label AS category, sum(w.n) "
         "FROM ward_month_counts w JOIN categories c ON c.id = w.category_id "
-        "WHERE w.vintage = :vintage AND w.month BETWEEN :first AND :last"
+        "WHERE w.vintage = :vintage AND w.month BETWEEN :first AND :last "
+        "GROUP BY 1, 2, 3, 4"
     )
     with engine.connect() as connection:
         result = connection.execute(query, {"vintage": vintage, "first": first, "last": last})
@@ -90,12 +122,13 @@ def ward_facts(
     """A ward's incidents grouped by month, snap point, category and outcome (with ``n``)."""
     query = sa.text(
         "SELECT f.month, c.label AS category, coalesce(o.label, '') AS outcome, "
-        "pl.location, pl.longitude, pl.latitude, f.n "
+        "pl.location, pl.longitude, pl.latitude, sum(f.n) "
         "FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id "
         "LEFT JOIN outcomes o ON o.id = f.outcome_id "
         "JOIN places pl ON pl.id = f.place_id "
-        "WHERE f.vintage = :vintage AND f.ward_code = :ward AND f.month BETWEEN :first AND :last"
+        "WHERE f.vintage = :vintage AND f.ward_code = :ward AND f.month BETWEEN :first AND :last "
+        "GROUP BY f.month, f.place_id, f.category_id, f.outcome_id"
     )
     params = {"vintage": vintage, "ward": ward_code, "first": first, "last": last}
     columns = ["month", "category", "outcome", "location", "longitude", "latitude", "n"]

@@ -23,7 +23,7 @@ from geodata.crime import ASB
 from geodata.errors import CrimeFileError, RowError
 from geodata.io.police_uk import StreetFile
 from geodata.join import OUTSIDE, assign_wards
-from service.store.aggregates import refresh_aggregates
+from service.store.aggregates import group_partition
 from service.store.imports import now
 from service.store.schema import incidents
 from service.store.wards import list_vintages, load_wards
@@ -88,7 +88,6 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
         cursor.execute("BEGIN IMMEDIATE")
         run = CrimeImport(cursor, engine=engine, vintages=vintages, active=active)
         yield run
-        refresh_aggregates(cursor.execute, months=sorted(run.changed_months))
         cursor.execute("COMMIT")
     except BaseException:
         cursor.execute("ROLLBACK")
@@ -110,7 +109,6 @@ class CrimeImport:
         self._cursor = cursor
         self._active = active
         self._claimed: dict[tuple[str, str], str] = {}
-        self.changed_months: set[str] = set()
         self._forces = self._lookup("SELECT name, id FROM forces")
         self._categories = self._lookup("SELECT label, id FROM categories")
         self._outcomes = self._lookup("SELECT label, id FROM outcomes")
@@ -120,9 +118,11 @@ class CrimeImport:
                 "SELECT id, longitude, latitude, location, lsoa_code, lsoa_name FROM places"
             )
         }
-        self._ward_of_place: dict[int, str | None] = dict(
-            self._rows("SELECT place_id, ward_code FROM place_wards WHERE vintage = ?", (active,))
-        )
+        self._ward_of_place: dict[str, dict[int, str | None]] = {v: {} for v in vintages}
+        for place_id, vintage, ward_code in self._rows(
+            "SELECT place_id, vintage, ward_code FROM place_wards"
+        ):
+            self._ward_of_place[vintage][place_id] = ward_code
         with engine.connect() as connection:
             self._wards = {v: load_wards(connection, vintage=v) for v in vintages}
 
@@ -146,10 +146,14 @@ class CrimeImport:
                     "DELETE FROM incidents WHERE id BETWEEN ? AND ?", (old[2], old[3])
                 )
                 self._cursor.execute("DELETE FROM partitions WHERE id = ?", (old[0],))
+                for aggregate in ("ward_month_counts", "ward_facts"):
+                    self._cursor.execute(
+                        f"DELETE FROM {aggregate} WHERE force_id = ? AND month = ?",
+                        (old[4], group[1]),
+                    )
             rows = np.flatnonzero(group_of_row == index)
             part = table if len(rows) == table.num_rows else table.take(pa.array(rows))
             self._write_partition(group, import_id, street.sha256, part, place_of_row[rows])
-            self.changed_months.add(group[1])
             result.rows_written += len(rows)
         return result
 
@@ -179,7 +183,7 @@ class CrimeImport:
 
     def _stored_partition(self, group: tuple[str, str]) -> tuple[Any, ...] | None:
         return self._optional(
-            "SELECT p.id, p.sha256, p.first_id, p.last_id FROM partitions p "
+            "SELECT p.id, p.sha256, p.first_id, p.last_id, p.force_id FROM partitions p "
             "JOIN forces f ON f.id = p.force_id WHERE f.name = ? AND p.month = ?",
             group,
         )
@@ -198,8 +202,9 @@ class CrimeImport:
         groups: list[tuple[str, str]],
     ) -> FileResult:
         """Rows per join outcome, worked out once per distinct place and spread to the rows."""
-        located = np.array([pid in self._ward_of_place for pid in place_ids.tolist()], dtype=bool)
-        in_ward = np.array([bool(self._ward_of_place.get(pid)) for pid in place_ids.tolist()])
+        wards = self._ward_of_place[self._active]
+        located = np.array([pid in wards for pid in place_ids.tolist()], dtype=bool)
+        in_ward = np.array([bool(wards.get(pid)) for pid in place_ids.tolist()], dtype=bool)
         rows_per_place = np.bincount(place_of_row, minlength=len(place_ids))
         assigned = int(rows_per_place[in_ward].sum()) if len(place_ids) else 0
         outside = int(rows_per_place[located & ~in_ward].sum()) if len(place_ids) else 0
@@ -282,8 +287,9 @@ class CrimeImport:
                 ),
                 mode="append",
             )
-            if vintage == self._active:
-                self._ward_of_place.update(zip(located["id"].to_pylist(), ward_code, strict=True))
+            self._ward_of_place[vintage].update(
+                zip(located["id"].to_pylist(), ward_code, strict=True)
+            )
 
     def _write_partition(
         self,
@@ -326,6 +332,13 @@ class CrimeImport:
         stored_last = self._one("SELECT max(id) FROM incidents")[0]
         if stored_last != last_id:
             raise RuntimeError(f"incident ids of {group} are not contiguous; import rolled back")
+        for vintage, wards in self._ward_of_place.items():
+            counts, facts = group_partition(
+                columns["place_id"], columns["category_id"], columns["outcome_id"], wards
+            )
+            key = {"vintage": vintage, "force_id": force_id, "month": group[1]}
+            self._cursor.adbc_ingest("ward_month_counts", _with(counts, key), mode="append")
+            self._cursor.adbc_ingest("ward_facts", _with(facts, key), mode="append")
 
     def _encode(
         self, column: pa.ChunkedArray, ids: dict[str, int], table: str, label: str
@@ -381,6 +394,13 @@ class CrimeImport:
 
     def _lookup(self, sql: str) -> dict[str, int]:
         return dict(self._rows(sql))
+
+
+def _with(table: pa.Table, constants: dict[str, Any]) -> pa.Table:
+    """``table`` with a constant column for each item of ``constants``."""
+    for name, value in constants.items():
+        table = table.append_column(name, pa.array([value] * table.num_rows))
+    return table
 
 
 def _nan(value: float | None) -> float | None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from geodata.crs import WGS84
 from geodata.join import OUTSIDE, assign_wards
-from service.store.aggregates import refresh_aggregates
+from service.store.aggregates import regroup_vintage
 from service.store.imports import now, record_import
 from service.store.schema import boundary_sets, place_wards, places, wards
 
@@ -58,7 +58,7 @@ def replace_boundary_set(
                 message=f"vintage {vintage}",
             )
         assignment = assign_places(connection, frame, vintage=vintage)
-        refresh_aggregates(connection.exec_driver_sql, vintage=vintage)
+        regroup_vintage(connection.exec_driver_sql, vintage=vintage)
         return assignment
 
 
