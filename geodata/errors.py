@@ -17,6 +17,14 @@ class CrimeFileError(GeodataError, ValueError):
     """A police.uk file cannot be read at all (missing, not CSV, wrong header, broken zip)."""
 
 
+class PopulationError(GeodataError, ValueError):
+    """A population file cannot be read at all (missing, not CSV, no code or count column)."""
+
+
+class HarmWeightsError(GeodataError, ValueError):
+    """A harm-weights table cannot be used (unknown or missing category, bad weight, ASB)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One rejected row: enough to find it in the source file and fix it by hand."""
