@@ -120,7 +120,9 @@ def canonical_outcome(label: str) -> str:
     return OUTCOME_ALIASES.get(text, text)
 
 
-def outcome_shares(labels: Sequence[str] | pd.Series) -> dict[str, float]:
+def outcome_shares(
+    labels: Sequence[str] | pd.Series, *, counts: Sequence[int] | None = None
+) -> dict[str, float]:
     """The share of crimes in each last outcome category.
 
     Method
@@ -133,6 +135,9 @@ def outcome_shares(labels: Sequence[str] | pd.Series) -> dict[str, float]:
     outcome is its number of crimes divided by the number of crimes, so the shares sum to
     1 (to rounding); labels police.uk has not used in this vocabulary keep their own line.
 
+    ``counts``, when given, says how many crimes each label stands for (grouped rows);
+    the shares are then those of the summed counts.
+
     Returns
     -------
     dict
@@ -140,12 +145,17 @@ def outcome_shares(labels: Sequence[str] | pd.Series) -> dict[str, float]:
         alphabetical order; ``{}`` when there are no crimes.
     """
     values = labels.tolist() if isinstance(labels, pd.Series) else list(labels)
-    if not values:
+    weights = [1] * len(values) if counts is None else [int(n) for n in counts]
+    if len(weights) != len(values):
+        raise ValueError(f"counts: {len(weights)} counts for {len(values)} labels")
+    totals: Counter[str] = Counter()
+    for value, weight in zip(values, weights, strict=True):
+        totals[_outcome_of(value)] += weight
+    total = sum(totals.values())
+    if not total:
         return {}
-    counts = Counter(_outcome_of(value) for value in values)
-    total = len(values)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return {outcome: count / total for outcome, count in ordered}
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return {outcome: count / total for outcome, count in ordered if count}
 
 
 def _outcome_of(value: object) -> str:

@@ -1,12 +1,17 @@
-"""One handler turns every HTTP error into the same error page."""
+"""One handler turns every HTTP error into the error page, or into JSON under /api."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
-        return render_template("error.html", error=error), error.code or 500
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        status = error.code or 500
+        if request.path.startswith("/api/"):
+            body = {"error": {"status": status, "name": error.name, "message": error.description}}
+            return jsonify(body), status
+        return render_template("error.html", error=error), status

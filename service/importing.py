@@ -11,12 +11,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from geodata.errors import CrimeFileError
+from geodata.errors import CrimeFileError, PopulationError
 from geodata.io.boundaries import read_boundaries
+from geodata.io.census import read_lsoa_population
 from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
+from geodata.population import CENSUS_YEAR, describe_method, lsoa_points, prepare_lsoas
 from geodata.wards import SOURCE_COLUMN, detect_ons_fields, prepare_wards
 from service.store.imports import file_sha256
 from service.store.incidents import FileResult, crime_import
+from service.store.population import (
+    list_local_authority_population,
+    list_ward_population,
+    replace_population,
+)
 from service.store.wards import replace_boundary_set
 
 Paths = Sequence[str | os.PathLike[str]]
@@ -123,3 +130,85 @@ def import_crime_paths(
             if each:
                 each(source)
     return summary
+
+
+def import_population_files(
+    engine: sa.Engine,
+    *,
+    population: str | os.PathLike[str],
+    lsoa_boundaries: Paths,
+    census_year: int = CENSUS_YEAR,
+    code_field: str | None = None,
+    count_field: str | None = None,
+    lsoa_code_field: str | None = None,
+) -> dict[str, Any]:
+    """Store census population by LSOA, placed in wards by best fit, in one transaction.
+
+    The population file gives each LSOA's residents; the LSOA boundary files give each
+    LSOA's point-on-surface (``geodata.population.lsoa_points``); the two are matched by
+    LSOA code. An LSOA of the population file without a boundary is still stored (its
+    residents count in no ward) and listed in ``missing_boundaries``; a boundary without
+    population is listed in ``missing_population``. Nothing is dropped unreported.
+    """
+    counts, errors = read_lsoa_population(
+        population, code_field=code_field, count_field=count_field
+    )
+    if counts.empty:
+        raise PopulationError(
+            f"{population}: holds no usable population rows ({len(errors)} rejected)"
+        )
+    boundaries = read_boundaries(lsoa_boundaries)
+    lsoas, repairs = prepare_lsoas(boundaries, code_field=lsoa_code_field)
+    points = lsoa_points(lsoas).assign(boundary_name=lsoas["name"].to_numpy())
+    frame = counts.merge(points, on="lsoa_code", how="left")
+    frame["lsoa_name"] = frame["lsoa_name"].where(
+        frame["lsoa_name"] != "", frame["boundary_name"].fillna("")
+    )
+    with_population = set(counts["lsoa_code"])
+    with_boundary = set(points["lsoa_code"])
+    features = boundaries[SOURCE_COLUMN].value_counts()
+    assignment = replace_population(
+        engine,
+        frame,
+        census_year=census_year,
+        source=str(population),
+        sha256=file_sha256(Path(population)),
+        rows_read=int(counts["rows"].sum()) + len(errors),
+        rows_rejected=len(errors),
+        boundary_sources=[
+            (str(p), file_sha256(Path(p)), int(features.get(str(p), 0))) for p in lsoa_boundaries
+        ],
+    )
+    return {
+        "lsoas": len(frame),
+        "residents": int(frame["residents"].sum()),
+        "census_year": census_year,
+        "method": describe_method(census_year=census_year),
+        "rows_rejected": len(errors),
+        "rejected": [
+            {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
+            for e in errors
+        ],
+        "repaired": len(repairs),
+        "repairs": [
+            {
+                "lsoa": r.label,
+                "reason": r.reason,
+                "area_before_km2": r.area_before_km2,
+                "area_after_km2": r.area_after_km2,
+            }
+            for r in repairs
+        ],
+        "missing_boundaries": sorted(with_population - with_boundary),
+        "missing_population": sorted(with_boundary - with_population),
+        "wards_with_population": {
+            vintage: len(list_ward_population(engine, vintage=vintage)) for vintage in assignment
+        },
+        "lsoas_outside_wards": {
+            vintage: assigned["lsoas_outside"] for vintage, assigned in assignment.items()
+        },
+        "by_local_authority": {
+            vintage: list_local_authority_population(engine, vintage=vintage)
+            for vintage in assignment
+        },
+    }

@@ -40,6 +40,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TILE_ATTRIBUTION", "", "Attribution shown for the basemap tiles."),
     Setting(
+        "HARM_WEIGHTS",
+        "",
+        "CSV of harm weights per police.uk category (category,weight,basis with # source and "
+        "# caveat lines). Empty uses the shipped weights derived from the ONS Crime Severity "
+        "Score; a force can point this at its own table, e.g. a Cambridge Crime Harm Index.",
+    ),
+    Setting(
+        "HOTSPOT_CELL_M",
+        250,
+        "Side of the hot-spot grid cells, in metres of British National Grid.",
+    ),
+    Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
         10_000,
         "How long a SQLite writer waits for another writer before giving up.",

@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from service.cli import demo, import_crime, import_wards
+    from service.cli import demo, import_crime, import_population, import_wards
 
     app.cli.add_command(import_wards.command)
     app.cli.add_command(import_crime.command)
+    app.cli.add_command(import_population.command)
     app.cli.add_command(demo.command)

@@ -14,7 +14,7 @@ SQL when wards are imported; a fresh ``GROUP BY`` over ``incident_rows`` reprodu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -105,35 +105,41 @@ def group_partition(
 
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:
     """Incidents per status, ward, month and category label over the months first..last."""
-    query = sa.text(
-        "SELECT w.status, w.ward_code, w.month, c.label AS category, sum(w.n) "
+    query = (
+        "SELECT w.status, w.ward_code, w.month, c.label, w.n "
         "FROM ward_month_counts w JOIN categories c ON c.id = w.category_id "
-        "WHERE w.vintage = :vintage AND w.month BETWEEN :first AND :last "
-        "GROUP BY 1, 2, 3, 4"
+        "WHERE w.vintage = ? AND w.month BETWEEN ? AND ?"
     )
     with engine.connect() as connection:
-        result = connection.execute(query, {"vintage": vintage, "first": first, "last": last})
-        return pd.DataFrame(result.all(), columns=["status", "ward_code", "month", "category", "n"])
+        rows = connection.exec_driver_sql(query, (vintage, first, last)).all()
+    return _frame(rows, ["status", "ward_code", "month", "category", "n"])
 
 
 def ward_facts(
     engine: sa.Engine, *, vintage: str, ward_code: str, first: str, last: str
 ) -> pd.DataFrame:
-    """A ward's incidents grouped by month, snap point, category and outcome (with ``n``)."""
-    query = sa.text(
-        "SELECT f.month, c.label AS category, coalesce(o.label, '') AS outcome, "
-        "pl.location, pl.longitude, pl.latitude, sum(f.n) "
-        "FROM ward_facts f "
+    """A ward's incidents by month, snap point, category and outcome, ``n`` per row.
+
+    A ward policed by two forces has a row per force; every profile figure sums ``n``.
+    """
+    query = (
+        "SELECT f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
+        "pl.longitude, pl.latitude, f.n FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id "
         "LEFT JOIN outcomes o ON o.id = f.outcome_id "
         "JOIN places pl ON pl.id = f.place_id "
-        "WHERE f.vintage = :vintage AND f.ward_code = :ward AND f.month BETWEEN :first AND :last "
-        "GROUP BY f.month, f.place_id, f.category_id, f.outcome_id"
+        "WHERE f.vintage = ? AND f.ward_code = ? AND f.month BETWEEN ? AND ?"
     )
-    params = {"vintage": vintage, "ward": ward_code, "first": first, "last": last}
-    columns = ["month", "category", "outcome", "location", "longitude", "latitude", "n"]
+    columns = ["month", "category", "outcome", "place_id", "location", "longitude", "latitude", "n"]
     with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query, params).all(), columns=columns)
+        rows = connection.exec_driver_sql(query, (vintage, ward_code, first, last)).all()
+    return _frame(rows, columns)
+
+
+def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+    """Rows as a frame, column by column (pandas is slow to build one from row objects)."""
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return pd.DataFrame(dict(zip(columns, values, strict=True)))
 
 
 def months_held(engine: sa.Engine) -> list[str]:

@@ -35,3 +35,13 @@ def list_imports(engine: sa.Engine, *, limit: int = 50) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         query = sa.select(imports).order_by(imports.c.id.desc()).limit(limit)
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def data_version(engine: sa.Engine) -> int:
+    """A number that changes whenever any import ran: the latest ledger id."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(imports.c.id), 0))
+            ).scalar_one()
+        )

@@ -69,6 +69,35 @@ place_wards = sa.Table(
     comment="one row per located place and boundary vintage",
 )
 
+lsoas = sa.Table(
+    "lsoas",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("census_year", sa.Integer, nullable=False),
+    sa.Column("residents", sa.Integer, nullable=False, comment="usual residents"),
+    sa.Column("longitude", sa.Float, comment="point-on-surface, WGS84; NULL: no boundary"),
+    sa.Column("latitude", sa.Float),
+    sa.Column("source", sa.Text, nullable=False, comment="the population file"),
+    comment="census population by LSOA, with the best-fit point that places it in a ward",
+)
+
+lsoa_wards = sa.Table(
+    "lsoa_wards",
+    metadata,
+    sa.Column(
+        "lsoa_code", sa.Text, sa.ForeignKey("lsoas.code", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "vintage",
+        sa.Text,
+        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("ward_code", sa.Text, comment="NULL: the point lies outside every ward"),
+    comment="best-fit lookup: one row per located LSOA and boundary vintage",
+)
+
 forces = sa.Table(
     "forces",
     metadata,

@@ -15,6 +15,7 @@ from geodata.crs import WGS84
 from geodata.join import OUTSIDE, assign_wards
 from service.store.aggregates import regroup_vintage
 from service.store.imports import now, record_import
+from service.store.population import assign_lsoas
 from service.store.schema import boundary_sets, place_wards, places, wards
 
 
@@ -26,9 +27,10 @@ def replace_boundary_set(
 ) -> dict[str, int]:
     """Store a prepared ward frame as its vintage, replacing any earlier copy, in one transaction.
 
-    Every stored snap point is assigned to the new wards in the same transaction, so a
-    vintage is never visible without its assignments. ``sources`` holds (file name,
-    SHA-256, feature count) for the ledger. Returns assigned and outside counts of places.
+    Every stored snap point and LSOA is assigned to the new wards in the same transaction,
+    so a vintage is never visible without its assignments. ``sources`` holds (file name,
+    SHA-256, feature count) for the ledger. Returns assigned and outside counts of places
+    and LSOAs.
     """
     vintages = frame["vintage"].unique()
     if len(vintages) != 1:
@@ -58,6 +60,7 @@ def replace_boundary_set(
                 message=f"vintage {vintage}",
             )
         assignment = assign_places(connection, frame, vintage=vintage)
+        assignment |= assign_lsoas(connection, frame, vintage=vintage)
         regroup_vintage(connection.exec_driver_sql, vintage=vintage)
         return assignment
 
@@ -120,3 +123,27 @@ def load_wards(connection: sa.Connection, *, vintage: str) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(connection.execute(query).all(), columns=list(wards.c.keys()))
     geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+
+
+def list_wards(engine: sa.Engine, *, vintage: str) -> list[dict[str, Any]]:
+    """The wards of one vintage without their geometry, by code."""
+    columns = [c for c in wards.c if c.name != "geometry"]
+    query = sa.select(*columns).where(wards.c.vintage == vintage).order_by(wards.c.code)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def get_ward(engine: sa.Engine, *, vintage: str, code: str) -> tuple[dict[str, Any], Any] | None:
+    """One ward's fields and its shapely geometry, or None when the vintage has no such code."""
+    query = sa.select(wards).where(wards.c.vintage == vintage, wards.c.code == code)
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    if row is None:
+        return None
+    fields = dict(row._mapping)
+    return fields, shapely.from_wkb(fields.pop("geometry"))
+
+
+def load_ward_frame(engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFrame:
+    with engine.connect() as connection:
+        return load_wards(connection, vintage=vintage)

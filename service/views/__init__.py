@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from service.views import home
+    from service.views import api, home
 
     app.register_blueprint(home.bp)
+    app.register_blueprint(api.bp)

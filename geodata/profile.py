@@ -1,0 +1,483 @@
+"""The ward profile: the figures a PCSO or analyst reads about one ward for a period.
+
+Every figure is computed here from two inputs the store keeps grouped, and each function's
+docstring states its method, so any number on a page can be recomputed by hand from
+``incident_rows``:
+
+- ``facts``: the ward's incidents as rows of (month, category, outcome, place_id, location,
+  longitude, latitude, n), ``n`` identical incidents per row;
+- a :class:`ForceCounts`: incidents per ward, category and month for every ward of the
+  boundary vintage, plus the rows outside every ward and the rows with no location.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from scipy.stats import binomtest
+
+from geodata.crime import ASB, CATEGORIES
+from geodata.errors import GeodataError
+from geodata.harm import HarmWeights, harm_by_category
+from geodata.hotspots import hotspot_grid
+from geodata.outcomes import outcome_shares
+
+ALL_CRIME = "All crime"
+"""The trend line for every category except anti-social behaviour."""
+
+SIGNIFICANCE = 0.05
+PLACES_CAVEAT = (
+    "police.uk moves every record to the nearest of about 750,000 anonymous map points; "
+    "these are those points, never addresses, and one point can stand for a whole street."
+)
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_CRIME = np.array([c != ASB for c in CATEGORIES])
+_ASB = CATEGORIES.index(ASB)
+
+
+class PeriodError(GeodataError, ValueError):
+    """A month range that cannot be used; the message names the parameter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An inclusive range of whole months, ``first`` and ``last`` as ``YYYY-MM``."""
+
+    first: str
+    last: str
+
+    @classmethod
+    def parse(cls, first: str, last: str, *, names: tuple[str, str] = ("from", "to")) -> Period:
+        for name, value in zip(names, (first, last), strict=True):
+            if not _MONTH.match(value or ""):
+                raise PeriodError(f"{name}: {value!r} is not a month as YYYY-MM")
+        if first > last:
+            raise PeriodError(f"{names[0]}: {first} is after {names[1]} {last}")
+        return cls(first, last)
+
+    @property
+    def months(self) -> list[str]:
+        return [_month(i) for i in range(_index(self.first), _index(self.last) + 1)]
+
+    def shifted(self, months: int) -> Period:
+        return Period(_month(_index(self.first) + months), _month(_index(self.last) + months))
+
+    def previous(self) -> Period:
+        """The period of equal length that ends the month before this one starts."""
+        return self.shifted(-len(self.months))
+
+    def year_earlier(self) -> Period:
+        return self.shifted(-12)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.first, "to": self.last, "months": len(self.months)}
+
+
+def _index(month: str) -> int:
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def _month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def latest_period(months_held: Sequence[str], *, length: int = 12) -> Period | None:
+    """The last ``length`` calendar months up to the latest month held, or None if none."""
+    if not months_held:
+        return None
+    last = max(months_held)
+    return Period(_month(_index(last) - length + 1), last)
+
+
+def comparison_span(period: Period) -> Period:
+    """The months a profile reads: the period, the one before it and a year earlier."""
+    return Period(min(period.previous().first, period.year_earlier().first), period.last)
+
+
+@dataclass(frozen=True)
+class ForceCounts:
+    """Incidents of one boundary vintage as an array: ward by category by month.
+
+    ``outside`` and ``no_location`` count, per month, the rows whose snap point lies in no
+    ward and the rows with no location. Built once per data version, then every period is
+    a slice of it.
+    """
+
+    wards: list[str]
+    months: list[str]
+    counts: npt.NDArray[np.int64]
+    outside: npt.NDArray[np.int64]
+    no_location: npt.NDArray[np.int64]
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> ForceCounts:
+        """From rows of (status, ward_code, month, category, n), as the store keeps them."""
+        months = sorted(frame["month"].unique().tolist())
+        in_wards = frame[frame["status"] == "ward"]
+        wards = sorted(in_wards["ward_code"].unique().tolist())
+        month_at = {m: i for i, m in enumerate(months)}
+        ward_at = {w: i for i, w in enumerate(wards)}
+        category_at = {c: i for i, c in enumerate(CATEGORIES)}
+        counts = np.zeros((len(wards), len(CATEGORIES), len(months)), dtype=np.int64)
+        np.add.at(
+            counts,
+            (
+                in_wards["ward_code"].map(ward_at).to_numpy(int),
+                in_wards["category"].map(category_at).to_numpy(int),
+                in_wards["month"].map(month_at).to_numpy(int),
+            ),
+            in_wards["n"].to_numpy(np.int64),
+        )
+
+        def by_month(status: str) -> npt.NDArray[np.int64]:
+            rows = frame[frame["status"] == status]
+            out = np.zeros(len(months), dtype=np.int64)
+            np.add.at(out, rows["month"].map(month_at).to_numpy(int), rows["n"].to_numpy(np.int64))
+            return out
+
+        return cls(wards, months, counts, by_month("outside"), by_month("no location"))
+
+    def within(self, period: Period) -> npt.NDArray[np.bool_]:
+        return np.array([period.first <= m <= period.last for m in self.months], dtype=bool)
+
+    def by_category(self, period: Period) -> npt.NDArray[np.int64]:
+        """Ward by category totals over the period."""
+        return self.counts[:, :, self.within(period)].sum(axis=2)
+
+
+def category_counts(facts: pd.DataFrame, period: Period) -> dict[str, int]:
+    """Incidents per police.uk category in the period, every category listed (zeros too).
+
+    Method: the sum of ``n`` over the ward's rows whose month lies in the period.
+    """
+    within = facts[facts["month"].between(period.first, period.last)]
+    counts = within.groupby("category")["n"].sum()
+    return {category: int(counts.get(category, 0)) for category in CATEGORIES}
+
+
+def crime_total(counts: Mapping[str, int]) -> int:
+    """Crimes as police.uk counts them: every category except anti-social behaviour."""
+    return sum(n for category, n in counts.items() if category != ASB)
+
+
+def per_1000(count: float, population: int | None) -> float | None:
+    """``count`` per 1,000 residents, or None when the population is unknown or zero."""
+    return None if not population else 1000 * count / population
+
+
+def force_comparison(
+    ward_code: str,
+    force: ForceCounts,
+    population: Mapping[str, int],
+    period: Period,
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> dict[str, Any] | None:
+    """The ward's rate against the force-wide rate, and its rank among wards.
+
+    Method: for each ward with a population, the period's crimes (ASB excluded), each
+    multiplied by its category weight when ``weights`` is given (harm), are divided by its
+    residents and multiplied by 1,000. The force-wide rate is the total over those wards
+    divided by their total residents; the ratio is the ward rate over the force rate; the
+    rank is 1 for the highest rate (ties share the better rank). None when the ward has no
+    population.
+    """
+    if not population.get(ward_code):
+        return None
+    if weights is None:
+        factor = _CRIME.astype(float)
+    else:
+        factor = np.array([weights.get(c, 0.0) for c in CATEGORIES])
+    totals = dict(zip(force.wards, force.by_category(period) @ factor, strict=True))
+    codes = [code for code, residents in population.items() if residents]
+    total = np.array([totals.get(code, 0.0) for code in codes])
+    residents = np.array([population[code] for code in codes], dtype=float)
+    rates = 1000 * total / residents
+    rate = rates[codes.index(ward_code)]
+    force_rate = 1000 * total.sum() / residents.sum()
+    return {
+        "rate": float(rate),
+        "force_rate": float(force_rate),
+        "ratio": float(rate / force_rate) if force_rate else None,
+        "rank": int((rates > rate).sum()) + 1,
+        "of": len(codes),
+    }
+
+
+def change_test(current: int, previous: int) -> float:
+    """Two-sided p-value that two Poisson counts over equal time share one rate.
+
+    Method: the exact conditional test. Given ``current + previous`` events, under equal
+    rates ``current`` is Binomial(total, 1/2); the p-value is scipy's exact two-sided
+    binomial test. With no events at all there is no evidence of change (p = 1).
+    """
+    total = current + previous
+    return 1.0 if total == 0 else float(binomtest(current, total, 0.5).pvalue)
+
+
+def compare(current: int, previous: int, *, available: bool, period: Period) -> dict[str, Any]:
+    """One comparison: counts, percentage change, p-value and the 5 % significance flag."""
+    if not available:
+        return {"period": period.to_json(), "available": False}
+    p_value = change_test(current, previous)
+    return {
+        "period": period.to_json(),
+        "available": True,
+        "count": previous,
+        "change_pct": None if previous == 0 else 100 * (current - previous) / previous,
+        "p_value": p_value,
+        "significant": p_value < SIGNIFICANCE,
+    }
+
+
+def monthly_counts(facts: pd.DataFrame, months: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Category by month sums of ``n`` over ``months``; rows of other months are ignored."""
+    table = np.zeros((len(CATEGORIES), len(months)), dtype=np.int64)
+    month_at = {m: i for i, m in enumerate(months)}
+    category_at = {c: i for i, c in enumerate(CATEGORIES)}
+    month = facts["month"].map(month_at)
+    keep = month.notna().to_numpy()
+    np.add.at(
+        table,
+        (
+            facts["category"].map(category_at).to_numpy()[keep].astype(int),
+            month.to_numpy()[keep].astype(int),
+        ),
+        facts["n"].to_numpy(np.int64)[keep],
+    )
+    return table
+
+
+def trends(facts: pd.DataFrame, period: Period, months_held: Sequence[str]) -> list[dict[str, Any]]:
+    """Monthly series and changes, for all crime (ASB excluded) and per category.
+
+    Method: for each category, the monthly sums of ``n``; the period's total is compared
+    with the previous period of equal length and with the same months a year earlier, each
+    by :func:`change_test`. A comparison is unavailable (not zero) when any of its months
+    is not held. A change is notable when significant at 5 %, and gets a plain sentence.
+    """
+    span = comparison_span(period)
+    months = span.months
+    table = monthly_counts(facts, months)
+    lines = np.vstack([table[_CRIME].sum(axis=0), table])
+    names = (ALL_CRIME, *CATEGORIES)
+    held = set(months_held)
+    others = {"previous": period.previous(), "year_earlier": period.year_earlier()}
+    masks = {
+        name: np.array([m in set(p.months) for m in months])
+        for name, p in (("period", period), *others.items())
+    }
+    result = []
+    for name, line in zip(names, lines, strict=True):
+        current = int(line[masks["period"]].sum())
+        comparisons = {
+            kind: compare(
+                current,
+                int(line[masks[kind]].sum()),
+                available=set(other.months) <= held,
+                period=other,
+            )
+            for kind, other in others.items()
+        }
+        result.append(
+            {
+                "category": name,
+                "monthly": [
+                    {"month": m, "n": int(n)}
+                    for m, n in zip(months, line, strict=True)
+                    if period.first <= m
+                ],
+                "count": current,
+                **comparisons,
+                "sentences": [
+                    sentence(name, current, c, kind=kind, length=len(period.months))
+                    for kind, c in comparisons.items()
+                    if c["available"] and c["significant"]
+                ],
+            }
+        )
+    return result
+
+
+def sentence(
+    category: str, current: int, comparison: Mapping[str, Any], *, kind: str, length: int
+) -> str:
+    """A plain sentence for a notable change, e.g. "Burglary up 45 % on the previous
+    3 months, 31 vs 21, significant at 5 %"."""
+    previous = comparison["count"]
+    direction = "up" if current > previous else "down"
+    months = "month" if length == 1 else f"{length} months"
+    against = (
+        f"the previous {months}" if kind == "previous" else f"the same {months} a year earlier"
+    )
+    change = comparison["change_pct"]
+    amount = f" {abs(change):.0f} %" if change is not None else ""
+    return (
+        f"{category} {direction}{amount} on {against}, {current} vs {previous}, "
+        f"significant at {SIGNIFICANCE * 100:.0f} %"
+    )
+
+
+def top_locations(facts: pd.DataFrame, period: Period, *, limit: int = 10) -> list[dict[str, Any]]:
+    """The snap points with most incidents in the period (ties by name).
+
+    Method: the sum of ``n`` per snap point. These are police.uk's anonymised snap points,
+    never addresses (see ``PLACES_CAVEAT``).
+    """
+    within = facts[facts["month"].between(period.first, period.last)]
+    place, first, index = np.unique(
+        within["place_id"].to_numpy(np.int64), return_index=True, return_inverse=True
+    )
+    totals = np.bincount(index, weights=within["n"].to_numpy(float), minlength=len(place))
+    names = within["location"].to_numpy(object)[first]
+    order = sorted(range(len(place)), key=lambda i: (-totals[i], names[i]))[:limit]
+    longitude = within["longitude"].to_numpy(float)[first]
+    latitude = within["latitude"].to_numpy(float)[first]
+    return [
+        {
+            "location": names[i],
+            "count": int(totals[i]),
+            "longitude": None if np.isnan(longitude[i]) else float(longitude[i]),
+            "latitude": None if np.isnan(latitude[i]) else float(latitude[i]),
+        }
+        for i in order
+    ]
+
+
+def headline_figures(
+    force: ForceCounts, population: Mapping[str, int], period: Period
+) -> pd.DataFrame:
+    """Per ward: crimes (ASB excluded), ASB, residents and crimes per 1,000 in the period.
+
+    Method: sums over the period of :class:`ForceCounts`; the rate is absent (NaN) for a
+    ward without population.
+    """
+    totals = force.by_category(period)
+    table = pd.DataFrame(
+        {
+            "crime_total": totals[:, _CRIME].sum(axis=1),
+            "asb_total": totals[:, _ASB],
+        },
+        index=pd.Index(force.wards, name="ward_code"),
+    )
+    table["population"] = pd.Series(population, dtype="Int64")
+    table["crime_per_1000"] = 1000 * table["crime_total"] / table["population"].astype(float)
+    return table
+
+
+def completeness(
+    force: ForceCounts, period: Period, months_held: Sequence[str], *, vintage: str
+) -> dict[str, Any]:
+    """What the figures rest on: months missing, rows without location or outside wards.
+
+    Method: months of the period with no stored records; over all the period's stored rows
+    (every ward and force of the database), the rows with no location and their share, and
+    the rows whose snap point lies outside every ward of ``vintage``.
+    """
+    within = force.within(period)
+    no_location = int(force.no_location[within].sum())
+    outside = int(force.outside[within].sum())
+    rows = int(force.counts[:, :, within].sum()) + no_location + outside
+    held = set(months_held)
+    return {
+        "months_missing": [m for m in period.months if m not in held],
+        "rows": rows,
+        "no_location": no_location,
+        "no_location_share": no_location / rows if rows else None,
+        "outside_wards": outside,
+        "boundary_vintage": vintage,
+    }
+
+
+def hotspots(
+    geometry: Any, facts: pd.DataFrame, period: Period, *, cell_size_m: float
+) -> dict[str, Any]:
+    """Hot-spot cells of every incident (crime and ASB) in the period; see ``hotspot_grid``."""
+    within = facts[facts["month"].between(period.first, period.last)].dropna(
+        subset=["longitude", "latitude"]
+    )
+    repeat = within["n"].to_numpy(int)
+    grid = hotspot_grid(
+        geometry,
+        np.repeat(within["longitude"].to_numpy(float), repeat),
+        np.repeat(within["latitude"].to_numpy(float), repeat),
+        cell_size_m=cell_size_m,
+    )
+    frame = grid.cells
+    rings = shapely.get_coordinates(shapely.get_exterior_ring(frame.geometry.values))
+    columns = {name: frame[name].tolist() for name in frame.columns if name != "geometry"}
+    cells = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    for cell, ring in zip(cells, rings.reshape(len(frame), -1, 2).tolist(), strict=True):
+        cell["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+    return {
+        "cell_size_m": grid.cell_size_m,
+        "alpha": grid.alpha,
+        "method": grid.method,
+        "hot_cells": int(grid.cells["hot"].sum()),
+        "cells": cells,
+    }
+
+
+def build_profile(
+    *,
+    ward: Mapping[str, Any],
+    geometry: Any,
+    period: Period,
+    facts: pd.DataFrame,
+    force: ForceCounts,
+    population: Mapping[str, int],
+    population_method: str | None,
+    harm_weights: HarmWeights,
+    months_held: Sequence[str],
+    cell_size_m: float = 250.0,
+) -> dict[str, Any]:
+    """Every section of the profile, as plain JSON-ready values."""
+    counts = category_counts(facts, period)
+    crimes = crime_total(counts)
+    residents = population.get(ward["code"])
+    harm = harm_by_category({c: n for c, n in counts.items() if c != ASB}, harm_weights)
+    harm_total = sum(harm.values())
+    within = facts[facts["month"].between(period.first, period.last)]
+    outcomes = within[within["category"] != ASB].groupby("outcome")["n"].sum()
+    return {
+        "ward": {**ward, "population": residents, "population_method": population_method},
+        "period": period.to_json(),
+        "counts": counts,
+        "crime_total": crimes,
+        "asb_total": counts[ASB],
+        "rates_per_1000": {
+            "population": residents,
+            "method": population_method,
+            "crime": per_1000(crimes, residents),
+            "asb": per_1000(counts[ASB], residents),
+            "by_category": {c: per_1000(n, residents) for c, n in counts.items()},
+            "force": force_comparison(ward["code"], force, population, period),
+        },
+        "harm": {
+            "total": harm_total,
+            "per_1000": per_1000(harm_total, residents),
+            "by_category": harm,
+            "force": force_comparison(
+                ward["code"], force, population, period, weights=harm_weights.weights
+            ),
+            "source": harm_weights.source,
+            "caveat": harm_weights.caveat,
+        },
+        "trends": trends(facts, period, months_held),
+        "outcomes": outcome_shares(outcomes.index.tolist(), counts=outcomes.tolist()),
+        "top_locations": top_locations(facts, period),
+        "top_locations_caveat": PLACES_CAVEAT,
+        "hotspots": hotspots(geometry, facts, period, cell_size_m=cell_size_m),
+        "completeness": {
+            **completeness(force, period, months_held, vintage=ward["vintage"]),
+            "population": population_method if residents else "no population for this ward",
+        },
+    }

@@ -1,0 +1,75 @@
+"""Profile benchmark: milliseconds for the busiest ward's 12-month profile JSON.
+
+Usage: WARDPROFILES_TEST_DATA=../shared/data python scripts/bench_profile.py [--repeat 30]
+Imports the Cleveland wards, crime and population into a temporary database, then times
+GET /api/wards/<busiest>/profile: cold (the first request for each ward of a data
+version, which builds the profile) and warm (the same request again, served from the
+per-version cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from service import create_app
+from service.profiles import SHARED
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    options = parser.parse_args()
+    data = os.environ.get("WARDPROFILES_TEST_DATA")
+    if not data:
+        sys.exit("WARDPROFILES_TEST_DATA must name the shared data/ folder")
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.sqlite"})
+        runner = app.test_cli_runner()
+        wards = sorted(str(p) for p in Path(data, "boundaries/wards_wd25").glob("*.geojson"))
+        lsoas = sorted(str(p) for p in Path(data, "boundaries/lsoa21").glob("*.geojson"))
+        population = Path(
+            data, "population/census2021_usual_residents_by_age6_lsoa21_cleveland.csv"
+        )
+        for args in (
+            ["import-wards", *wards],
+            ["import-crime", str(Path(data, "police_uk/cleveland"))],
+            ["import-population", "--population", str(population), "--lsoa-boundaries", *lsoas],
+        ):
+            result = runner.invoke(args=args)
+            if result.exit_code:
+                sys.exit(result.output)
+        client = app.test_client()
+        features = client.get("/api/wards.geojson").json["features"]
+        busiest = max(
+            features, key=lambda f: f["properties"]["crime_total"] + f["properties"]["asb_total"]
+        )
+        url = f"/api/wards/{busiest['properties']['code']}/profile"
+        client.get(url)
+        cold, warm = [], []
+        for _ in range(options.repeat):
+            app.extensions[SHARED].profiles.clear()
+            start = time.perf_counter()
+            client.get(url)
+            cold.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            response = client.get(url)
+            warm.append(time.perf_counter() - start)
+        assert response.status_code == 200
+        name = busiest["properties"]["name"]
+        for label, timings in (("cold (built)", cold), ("warm (cached)", warm)):
+            print(
+                f"{name} profile, {label:14} best {min(timings) * 1e3:6.1f} ms, "
+                f"median {statistics.median(timings) * 1e3:6.1f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Stored LSOA population and its best-fit lookup to the wards of every boundary vintage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+
+from geodata.population import best_fit_wards, describe_method, ward_population
+from service.store.imports import record_import
+from service.store.schema import boundary_sets, lsoa_wards, lsoas, wards
+
+
+def replace_population(
+    engine: sa.Engine,
+    lsoas_frame: pd.DataFrame,
+    *,
+    census_year: int,
+    source: str,
+    sha256: str,
+    rows_read: int | None = None,
+    rows_rejected: int = 0,
+    boundary_sources: Sequence[tuple[str, str, int]] = (),
+) -> dict[str, dict[str, int]]:
+    """Store the population of every LSOA, replacing all of it, in one transaction.
+
+    ``lsoas_frame`` holds ``lsoa_code``, ``lsoa_name``, ``residents``, ``longitude`` and
+    ``latitude`` (the best-fit point; NaN for an LSOA without a boundary, which is stored
+    but placed in no ward). The import is recorded in the ledger: the population file,
+    with ``rows_read`` file rows (default: one per LSOA) of which ``rows_rejected`` were
+    rejected, and each LSOA boundary file of ``boundary_sources`` (file name, SHA-256,
+    feature count). Then every stored boundary vintage gets its lookup
+    (:func:`assign_lsoas`), so the population is never visible without it.
+
+    Returns the assigned and outside counts of LSOAs for each vintage.
+    """
+    rows = _lsoa_rows(lsoas_frame, census_year=census_year, source=source)
+    residents = sum(row["residents"] for row in rows)
+    read = len(rows) + rows_rejected if rows_read is None else rows_read
+    with engine.begin() as connection:
+        connection.execute(lsoa_wards.delete())
+        connection.execute(lsoas.delete())
+        if rows:
+            connection.execute(lsoas.insert(), rows)
+        record_import(
+            connection,
+            kind="population",
+            source=source,
+            sha256=sha256,
+            rows_read=read,
+            rows_stored=read - rows_rejected,
+            rows_rejected=rows_rejected,
+            status="stored",
+            message=f"{len(rows)} LSOAs, {residents:,} residents (Census {census_year})",
+        )
+        for name, digest, count in boundary_sources:
+            record_import(
+                connection,
+                kind="population",
+                source=name,
+                sha256=digest,
+                rows_read=count,
+                rows_stored=count,
+                status="stored",
+                message="LSOA boundaries: the best-fit point of each LSOA",
+            )
+        # service.store.wards imports this module: a new vintage assigns the stored LSOAs.
+        from service.store.wards import load_wards
+
+        vintages = connection.scalars(sa.select(boundary_sets.c.vintage).order_by("vintage"))
+        return {
+            vintage: assign_lsoas(
+                connection, load_wards(connection, vintage=vintage), vintage=vintage
+            )
+            for vintage in list(vintages)
+        }
+
+
+def _lsoa_rows(frame: pd.DataFrame, *, census_year: int, source: str) -> list[dict[str, Any]]:
+    longitude = frame["longitude"].astype("float64")
+    latitude = frame["latitude"].astype("float64")
+    return [
+        {
+            "code": str(code),
+            "name": str(name),
+            "census_year": census_year,
+            "residents": int(residents),
+            "longitude": None if pd.isna(lon) else lon,
+            "latitude": None if pd.isna(lat) else lat,
+            "source": source,
+        }
+        for code, name, residents, lon, lat in zip(
+            frame["lsoa_code"].tolist(),
+            frame["lsoa_name"].tolist(),
+            frame["residents"].tolist(),
+            longitude.tolist(),
+            latitude.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def assign_lsoas(
+    connection: sa.Connection, wards_frame: gpd.GeoDataFrame, *, vintage: str
+) -> dict[str, int]:
+    """Give every located stored LSOA its ward of ``wards_frame`` (the best-fit lookup).
+
+    The stored point of each LSOA is the point-on-surface computed when the population was
+    imported, so every vintage is joined from the same points, by the same rule as snap
+    points (:func:`geodata.population.best_fit_wards`). Replaces the vintage's lookup.
+    """
+    connection.execute(lsoa_wards.delete().where(lsoa_wards.c.vintage == vintage))
+    points = pd.DataFrame(
+        connection.execute(
+            sa.select(lsoas.c.code, lsoas.c.longitude, lsoas.c.latitude)
+            .where(lsoas.c.longitude.is_not(None))
+            .order_by(lsoas.c.code)
+        ).all(),
+        columns=["lsoa_code", "longitude", "latitude"],
+    )
+    lookup = best_fit_wards(points, wards_frame)
+    rows = [
+        {"lsoa_code": code, "vintage": vintage, "ward_code": ward}
+        for code, ward in zip(lookup["lsoa_code"], lookup["ward_code"], strict=True)
+    ]
+    if rows:
+        connection.execute(lsoa_wards.insert(), rows)
+    assigned = int(lookup["ward_code"].notna().sum())
+    return {"lsoas_assigned": assigned, "lsoas_outside": len(rows) - assigned}
+
+
+def list_ward_population(engine: sa.Engine, *, vintage: str) -> dict[str, dict[str, Any]]:
+    """Residents of each ward of ``vintage`` that has a best-fit LSOA, with the method.
+
+    Wards without any LSOA are absent, so their rates are absent rather than zero (see
+    :func:`geodata.population.ward_population`).
+    """
+    with engine.connect() as connection:
+        population = pd.DataFrame(
+            connection.execute(sa.select(lsoas.c.code, lsoas.c.residents)).all(),
+            columns=["lsoa_code", "residents"],
+        )
+        lookup = pd.DataFrame(
+            connection.execute(
+                sa.select(lsoa_wards.c.lsoa_code, lsoa_wards.c.ward_code).where(
+                    lsoa_wards.c.vintage == vintage
+                )
+            ).all(),
+            columns=["lsoa_code", "ward_code"],
+        )
+        years = list(connection.scalars(sa.select(lsoas.c.census_year).distinct()))
+    if not years:
+        return {}
+    method = describe_method(census_year=years[0])
+    totals = ward_population(population, lookup)
+    return {
+        str(code): {"residents": residents, "lsoas": n, "census_year": years[0], "method": method}
+        for code, residents, n in zip(
+            totals["ward_code"].tolist(),
+            totals["residents"].tolist(),
+            totals["lsoas"].tolist(),
+            strict=True,
+        )
+    }
+
+
+def list_local_authority_population(engine: sa.Engine, *, vintage: str) -> dict[str, int]:
+    """Residents of the wards of ``vintage``, added up by the wards' local authority name."""
+    by_ward = list_ward_population(engine, vintage=vintage)
+    with engine.connect() as connection:
+        authority = dict(
+            connection.execute(
+                sa.select(wards.c.code, wards.c.lad_name).where(wards.c.vintage == vintage)
+            ).all()
+        )
+    totals: dict[str, int] = {}
+    for code, figures in by_ward.items():
+        name = authority.get(code) or "(no local authority)"
+        totals[name] = totals.get(name, 0) + figures["residents"]
+    return dict(sorted(totals.items()))
