@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import geopandas as gpd
@@ -57,7 +56,7 @@ def ward_features(
                     "vintage": ward.vintage,
                     "crime_total": 0 if figures is None else int(figures["crime_total"]),
                     "asb_total": 0 if figures is None else int(figures["asb_total"]),
-                    "crime_per_1000": None if rate is None or math.isnan(rate) else float(rate),
+                    "crime_per_1000": None if rate is None or pd.isna(rate) else float(rate),
                 },
             }
         )

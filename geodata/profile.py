@@ -56,7 +56,7 @@ class Period:
     @classmethod
     def parse(cls, first: str, last: str, *, names: tuple[str, str] = ("from", "to")) -> Period:
         for name, value in zip(names, (first, last), strict=True):
-            if not _MONTH.match(value or ""):
+            if not _MONTH.fullmatch(value or ""):
                 raise PeriodError(f"{name}: {value!r} is not a month as YYYY-MM")
         if first > last:
             raise PeriodError(f"{names[0]}: {first} is after {names[1]} {last}")
@@ -357,8 +357,8 @@ def headline_figures(
 ) -> pd.DataFrame:
     """Per ward: crimes (ASB excluded), ASB, residents and crimes per 1,000 in the period.
 
-    Method: sums over the period of :class:`ForceCounts`; the rate is absent (NaN) for a
-    ward without population.
+    Method: sums over the period of :class:`ForceCounts`, every ward with incidents or
+    residents listed; the rate is absent (NaN) for a ward without population (or with 0).
     """
     totals = force.by_category(period)
     table = pd.DataFrame(
@@ -368,9 +368,11 @@ def headline_figures(
         },
         index=pd.Index(force.wards, name="ward_code"),
     )
-    table["population"] = pd.Series(population, dtype="Int64")
+    table = table.reindex(sorted(set(force.wards) | set(population)), fill_value=0)
+    residents = pd.Series({c: p for c, p in population.items() if p}, dtype="Int64")
+    table["population"] = residents.reindex(table.index)
     table["crime_per_1000"] = 1000 * table["crime_total"] / table["population"].astype(float)
-    return table
+    return table.rename_axis("ward_code")
 
 
 def completeness(

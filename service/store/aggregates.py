@@ -112,7 +112,8 @@ def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> 
     )
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(query, (vintage, first, last)).all()
-    return _frame(rows, ["status", "ward_code", "month", "category", "n"])
+    columns = {"status": "str", "ward_code": "str", "month": "str", "category": "str", "n": "int64"}
+    return _frame(rows, columns)
 
 
 def ward_facts(
@@ -130,16 +131,31 @@ def ward_facts(
         "JOIN places pl ON pl.id = f.place_id "
         "WHERE f.vintage = ? AND f.ward_code = ? AND f.month BETWEEN ? AND ?"
     )
-    columns = ["month", "category", "outcome", "place_id", "location", "longitude", "latitude", "n"]
+    columns = {
+        "month": "str",
+        "category": "str",
+        "outcome": "str",
+        "place_id": "int64",
+        "location": "str",
+        "longitude": "float64",
+        "latitude": "float64",
+        "n": "int64",
+    }
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(query, (vintage, ward_code, first, last)).all()
     return _frame(rows, columns)
 
 
-def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
-    """Rows as a frame, column by column (pandas is slow to build one from row objects)."""
+def _frame(rows: Sequence[Any], columns: Mapping[str, str]) -> pd.DataFrame:
+    """Rows as a frame of the given column dtypes, built column by column (pandas is slow
+    to build one from row objects)."""
     values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pd.DataFrame(dict(zip(columns, values, strict=True)))
+    return pd.DataFrame(
+        {
+            name: pd.Series(column, dtype=dtype)
+            for (name, dtype), column in zip(columns.items(), values, strict=True)
+        }
+    )
 
 
 def months_held(engine: sa.Engine) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import adbc_driver_sqlite.dbapi as adbc
+import geopandas as gpd
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -76,6 +77,12 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
     active = vintage or vintages[-1]
     if active not in vintages:
         raise LookupError(f"no boundary vintage {active!r}; stored: {', '.join(vintages)}")
+    with engine.connect() as reader:
+        wards = {v: load_wards(reader, vintage=v) for v in vintages}
+    # ADBC links its own copy of SQLite. Two copies in one process do not see each other's
+    # POSIX locks, and the last one to close deletes the WAL under the other, so the
+    # engine's pooled connections are closed first and reopened after.
+    engine.dispose()
     connection = adbc.connect(str(engine.url.database), autocommit=True)
     cursor = connection.cursor()
     try:
@@ -86,7 +93,7 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
         # and the tests run PRAGMA foreign_key_check after every kind of import.
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.execute("BEGIN IMMEDIATE")
-        run = CrimeImport(cursor, engine=engine, vintages=vintages, active=active)
+        run = CrimeImport(cursor, wards=wards, active=active)
         yield run
         cursor.execute("COMMIT")
     except BaseException:
@@ -95,6 +102,7 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
     finally:
         cursor.close()
         connection.close()
+        engine.dispose()
 
 
 class CrimeImport:
@@ -105,7 +113,7 @@ class CrimeImport:
     rows. Snap points are stored once in ``places`` and assigned to a ward once per vintage.
     """
 
-    def __init__(self, cursor: Any, *, engine: sa.Engine, vintages: list[str], active: str) -> None:
+    def __init__(self, cursor: Any, *, wards: dict[str, gpd.GeoDataFrame], active: str) -> None:
         self._cursor = cursor
         self._active = active
         self._claimed: dict[tuple[str, str], str] = {}
@@ -118,13 +126,12 @@ class CrimeImport:
                 "SELECT id, longitude, latitude, location, lsoa_code, lsoa_name FROM places"
             )
         }
-        self._ward_of_place: dict[str, dict[int, str | None]] = {v: {} for v in vintages}
+        self._ward_of_place: dict[str, dict[int, str | None]] = {v: {} for v in wards}
         for place_id, vintage, ward_code in self._rows(
             "SELECT place_id, vintage, ward_code FROM place_wards"
         ):
             self._ward_of_place[vintage][place_id] = ward_code
-        with engine.connect() as connection:
-            self._wards = {v: load_wards(connection, vintage=v) for v in vintages}
+        self._wards = wards
 
     def add(self, street: StreetFile) -> FileResult:
         """Store the file's partitions that differ from what is stored; count every row."""
