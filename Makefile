@@ -13,13 +13,25 @@ PORT ?= 5000
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+ASSETS := service/static/vendor/.installed
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	rm -rf service/static/vendor && mkdir -p service/static/vendor/leaflet service/static/vendor/markercluster service/static/vendor/heat service/static/vendor/jquery
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css service/static/vendor/leaflet/
+	cp -r node_modules/leaflet/dist/images service/static/vendor/leaflet/images
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css service/static/vendor/markercluster/
+	cp node_modules/leaflet.heat/dist/leaflet-heat.js service/static/vendor/heat/
+	cp node_modules/jquery/dist/jquery.min.js service/static/vendor/jquery/
+	touch $@
+
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## Create the virtualenv and install the pinned packages
+install: $(STAMP) $(ASSETS) ## Create the virtualenv, install the pinned packages and the map libraries (npm)
 
 db: install ## Create the database (instance/wardprofiles.sqlite unless configured)
 	$(BIN)/flask init-db

@@ -25,6 +25,18 @@ class HarmWeightsError(GeodataError, ValueError):
     """A harm-weights table cannot be used (unknown or missing category, bad weight, ASB)."""
 
 
+class ConcernFileError(GeodataError, ValueError):
+    """A concerns or concern-tags file cannot be read at all (missing, not CSV, wrong header)."""
+
+
+class ConcernError(GeodataError, ValueError):
+    """A concern, update or edit cannot be stored as given; the message names every problem."""
+
+
+class ThreatFileError(GeodataError, ValueError):
+    """A threat assessment file cannot be used; the message lists every problem found."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One rejected row: enough to find it in the source file and fix it by hand."""

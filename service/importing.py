@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from geodata.errors import CrimeFileError, PopulationError
+from geodata.concerns import read_concerns_csv
+from geodata.errors import ConcernFileError, CrimeFileError, PopulationError
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
 from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
 from geodata.population import CENSUS_YEAR, describe_method, lsoa_points, prepare_lsoas
+from geodata.threat import band_counts, read_threat_assessment
 from geodata.wards import SOURCE_COLUMN, detect_ons_fields, prepare_wards
+from service.store.concerns import (
+    concern_tags,
+    import_concerns,
+    record_failed_import,
+    ward_codes,
+)
 from service.store.imports import file_sha256
 from service.store.incidents import FileResult, crime_import
 from service.store.population import (
@@ -24,7 +34,8 @@ from service.store.population import (
     list_ward_population,
     replace_population,
 )
-from service.store.wards import replace_boundary_set
+from service.store.threat import list_assessments, store_assessment
+from service.store.wards import latest_vintage, replace_boundary_set
 
 Paths = Sequence[str | os.PathLike[str]]
 
@@ -132,6 +143,65 @@ def import_crime_paths(
     return summary
 
 
+def import_concern_file(
+    engine: sa.Engine, path: str | os.PathLike[str], *, today: date | None = None
+) -> dict[str, Any]:
+    """Read, check and store a community concerns CSV in one transaction.
+
+    Rows are checked by ``geodata.concerns.read_concerns_csv`` against the wards of the latest
+    boundary vintage and the shipped theme tags (and ``today``, default the computer's date,
+    for dates in the future); rejected rows are returned with file, line and reason, and every
+    other row is stored, so ``rows_read == rows_stored + rows_rejected``. The same file
+    offered again adds nothing (``unchanged``). A file that cannot be read at all (missing,
+    not CSV, a header lacking a column) raises ``ConcernFileError``: nothing of it is stored,
+    and an existing file is put in the ledger as failed.
+    """
+    source = str(path)
+    vintage = latest_vintage(engine)
+    if vintage is None:
+        raise ConcernFileError(f"{source}: no ward boundaries are stored; run import-wards first")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ConcernFileError(f"{source}: cannot be read ({error.strerror})") from error
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        concerns, errors = read_concerns_csv(
+            data,
+            source=source,
+            wards=ward_codes(engine, vintage=vintage),
+            tags=concern_tags(),
+            today=today,
+        )
+    except ConcernFileError as error:
+        record_failed_import(engine, source=source, sha256=sha256, message=str(error))
+        raise
+    rejected = len({error.line for error in errors})
+    stored = import_concerns(
+        engine,
+        concerns,
+        source=source,
+        sha256=sha256,
+        rows_read=len(concerns) + rejected,
+        rows_rejected=rejected,
+    )
+    return {
+        "source": source,
+        "sha256": sha256,
+        "vintage": vintage,
+        "status": stored["status"],
+        "import_id": stored["import_id"],
+        "rows_read": len(concerns) + rejected,
+        "rows_stored": len(concerns),
+        "rows_rejected": rejected,
+        "added": stored["added"],
+        "rejected": [
+            {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
+            for e in errors
+        ],
+    }
+
+
 def import_population_files(
     engine: sa.Engine,
     *,
@@ -211,4 +281,36 @@ def import_population_files(
             vintage: list_local_authority_population(engine, vintage=vintage)
             for vintage in assignment
         },
+    }
+
+
+def import_threat_file(
+    engine: sa.Engine,
+    path: str | os.PathLike[str],
+    *,
+    known_tags: Collection[str] | None = None,
+    title: str | None = None,
+    force: str | None = None,
+    assessed_on: date | None = None,
+) -> dict[str, Any]:
+    """Read, check and store a force threat assessment as a new version, the active one.
+
+    The file is refused whole (``ThreatFileError``, nothing stored) when any field is wrong;
+    the active version's file offered again is ``unchanged`` and adds no version.
+    """
+    assessment = read_threat_assessment(
+        path, known_tags=known_tags, title=title, force=force, assessed_on=assessed_on
+    )
+    previous = next((v["id"] for v in list_assessments(engine) if v["active"]), None)
+    assessment_id = store_assessment(engine, assessment, sha256=file_sha256(Path(path)))
+    stored = next(v for v in list_assessments(engine) if v["id"] == assessment_id)
+    return {
+        "assessment_id": assessment_id,
+        "version": stored["version"],
+        "title": assessment.title,
+        "themes": len(assessment.themes),
+        "bands": band_counts(assessment.themes),
+        "example": assessment.is_example,
+        "unchanged": assessment_id == previous,
+        "active_since": stored["imported_at"],
     }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from geodata.concerns import CHANNELS, STATUSES
 from geodata.crime import CATEGORIES
+from geodata.threat import BAND_ORDER, CONFIDENCES
 
 _MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-01"}
 _PERIOD = [
@@ -39,6 +41,81 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _GEOJSON = {"type": "object", "required": ["type", "features"]}
+
+_THREAT_VERSION: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "version", "title", "force", "assessed_on", "example", "imported_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "version": {"type": "integer", "description": "1, 2, ... in import order"},
+        "title": {"type": "string"},
+        "force": {"type": "string"},
+        "assessed_on": {"type": "string", "format": "date"},
+        "source": {"type": "string", "description": "the imported file"},
+        "sha256": {"type": "string"},
+        "example": {"type": "boolean", "description": "made up (the demo's), not a real one"},
+        "imported_at": {"type": "string", "format": "date-time"},
+    },
+}
+_THREAT_THEME: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "risk_score", "confidence", "priority_band", "categories"],
+    "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "risk_score": {"type": "number", "minimum": 0, "description": "the force's scale"},
+        "confidence": {"type": "string", "enum": list(CONFIDENCES)},
+        "priority_band": {"type": "string", "enum": list(BAND_ORDER)},
+        "categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
+        "concern_tags": {"type": "array", "items": {"type": "string"}},
+        "owner": {"type": "string", "description": "a role, not a person"},
+        "review_date": {"type": "string", "format": "date"},
+    },
+}
+_THREAT = {
+    "type": "object",
+    "required": ["active", "versions"],
+    "properties": {
+        "active": {
+            "oneOf": [
+                {
+                    "allOf": [
+                        _THREAT_VERSION,
+                        {
+                            "type": "object",
+                            "required": ["bands", "themes"],
+                            "properties": {
+                                "bands": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "integer"},
+                                },
+                                "themes": {"type": "array", "items": _THREAT_THEME},
+                            },
+                        },
+                    ]
+                },
+                {"type": "null"},
+            ],
+            "description": "The most recently imported assessment; null when none is stored.",
+        },
+        "versions": {
+            "type": "array",
+            "description": "Every stored version, newest first.",
+            "items": {
+                "allOf": [
+                    _THREAT_VERSION,
+                    {
+                        "type": "object",
+                        "properties": {
+                            "themes": {"type": "integer"},
+                            "active": {"type": "boolean"},
+                        },
+                    },
+                ]
+            },
+        },
+    },
+}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -94,6 +171,41 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/api/wards/{code}/concerns": {
+            "get": {
+                "summary": "A ward's community concerns as they stand, newest first (read only: "
+                "concerns are written by import-concerns and the store until sign-in arrives)",
+                "parameters": [
+                    _CODE,
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(STATUSES)},
+                        "description": "Only concerns whose current status is this.",
+                    },
+                    {
+                        "name": "tag",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "Only this theme tag (geodata/data/concern_tags.csv).",
+                    },
+                    {
+                        "name": "channel",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(CHANNELS)},
+                        "description": "Only concerns raised through this channel.",
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        "Concerns",
+                        {"type": "array", "items": {"$ref": "#/components/schemas/Concern"}},
+                    ),
+                    "400": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
         "/api/wards.geojson": {
             "get": {
                 "summary": "Ward boundaries with crime, ASB and crime per 1,000 residents",
@@ -103,6 +215,13 @@ OPENAPI: dict[str, Any] = {
                     "400": _ERROR,
                     "404": _ERROR,
                 },
+            }
+        },
+        "/api/threat": {
+            "get": {
+                "summary": "The active force threat assessment (the latest imported) with its "
+                "themes, and every stored version",
+                "responses": {"200": _json("Threat assessment", _THREAT)},
             }
         },
         "/api/openapi.json": {
@@ -139,6 +258,31 @@ OPENAPI: dict[str, Any] = {
                     "vintage": {"type": "string"},
                     "area_km2": {"type": "number"},
                     "population": {"type": ["integer", "null"]},
+                },
+            },
+            "Concern": {
+                "type": "object",
+                "description": "A community concern as it stands; its history is kept in the "
+                "store (geodata/concerns.py describes the fields).",
+                "required": ["id", "ward_code", "tag", "description", "raised_on", "status"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "ward_code": {"type": "string"},
+                    "ward_vintage": {"type": "string"},
+                    "tag": {"type": "string"},
+                    "description": {"type": "string"},
+                    "raised_on": {"type": "string", "format": "date"},
+                    "channel": {"type": "string", "enum": list(CHANNELS)},
+                    "community": {"type": ["string", "null"]},
+                    "location_text": {"type": ["string", "null"]},
+                    "longitude": {"type": ["number", "null"]},
+                    "latitude": {"type": ["number", "null"]},
+                    "status": {"type": "string", "enum": list(STATUSES)},
+                    "recorded_by": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "import_id": {"type": ["integer", "null"]},
+                    "updated_on": {"type": "string", "format": "date"},
+                    "age_days": {"type": "integer", "description": "days since raised"},
                 },
             },
             "Profile": {

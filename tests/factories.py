@@ -11,6 +11,7 @@ from typing import Any
 from flask.testing import FlaskCliRunner
 from shapely.geometry import box, mapping
 
+from geodata.concerns import CONCERN_COLUMNS
 from geodata.crime import STREET_COLUMNS
 
 # Two wards side by side, sharing the edge lon = -1.20, and a third to the north.
@@ -89,6 +90,34 @@ def write_street_csv(
         writer = csv.writer(stream)
         writer.writerow(header)
         writer.writerows(rows)
+    return path
+
+
+def concern_row(**cells: str) -> dict[str, str]:
+    """One row of a community concerns CSV, in West Ward; keyword arguments replace cells."""
+    return {
+        "ward_code": "E05000002",
+        "tag": "asb",
+        "description": "Groups gathering by the play area in the evenings.",
+        "raised_on": "2025-01-15",
+        "channel": "community-meeting",
+        "community": "older residents",
+        "location": "Mill Lane park",
+        "longitude": "-1.21",
+        "latitude": "54.61",
+        "status": "open",
+        "recorded_by": "PCSO Example",
+    } | cells
+
+
+def write_concerns_csv(
+    path: Path, rows: Iterable[dict[str, str]], *, header: Sequence[str] = CONCERN_COLUMNS
+) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows([row.get(column, "") for column in header] for row in rows)
     return path
 
 

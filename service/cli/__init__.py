@@ -6,9 +6,20 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from service.cli import demo, import_crime, import_population, import_wards
+    from service.cli import (
+        demo,
+        export_concerns,
+        import_concerns,
+        import_crime,
+        import_population,
+        import_threat,
+        import_wards,
+    )
 
     app.cli.add_command(import_wards.command)
     app.cli.add_command(import_crime.command)
     app.cli.add_command(import_population.command)
+    app.cli.add_command(import_threat.command)
+    app.cli.add_command(import_concerns.command)
+    app.cli.add_command(export_concerns.command)
     app.cli.add_command(demo.command)

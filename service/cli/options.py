@@ -12,6 +12,10 @@ json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary instead."
 )
 
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Replace the output file if it exists (refused otherwise)."
+)
+
 
 def report(summary: dict[str, Any], line: str, *, as_json: bool) -> None:
     """The one-line human summary, or the JSON summary for machines."""

@@ -168,6 +168,86 @@ incidents = sa.Table(
     sa.Column("context", sa.Text),
 )
 
+threat_assessments = sa.Table(
+    "threat_assessments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("force", sa.Text, nullable=False),
+    sa.Column("assessed_on", sa.Text, nullable=False, comment="YYYY-MM-DD"),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("is_example", sa.Boolean, nullable=False, comment="made up, e.g. the demo's"),
+    sa.Column("imported_at", sa.Text, nullable=False),
+    comment="every imported version of the force threat assessment; the latest is active",
+)
+
+threat_themes = sa.Table(
+    "threat_themes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="file order within an assessment"),
+    sa.Column(
+        "assessment_id",
+        sa.Integer,
+        sa.ForeignKey("threat_assessments.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("risk_score", sa.Float, nullable=False),
+    sa.Column("confidence", sa.Text, nullable=False, comment="low, medium or high"),
+    sa.Column("priority_band", sa.Text, nullable=False, comment="high, medium or low"),
+    sa.Column("categories", sa.Text, nullable=False, comment="police.uk categories, ';'-joined"),
+    sa.Column("concern_tags", sa.Text, nullable=False, comment="';'-joined"),
+    sa.Column("owner", sa.Text, nullable=False, comment="a role, not a person"),
+    sa.Column("review_date", sa.Text, nullable=False, comment="YYYY-MM-DD"),
+    sa.UniqueConstraint("assessment_id", "name"),
+)
+
+concerns = sa.Table(
+    "concerns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "ward_code",
+        sa.Text,
+        nullable=False,
+        comment="not a foreign key: replacing a boundary vintage must never delete a concern",
+    ),
+    sa.Column("ward_vintage", sa.Text, nullable=False, comment="the vintage the code is of"),
+    sa.Column("tag", sa.Text, nullable=False, comment="a theme tag of concern_tags.csv"),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("raised_on", sa.Date, nullable=False),
+    sa.Column("channel", sa.Text, nullable=False, comment="a slug of geodata.concerns.CHANNELS"),
+    sa.Column("community", sa.Text, comment="NULL: not known"),
+    sa.Column("location_text", sa.Text),
+    sa.Column("longitude", sa.Float, comment="WGS84; both or neither"),
+    sa.Column("latitude", sa.Float),
+    sa.Column(
+        "status",
+        sa.Text,
+        nullable=False,
+        comment="current status: always that of the latest concern_updates row",
+    ),
+    sa.Column("recorded_by", sa.Text, nullable=False, comment="who took the concern down"),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    comment="community concerns; every change is a concern_updates row, nothing is deleted",
+)
+
+concern_updates = sa.Table(
+    "concern_updates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="history order"),
+    sa.Column("concern_id", sa.Integer, sa.ForeignKey("concerns.id"), nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False, comment="the status from this update on"),
+    sa.Column("note", sa.Text, nullable=False, comment="'raised', what was done, or 'edited: ...'"),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("on", sa.Date, nullable=False),
+    sa.Column("recorded_at", sa.Text, nullable=False),
+    comment="the full history of every concern: raising, status changes and edits",
+)
+
 ward_month_counts = sa.Table(
     "ward_month_counts",
     metadata,

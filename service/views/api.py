@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound
 
 from geodata.crime import CATEGORIES
+from geodata.errors import ConcernError
 from geodata.features import incident_features, ward_features
 from geodata.profile import Period, PeriodError, headline_figures
 from service.openapi import OPENAPI
 from service.profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
+from service.store.concerns import check_filters, list_concerns
 from service.store.db import get_engine
 from service.store.population import list_ward_population
+from service.store.threat import active_assessment, list_assessments
 from service.store.wards import latest_vintage, list_wards, load_ward_frame
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -84,6 +89,39 @@ def incidents(code: str) -> ResponseReturnValue:
     if category is not None:
         facts = facts[facts["category"] == category]
     return jsonify(incident_features(facts))
+
+
+@bp.get("/wards/<code>/concerns")
+def concerns(code: str) -> ResponseReturnValue:
+    """A ward's community concerns as they stand, newest first, filtered by query.
+
+    Read only: there is no POST yet, because writing needs the sign-in that arrives with the
+    web app. Until then concerns are written through the store functions of
+    ``service.store.concerns`` (``record_concern``, ``update_concern``, ``edit_concern``) and
+    the import-concerns command.
+    """
+    status, tag, channel = (request.args.get(name) for name in ("status", "tag", "channel"))
+    try:
+        check_filters(status=status, tag=tag, channel=channel)
+    except ConcernError as error:
+        raise BadRequest(str(error)) from error
+    vintage = current_vintage()
+    if not any(w["code"] == code for w in list_wards(get_engine(), vintage=vintage)):
+        raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    rows = list_concerns(get_engine(), ward_code=code, status=status, tag=tag, channel=channel)
+    return jsonify([{k: _iso(v) for k, v in row.items()} for row in rows])
+
+
+def _iso(value: object) -> object:
+    """Days as YYYY-MM-DD (Flask would write an HTTP date)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@bp.get("/threat")
+def threat() -> ResponseReturnValue:
+    """The active force threat assessment with its themes, and every stored version."""
+    engine = get_engine()
+    return jsonify({"active": active_assessment(engine), "versions": list_assessments(engine)})
 
 
 @bp.get("/wards.geojson")

@@ -1,0 +1,55 @@
+"""import-concerns: store community concerns from a CSV, each with its first history entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from geodata.errors import ConcernFileError
+from service.cli.options import json_option, report
+from service.importing import import_concern_file
+from service.store.db import get_engine
+
+SHOWN_ERRORS = 20
+
+
+@click.command("import-concerns")
+@click.argument("path", type=click.Path(path_type=Path))
+@json_option
+@with_appcontext
+def command(path: Path, as_json: bool) -> None:
+    """Import community concerns from a CSV (columns in README, "Community concerns").
+
+    Ward codes are checked against the latest stored boundary vintage and tags against the
+    shipped theme tags. Rejected rows are listed with file, line and reason (the first 20
+    here, all with --json) and the other rows stored. Importing the same file again adds
+    nothing. A file with a wrong header is refused whole.
+
+    Example: flask --app service import-concerns concerns.csv
+    """
+    try:
+        summary = import_concern_file(get_engine(), path)
+    except ConcernFileError as error:
+        raise click.ClickException(str(error)) from error
+    for rejected in summary["rejected"][:SHOWN_ERRORS]:
+        click.echo(
+            f"rejected: {rejected['source']}, line {rejected['line']}, "
+            f"{rejected['column'] or 'row'}: {rejected['problem']}",
+            err=True,
+        )
+    if len(summary["rejected"]) > SHOWN_ERRORS:
+        more = len(summary["rejected"]) - SHOWN_ERRORS
+        click.echo(f"... and {more} more (see --json)", err=True)
+    added = (
+        f"{summary['added']:,} new"
+        if summary["status"] == "stored"
+        else "none new: the same file was imported before"
+    )
+    report(
+        summary,
+        f"Read {summary['rows_read']:,} rows from {summary['source']}: "
+        f"{summary['rows_stored']:,} stored ({added}), {summary['rows_rejected']:,} rejected.",
+        as_json=as_json,
+    )

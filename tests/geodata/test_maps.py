@@ -1,0 +1,161 @@
+"""Maps: one escaping helper, local assets only, and what a ward map holds."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+from shapely.geometry import box
+
+from geodata.maps import force_map, incident_points, map_text, render, ward_map
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "${alert(1)}",
+    "`;alert(1);`",
+    "\\`${alert(1)}",
+    "</script><script>alert(1)</script>",
+]
+WARD = box(-1.22, 54.60, -1.18, 54.62)
+
+
+def facts(**overrides: object) -> pd.DataFrame:
+    row = {
+        "month": "2025-01",
+        "category": "Burglary",
+        "outcome": "Under investigation",
+        "location": "On or near High Street",
+        "longitude": -1.2,
+        "latitude": 54.61,
+        "n": 1,
+    }
+    return pd.DataFrame([{**row, **overrides}])
+
+
+@given(st.text())
+def test_map_text_leaves_nothing_active(text: str) -> None:
+    safe = map_text(text)
+
+    assert not set("<>`$\\\"'") & set(safe)
+
+
+def test_map_text_keeps_the_text_a_reader_sees() -> None:
+    assert map_text("Tom & Jerry's `x` ${y} \\") == (
+        "Tom &amp; Jerry&#x27;s &#96;x&#96; &#36;{y} &#92;"
+    )
+    assert map_text(None) == ""
+
+
+def test_ward_map_uses_only_local_assets_and_no_network() -> None:
+    parts = render(
+        ward_map(
+            ward_name="West",
+            ward_geometry=WARD,
+            neighbours=[],
+            incidents=facts(),
+            hotspot_cells=[],
+            concerns=[],
+            tile_url="",
+            attribution="",
+            asset_url="/static/vendor",
+        )
+    )
+    page = parts.head + parts.body + parts.script
+
+    assert re.findall(r"https?://", page) == []
+    assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in page
+    assert "/static/vendor/markercluster/leaflet.markercluster.js" in page
+
+
+def test_tile_url_is_configuration() -> None:
+    parts = render(
+        ward_map(
+            ward_name="West",
+            ward_geometry=WARD,
+            neighbours=[],
+            incidents=facts(),
+            hotspot_cells=[],
+            concerns=[],
+            tile_url="https://tiles.example.police.uk/{z}/{x}/{y}.png",
+            attribution="Force GIS",
+            asset_url="/assets",
+        )
+    )
+
+    assert re.findall(r"https?://[\w./-]+", parts.script) == ["https://tiles.example.police.uk/"]
+
+
+def test_every_user_string_reaches_the_map_escaped() -> None:
+    for payload in PAYLOADS:
+        parts = render(
+            ward_map(
+                ward_name=payload,
+                ward_geometry=WARD,
+                neighbours=[(payload, box(-1.18, 54.60, -1.16, 54.62))],
+                incidents=facts(location=payload, outcome=payload),
+                hotspot_cells=[],
+                concerns=[
+                    {
+                        "longitude": -1.2,
+                        "latitude": 54.61,
+                        "tag": payload,
+                        "description": payload,
+                        "status": "open",
+                        "raised_on": "2025-01-01",
+                    }
+                ],
+                tile_url="",
+                attribution=payload,
+                asset_url="/static/vendor",
+            )
+        )
+        script = parts.script
+        assert payload not in script
+        # folium's JSON turns a raw "<" into \u003c; escaped text shows as \u0026lt;.
+        assert "<img" not in script and "\\u003cimg" not in script
+        assert "\\u003c/script" not in script and "</script><script>" not in script
+        assert "${alert" not in script and "`;alert" not in script
+
+
+def test_incident_points_group_by_snap_point_and_category() -> None:
+    rows = pd.concat(
+        [
+            facts(n=2),
+            facts(month="2025-02"),
+            facts(category="Anti-social behaviour", outcome=""),
+            facts(longitude=None, latitude=None, location="No location"),
+        ]
+    )
+
+    points = incident_points(rows)
+
+    assert points[["category", "n", "months"]].values.tolist() == [
+        ["Anti-social behaviour", 1, "2025-01"],
+        ["Burglary", 3, "2025-01 (2); 2025-02"],
+    ]
+
+
+def test_force_map_greys_out_wards_without_population() -> None:
+    import geopandas as gpd
+
+    wards = gpd.GeoDataFrame(
+        {"code": ["A", "B"], "name": ["<b>A</b>", "B"], "rate": [10.0, None]},
+        geometry=[WARD, box(-1.18, 54.60, -1.16, 54.62)],
+        crs="EPSG:4326",
+    )
+
+    script = render(
+        force_map(
+            wards,
+            value_column="rate",
+            label="crimes per 1,000",
+            tile_url="",
+            attribution="",
+            asset_url="/a",
+        )
+    ).script
+
+    assert "#BBBBBB" in script
+    assert "<b>A</b>" not in script
