@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from geodata.crime import CATEGORIES
-from geodata.profile import ForceCounts, Period
+from geodata.profile import SIGNIFICANCE, ForceCounts, Period, change_test
 
 BAND_POINTS: Mapping[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}
 """The force-priority component of each MoRiLE priority band; a local theme scores 0."""
@@ -88,6 +88,47 @@ class Priority:
             "concern_sources": dict(self.concern_sources),
             "reason": self.reason,
         }
+
+
+def rising_categories(
+    ward_code: str, force: ForceCounts, period: Period, months_held: Collection[str]
+) -> set[str]:
+    """Categories whose count in the ward rose significantly (exact test at 5 %).
+
+    Method: as :func:`geodata.profile.trends`, from the force counts: the period's count
+    against the previous period of equal length and against the same months a year
+    earlier, each compared only when all its months are held.
+    """
+    if ward_code not in force.wards:
+        return set()
+    row = force.counts[force.wards.index(ward_code)]
+    now = row[:, force.within(period)].sum(axis=1)
+    rising: set[str] = set()
+    for other in (period.previous(), period.year_earlier()):
+        if not set(other.months) <= set(months_held):
+            continue
+        before = row[:, force.within(other)].sum(axis=1)
+        for category, current, previous in zip(CATEGORIES, now, before, strict=True):
+            if current > previous and change_test(int(current), int(previous)) < SIGNIFICANCE:
+                rising.add(category)
+    return rising
+
+
+def harm_rates(
+    force: ForceCounts, population: Mapping[str, int], period: Period, harm: Mapping[str, float]
+) -> dict[str, float]:
+    """Harm-weighted crimes per 1,000 residents of every ward with a population.
+
+    Method: as the harm rate of :func:`geodata.profile.force_comparison`: the period's
+    crimes weighted by category (ASB has no weight), over residents, times 1,000.
+    """
+    factor = np.array([harm.get(c, 0.0) for c in CATEGORIES])
+    totals = dict(zip(force.wards, force.by_category(period) @ factor, strict=True))
+    return {
+        code: 1000 * totals.get(code, 0.0) / residents
+        for code, residents in population.items()
+        if residents
+    }
 
 
 def themes_for(

@@ -217,6 +217,29 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/api/wards/{code}/priorities": {
+            "get": {
+                "summary": "A ward's combined priorities (force themes and local concerns), "
+                "each with its score components and reason; gaps; seldom-heard coverage",
+                "parameters": [_CODE, *_PERIOD],
+                "responses": {
+                    "200": _json("Priorities", {"type": "object"}),
+                    "400": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
+        "/api/priorities/matrix": {
+            "get": {
+                "summary": "Ward by theme matrix of combined priority scores (0 to 100)",
+                "parameters": _PERIOD,
+                "responses": {
+                    "200": _json("Matrix", {"type": "object"}),
+                    "400": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
         "/api/threat": {
             "get": {
                 "summary": "The active force threat assessment (the latest imported) with its "

@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Side of the hot-spot grid cells, in metres of British National Grid.",
     ),
     Setting(
+        "PRIORITY_WEIGHTS",
+        {},
+        "JSON object overriding the combined-priority weights: force (0.35), excess (0.30), "
+        "concerns (0.25), trend (0.10), high_ratio (1.25), no_support_ratio (0.25).",
+    ),
+    Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
         10_000,
         "How long a SQLite writer waits for another writer before giving up.",

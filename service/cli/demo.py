@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
+import geopandas as gpd
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from geodata.concerns import demo_concerns
 from geodata.demo import DEMO_FORCE, make_demo_force
 from service.cli.options import json_option, report
-from service.importing import import_crime_paths, import_ward_files
+from service.importing import import_crime_paths, import_threat_file, import_ward_files
+from service.store.concerns import list_concerns, record_concern, update_concern
 from service.store.db import get_engine
 from service.store.wards import list_vintages
+
+EXAMPLE_THREAT = Path(__file__).resolve().parents[2] / "examples" / "threat-assessment-demo.yaml"
 
 
 @click.command("demo")
@@ -21,7 +28,8 @@ from service.store.wards import list_vintages
 @json_option
 @with_appcontext
 def command(seed: int, if_empty: bool, as_json: bool) -> None:
-    """Load SYNTHETIC demo data: 12 months for an invented force, not real police records.
+    """Load SYNTHETIC demo data: 12 months for an invented force, not real police records,
+    with the example threat assessment and a synthetic set of community concerns.
 
     The files are written to instance/demo/ in the real ONS and police.uk formats and
     imported with import-wards and import-crime, so the demo runs every real check.
@@ -45,16 +53,45 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         frame.to_csv(path, index=False)
     wards = import_ward_files(engine, [wards_path])
     crime = import_crime_paths(engine, [folder]).to_json()
+    threat = import_threat_file(engine, EXAMPLE_THREAT)
+    concerns = _load_concerns(engine, force.wards, seed=seed)
     summary = {
         "loaded": True,
         "force": DEMO_FORCE,
         "folder": str(folder),
         "wards": wards,
         "crime": {k: v for k, v in crime.items() if k != "rejected"},
+        "threat_themes": threat["themes"],
+        "concerns": concerns,
     }
     report(
         summary,
         f"Loaded SYNTHETIC demo force '{DEMO_FORCE}': {wards['wards']} wards, "
-        f"{crime['rows_stored']:,} incidents over {len(crime['months'])} months from {folder}.",
+        f"{crime['rows_stored']:,} incidents over {len(crime['months'])} months, an example "
+        f"threat assessment ({threat['themes']} themes) and {concerns} concerns, from {folder}.",
         as_json=as_json,
     )
+
+
+def _load_concerns(engine: sa.Engine, wards: gpd.GeoDataFrame, *, seed: int) -> int:
+    """Store the synthetic concerns with their updates, unless concerns are stored already."""
+    if list_concerns(engine):
+        return 0
+    made = demo_concerns(
+        wards["WD25CD"].tolist(),
+        seed=seed,
+        today=date.today(),
+        names=dict(zip(wards["WD25NM"], wards["WD25CD"], strict=True)),
+    )
+    for concern, updates in made:
+        concern_id = record_concern(engine, concern, recorded_by=concern.recorded_by)
+        for update in updates:
+            update_concern(
+                engine,
+                concern_id,
+                status=update.status,
+                note=update.note,
+                by=update.by,
+                on=update.on,
+            )
+    return len(made)

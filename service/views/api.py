@@ -13,6 +13,7 @@ from geodata.errors import ConcernError
 from geodata.features import incident_features, ward_features
 from geodata.profile import Period, PeriodError, headline_figures
 from service.openapi import OPENAPI
+from service.priorities import priority_matrix, ward_priorities
 from service.profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import check_filters, list_concerns
@@ -134,3 +135,21 @@ def wards_geojson() -> ResponseReturnValue:
     population = {code: p["residents"] for code, p in shared.population.items()}
     headline = headline_figures(shared.force, population, period)
     return jsonify(ward_features(load_ward_frame(engine, vintage=shared.vintage), headline, period))
+
+
+@bp.get("/wards/<code>/priorities")
+def priorities(code: str) -> ResponseReturnValue:
+    period = requested_period()
+    result = ward_priorities(
+        current_app, get_engine(), code=code, period=period, today=date.today()
+    )
+    if result is None:
+        raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    return jsonify(result)
+
+
+@bp.get("/priorities/matrix")
+def matrix() -> ResponseReturnValue:
+    current_vintage()
+    period = requested_period()
+    return jsonify(priority_matrix(current_app, get_engine(), period=period, today=date.today()))

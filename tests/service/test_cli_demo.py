@@ -19,4 +19,7 @@ def test_demo_loads_a_labelled_synthetic_force_once(runner: FlaskCliRunner) -> N
     assert crime["outside_wards"] > 0 and crime["no_location"] > 0
     assert crime["assigned"] + crime["outside_wards"] + crime["no_location"] == 30_000
 
+    assert summary["threat_themes"] == 7
+    assert summary["concerns"] == 60
+
     assert run_json(runner, "demo", "--if-empty") == {"loaded": False}

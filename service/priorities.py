@@ -1,0 +1,162 @@
+"""Combined priorities: the stored threat themes, concerns and counts handed to
+``geodata.priorities``."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from geodata.concerns import OPEN_STATUSES
+from geodata.priorities import (
+    OpenConcern,
+    PriorityWeights,
+    gaps,
+    harm_rates,
+    rank_priorities,
+    rising_categories,
+    seldom_heard,
+    themes_for,
+)
+from geodata.profile import Period
+from service.profiles import SharedFigures, harm_weights, shared_figures
+from service.store.concerns import concern_tags, list_concerns
+from service.store.threat import active_assessment, get_themes
+
+
+def priority_weights(app: Flask) -> PriorityWeights:
+    """The configured weights (``PRIORITY_WEIGHTS``), over the documented defaults."""
+    return PriorityWeights(**(app.config["PRIORITY_WEIGHTS"] or {}))
+
+
+def _open(rows: list[dict[str, Any]]) -> list[OpenConcern]:
+    return [
+        OpenConcern(r["tag"], r["raised_on"], r["channel"], r["community"])
+        for r in rows
+        if r["status"] in OPEN_STATUSES
+    ]
+
+
+def ward_priorities(
+    app: Flask, engine: sa.Engine, *, code: str, period: Period, today: date
+) -> dict[str, Any] | None:
+    """Ranked themes with reasons, gaps and seldom-heard coverage for one ward."""
+    shared = shared_figures(app, engine)
+    if shared.vintage is None or code not in _ward_codes(shared):
+        return None
+    concerns = list_concerns(engine, ward_code=code, today=today)
+    context = _context(app, engine, shared, period, concerns)
+    year_ago = today - timedelta(days=365)
+    rates = context["harm_rates"]
+    return {
+        "ward": code,
+        "period": period.to_json(),
+        "threat_assessment": context["assessment"],
+        "priorities": [
+            p.to_json() for p in _rank(context, shared, code, period, _open(concerns), today)
+        ],
+        "gaps": gaps(
+            ward_code=code,
+            themes=context["themes"],
+            force=shared.force,
+            population=context["population"],
+            period=period,
+            harm=context["harm"],
+            open_concerns=_open(concerns),
+            tag_categories=context["tag_categories"],
+            weights=context["weights"],
+        ),
+        "seldom_heard": seldom_heard(
+            [
+                OpenConcern(r["tag"], r["raised_on"], r["channel"], r["community"])
+                for r in concerns
+                if r["raised_on"] >= year_ago
+            ],
+            harm_rate=rates.get(code),
+            force_median_harm_rate=statistics.median(rates.values()) if rates else None,
+        ),
+        "weights": context["weights"].__dict__,
+    }
+
+
+def priority_matrix(
+    app: Flask, engine: sa.Engine, *, period: Period, today: date
+) -> dict[str, Any]:
+    """Every ward by every theme: the combined score (0 where a theme does not rank)."""
+    shared = shared_figures(app, engine)
+    concerns = list_concerns(engine, today=today)
+    context = _context(app, engine, shared, period, concerns)
+    by_ward: dict[str, list[OpenConcern]] = {}
+    for row in concerns:
+        if row["status"] in OPEN_STATUSES:
+            by_ward.setdefault(row["ward_code"], []).extend(_open([row]))
+    themes = [t.name for t in context["themes"]]
+    rows = []
+    for code in sorted(_ward_codes(shared)):
+        ranked = _rank(context, shared, code, period, by_ward.get(code, []), today)
+        scores = {p.theme: round(p.score, 1) for p in ranked}
+        rows.append({"ward": code, "scores": {t: scores.get(t, 0.0) for t in themes}})
+    return {
+        "period": period.to_json(),
+        "themes": themes,
+        "wards": rows,
+        "threat_assessment": context["assessment"],
+    }
+
+
+def _ward_codes(shared: SharedFigures) -> set[str]:
+    return set(shared.force.wards) | set(shared.population)
+
+
+def _context(
+    app: Flask,
+    engine: sa.Engine,
+    shared: SharedFigures,
+    period: Period,
+    concerns: list[dict[str, Any]],
+) -> dict[str, Any]:
+    tags = concern_tags()
+    tag_categories = {tag: t.categories for tag, t in tags.items()}
+    population = {c: p["residents"] for c, p in shared.population.items()}
+    harm = dict(harm_weights(app).weights)
+    assessment = active_assessment(engine)
+    return {
+        "themes": themes_for(
+            get_themes(engine) if assessment else [],
+            tag_categories,
+            {r["tag"] for r in concerns if r["status"] in OPEN_STATUSES},
+        ),
+        "tag_categories": tag_categories,
+        "population": population,
+        "harm": harm,
+        "harm_rates": harm_rates(shared.force, population, period, harm),
+        "weights": priority_weights(app),
+        "assessment": None
+        if assessment is None
+        else {k: assessment[k] for k in ("title", "force", "assessed_on", "version", "example")},
+    }
+
+
+def _rank(
+    context: dict[str, Any],
+    shared: SharedFigures,
+    code: str,
+    period: Period,
+    open_concerns: list[OpenConcern],
+    today: date,
+) -> list[Any]:
+    return rank_priorities(
+        ward_code=code,
+        themes=context["themes"],
+        force=shared.force,
+        population=context["population"],
+        period=period,
+        harm=context["harm"],
+        rising_categories=rising_categories(code, shared.force, period, shared.months_held),
+        open_concerns=open_concerns,
+        today=today,
+        weights=context["weights"],
+    )
