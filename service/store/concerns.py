@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from geodata.concerns import (
     CHANNELS,
+    CONCERN_COLUMNS,
     DEFAULT_TAGS_PATH,
     STATUSES,
     Concern,
@@ -56,22 +57,7 @@ EDITABLE: tuple[str, ...] = (
 )
 """Fields :func:`edit_concern` may change; the status changes only through an update."""
 
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "ward_code",
-    "tag",
-    "description",
-    "raised_on",
-    "channel",
-    "community",
-    "location",
-    "longitude",
-    "latitude",
-    "status",
-    "recorded_by",
-    "id",
-    "ward_vintage",
-    "updated_on",
-)
+EXPORT_COLUMNS: tuple[str, ...] = (*CONCERN_COLUMNS, "id", "ward_vintage", "updated_on")
 """The import columns (``status`` is the current one), then the stored id, the ward's
 boundary vintage and the day of the latest update; the importer ignores the last three."""
 

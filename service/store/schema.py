@@ -14,6 +14,17 @@ from geodata.crime import CATEGORIES
 
 metadata = sa.MetaData()
 
+
+def _vintage_key() -> sa.Column[str]:
+    """The boundary vintage as part of a primary key; rows go with their boundary set."""
+    return sa.Column(
+        "vintage",
+        sa.Text,
+        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
+        primary_key=True,
+    )
+
+
 boundary_sets = sa.Table(
     "boundary_sets",
     metadata,
@@ -26,12 +37,7 @@ boundary_sets = sa.Table(
 wards = sa.Table(
     "wards",
     metadata,
-    sa.Column(
-        "vintage",
-        sa.Text,
-        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _vintage_key(),
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("lad_code", sa.Text),
@@ -59,12 +65,7 @@ place_wards = sa.Table(
     sa.Column(
         "place_id", sa.Integer, sa.ForeignKey("places.id", ondelete="CASCADE"), primary_key=True
     ),
-    sa.Column(
-        "vintage",
-        sa.Text,
-        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _vintage_key(),
     sa.Column("ward_code", sa.Text, comment="NULL: the point lies outside every ward"),
     comment="one row per located place and boundary vintage",
 )
@@ -88,12 +89,7 @@ lsoa_wards = sa.Table(
     sa.Column(
         "lsoa_code", sa.Text, sa.ForeignKey("lsoas.code", ondelete="CASCADE"), primary_key=True
     ),
-    sa.Column(
-        "vintage",
-        sa.Text,
-        sa.ForeignKey("boundary_sets.vintage", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _vintage_key(),
     sa.Column("ward_code", sa.Text, comment="NULL: the point lies outside every ward"),
     comment="best-fit lookup: one row per located LSOA and boundary vintage",
 )
