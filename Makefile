@@ -36,8 +36,9 @@ install: $(STAMP) $(ASSETS) ## Create the virtualenv, install the pinned package
 db: install ## Create the database (instance/wardprofiles.sqlite unless configured)
 	$(BIN)/flask init-db
 
-demo: db ## Load the synthetic demo force if no wards are stored yet
+demo: db ## Load the synthetic demo force if no wards are stored yet, and a first user
 	$(BIN)/flask demo --if-empty
+	$(BIN)/flask create-user admin --role admin --name "First administrator" --if-none
 
 run: demo ## Set up, load the demo if the database is empty, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from service import create_app
+from service.store.db import get_engine
+from service.store.users import create_user
 
 
 @pytest.fixture
@@ -24,8 +26,32 @@ def app(tmp_path: Path) -> Flask:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def anonymous(app: Flask) -> FlaskClient:
+    """A browser that has not signed in."""
     return app.test_client()
+
+
+def signed_in(app: Flask, role: str) -> FlaskClient:
+    """A test client signed in as a new user with ``role`` (password never typed)."""
+    with app.app_context():
+        user_id = create_user(
+            get_engine(),
+            username=f"test-{role}",
+            password="correct horse battery",
+            role=role,
+            display_name=f"Test {role.title()}",
+        )
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Signed in as an analyst: reads everything and records concerns."""
+    return signed_in(app, "analyst")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from service.cli import (
+        create_user,
         demo,
         export_concerns,
         import_concerns,
@@ -23,3 +24,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_concerns.command)
     app.cli.add_command(export_concerns.command)
     app.cli.add_command(demo.command)
+    app.cli.add_command(create_user.command)

@@ -115,6 +115,18 @@ outcomes = sa.Table(
     sa.Column("label", sa.Text, nullable=False, unique=True),
 )
 
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.Text, nullable=False, unique=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False, comment="viewer, officer, analyst or admin"),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
 imports = sa.Table(
     "imports",
     metadata,

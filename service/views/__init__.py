@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from service.views import api, home
+    from service.views import api, auth, home
 
+    app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(api.bp)
