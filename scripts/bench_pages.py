@@ -86,7 +86,8 @@ def main() -> None:
             )
             print(
                 f"{label:13} {busiest['properties']['name'] if 'wards' in url else '':10} "
-                f"warm best {min(timings) * 1e3:6.1f} ms, median {statistics.median(timings) * 1e3:6.1f} ms; "
+                f"warm best {min(timings) * 1e3:6.1f} ms, "
+                f"median {statistics.median(timings) * 1e3:6.1f} ms; "
                 f"{raw / 1024:7.1f} KB raw, {zipped / 1024:6.1f} KB gzipped"
             )
 
