@@ -37,6 +37,18 @@ class ThreatFileError(GeodataError, ValueError):
     """A threat assessment file cannot be used; the message lists every problem found."""
 
 
+class PlanFileError(GeodataError, ValueError):
+    """A plans file cannot be read at all (missing, not CSV or JSON, wrong header or shape)."""
+
+
+class PlanError(GeodataError, ValueError):
+    """A problem-solving plan cannot be stored as given; ``problems`` lists (field, problem)."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[tuple[str, str]] = list(problems or [])
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One rejected row: enough to find it in the source file and fix it by hand."""

@@ -13,20 +13,26 @@ Two rules hold for every map built here:
 
 from __future__ import annotations
 
+import base64
 import html
+import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Figure
+from branca.element import Figure, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
+from folium.template import Template
 from folium.utilities import JsCode
 
 from geodata.crime import ASB, CATEGORIES
+from geodata.errors import GeodataError
 
 ASSETS_JS = {
     "leaflet": "leaflet/leaflet.js",
@@ -56,6 +62,9 @@ CATEGORY_COLOURS: Mapping[str, str] = dict(
 SEQUENTIAL = ("#FFFFE5", "#FEE391", "#FE9929", "#CC4C02", "#662506")
 """ColorBrewer YlOrBr, a sequential scheme readable with every common colour deficiency."""
 
+MAX_ZOOM = 18
+"""The closest zoom, as for folium's tile layers: close enough to tell snap points apart."""
+
 _JS_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
@@ -79,15 +88,94 @@ class MapParts:
     script: str
 
 
+_FULL_PAGE_HEAD = re.compile(
+    r'\s*<meta (?:name="viewport"|http-equiv="content-type")[^>]*>'
+    r"|\s*<style>(?:html, body|#map) \{[^}]*\}\s*</style>"
+)
+"""What folium writes for a page of its own: a content-type and a viewport meta that stops
+the reader zooming (WCAG 1.4.4), and styles that take the margins off the host page."""
+
+
 def render(m: folium.Map) -> MapParts:
+    """The map's head (scripts, stylesheets and the map's own style), div and script, for a
+    page that has its own ``<head>``: folium's full-page parts (:data:`_FULL_PAGE_HEAD`)
+    are left out."""
     figure = m.get_root()
     assert isinstance(figure, Figure)
     figure.render()
     return MapParts(
-        head=figure.header.render(),
+        head=_FULL_PAGE_HEAD.sub("", figure.header.render()),
         body=figure.html.render(),
         script=figure.script.render(),
     )
+
+
+class MapAssetError(GeodataError, ValueError):
+    """A map's assets cannot be written into the page; the message names the asset."""
+
+
+_ASSET_TAG = re.compile(
+    r'<script src="(?P<js>[^"]+)"></script>|<link rel="stylesheet" href="(?P<css>[^"]+)"/>'
+)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_URL = re.compile(r"""url\((?P<quote>['"]?)(?P<url>[^)'"]+)(?P=quote)\)""")
+_REFERENCE = re.compile(r"""<[a-zA-Z][^>]*\s(?:src|href)\s*=""")
+_MEDIA_TYPES = {".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml"}
+
+
+def inline_assets(parts: MapParts, *, asset_url: str, files: Mapping[str, bytes]) -> MapParts:
+    """The map with every script and stylesheet it loads from ``asset_url`` written into the
+    page, for a file that opens from disk with no server and no network.
+
+    ``files`` maps each asset's path under ``asset_url`` (the values of :data:`ASSETS_JS`
+    and :data:`ASSETS_CSS`, and the images the stylesheets name, such as
+    ``leaflet/images/layers.png``) to its bytes. Each ``<script src>`` becomes a
+    ``<script>`` holding the file; each stylesheet link becomes a ``<style>`` without the
+    stylesheet's comments, every ``url(...)`` to a file in it replaced by a ``data:`` URI.
+
+    Raises
+    ------
+    MapAssetError
+        When an asset is missing from ``files``, a script holds ``</script``, or the map
+        still refers to a file or host outside the inlined assets.
+    """
+    base = asset_url.rstrip("/") + "/"
+
+    def inline(match: re.Match[str]) -> str:
+        url = match["js"] or match["css"]
+        path = url.removeprefix(base)
+        if path == url or path not in files:
+            raise MapAssetError(f"files: no asset {url!r} under {base!r}; run `make install`")
+        text = files[path].decode("utf-8")
+        if match["js"]:
+            if "</script" in text.lower():
+                raise MapAssetError(f"{path}: holds '</script' and cannot be written inline")
+            return f"<script>{text}</script>"
+        return f"<style>{_inline_css(text, path, files)}</style>"
+
+    head = _ASSET_TAG.sub(inline, parts.head)
+    for name, text in (("head", _ASSET_TAG.sub("", parts.head)), ("body", parts.body)):
+        found = _REFERENCE.search(text)
+        if found:
+            raise MapAssetError(f"{name}: still refers to a file or host: {found.group()!r}")
+    return MapParts(head=head, body=parts.body, script=parts.script)
+
+
+def _inline_css(text: str, path: str, files: Mapping[str, bytes]) -> str:
+    folder = path.rpartition("/")[0]
+
+    def data_uri(match: re.Match[str]) -> str:
+        url = match["url"].strip()
+        if url.startswith(("data:", "#")):
+            return match.group()
+        target = posixpath.normpath(posixpath.join(folder, url))
+        suffix = posixpath.splitext(target)[1].lower()
+        if target not in files or suffix not in _MEDIA_TYPES:
+            raise MapAssetError(f"{path}: no image {target!r} to write inline for url({url})")
+        encoded = base64.b64encode(files[target]).decode("ascii")
+        return f"url(data:{_MEDIA_TYPES[suffix]};base64,{encoded})"
+
+    return _CSS_URL.sub(data_uri, _CSS_COMMENT.sub("", text))
 
 
 def _localise(element: Any, asset_url: str, js: Sequence[str], css: Sequence[str]) -> None:
@@ -104,7 +192,10 @@ def base_map(
     asset_url: str,
 ) -> folium.Map:
     """An empty map fitted to (min lon, min lat, max lon, max lat), local assets only."""
+    # Leaflet takes its zoom range from the tile layers; with none (no TILE_URL) the map
+    # needs its own, or marker clusters refuse to start ("Map has no maxZoom specified").
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    m.options["max_zoom"] = MAX_ZOOM
     _localise(m, asset_url, ["leaflet", "jquery"], ["leaflet_css"])
     if tile_url:
         folium.TileLayer(
@@ -149,34 +240,113 @@ def incident_points(incidents: pd.DataFrame) -> pd.DataFrame:
 
     A busy ward has thousands of incidents a year on a few hundred snap points; one circle
     per point and category keeps the page small while its popup still gives each month and
-    outcome with their counts.
+    outcome with their counts. Months and outcomes are listed in order, each with its count
+    when above one (``2025-01 (2); 2025-02``); a blank outcome reads "none".
     """
     located = incidents.dropna(subset=["longitude", "latitude"])
-    keys = ["category", "location", "longitude", "latitude"]
+    keys = ("category", "location", "longitude", "latitude")
+    totals: dict[tuple[Any, ...], int] = {}
+    months: dict[tuple[Any, ...], dict[str, int]] = {}
+    outcomes: dict[tuple[Any, ...], dict[str, int]] = {}
+    columns = [located[c].tolist() for c in (*keys, "month", "outcome", "n")]
+    for category, location, lon, lat, month, outcome, n in zip(*columns, strict=True):
+        key = (category, location or "", lon, lat)
+        totals[key] = totals.get(key, 0) + int(n)
+        for tally, value in ((months, month), (outcomes, outcome)):
+            counts = tally.setdefault(key, {})
+            counts[value or ""] = counts.get(value or "", 0) + int(n)
 
-    def tally(column: str) -> pd.Series:
-        counts = located.groupby([*keys, column])["n"].sum().reset_index()
-        counts["text"] = [
-            f"{v or 'none'} ({n})" if n > 1 else f"{v or 'none'}"
-            for v, n in zip(counts[column], counts["n"], strict=True)
-        ]
-        return counts.sort_values([*keys, column]).groupby(keys)["text"].agg("; ".join)
+    def listing(counts: Mapping[str, int]) -> str:
+        return "; ".join(
+            f"{v or 'none'} ({n})" if n > 1 else (v or "none") for v, n in sorted(counts.items())
+        )
 
-    points = located.groupby(keys)["n"].sum().to_frame()
-    points["months"] = tally("month")
-    points["outcomes"] = tally("outcome")
-    return points.reset_index()
-
-
-def incident_popup(row: Mapping[str, Any]) -> str:
-    """Category, how many, the snapped location, the months and the outcomes."""
-    count = int(row["n"])
-    outcomes = "no outcome (ASB)" if row["category"] == ASB else map_text(row["outcomes"])
-    return (
-        f"<b>{map_text(row['category'])}</b>: {count} incident{'s' if count > 1 else ''}"
-        f"<br>{map_text(row['location'])} (snap point, not an address)"
-        f"<br>Months: {map_text(row['months'])}<br>Outcomes: {outcomes}"
+    order = sorted(totals)
+    return pd.DataFrame(
+        {
+            **{name: [key[i] for key in order] for i, name in enumerate(keys)},
+            "n": pd.Series([totals[key] for key in order], dtype="int64"),
+            "months": [listing(months[key]) for key in order],
+            "outcomes": [listing(outcomes[key]) for key in order],
+        },
+        columns=[*keys, "n", "months", "outcomes"],
     )
+
+
+class IncidentCircles(MacroElement):
+    """One category's incident circles, drawn in the browser from columns of values.
+
+    GeoJSON repeats every key, and a popup repeats its fixed words, for every point: a busy
+    ward's 1,200 snap points and categories cost about 24 KB gzipped as GeoJSON features
+    with popup HTML, and about 17 KB as columns. So the page carries, per category, the
+    columns ``x``, ``y`` (longitude and latitude rounded to 5 decimal places, about a
+    metre), ``n`` (incidents), ``l`` (snapped location), ``m`` (months) and ``o``
+    (outcomes; none for ASB), every text through :func:`map_text`, and a few lines of
+    script that bind each circle's popup: the category, the count, the snapped location,
+    the months and the outcomes. The circles go to the parent layer (a marker cluster or a
+    feature group).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (d, target) {
+            var circles = d.n.map(function (n, i) {
+                return L.circleMarker([d.y[i], d.x[i]], d.style).bindPopup(function () {
+                    return d.title + n + (n > 1 ? " incidents" : " incident") + "<br>" + d.l[i]
+                        + " (snap point, not an address)<br>Months: " + d.m[i]
+                        + "<br>Outcomes: " + (d.o ? d.o[i] : "no outcome (ASB)");
+                });
+            });
+            if (target.addLayers) { target.addLayers(circles); }
+            else { circles.forEach(function (c) { target.addLayer(c); }); }
+        })({{ this.data|tojson }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: pd.DataFrame, *, category: str, colour: str) -> None:
+        super().__init__()
+        self._name = "IncidentCircles"
+        self.data: dict[str, Any] = {
+            "title": f"<b>{map_text(category)}</b>: ",
+            "style": {"radius": 6, "color": colour, "weight": 1, "fillOpacity": 0.8},
+            "x": points["longitude"].round(5).tolist(),
+            "y": points["latitude"].round(5).tolist(),
+            "n": [int(n) for n in points["n"]],
+            "l": [map_text(v) for v in points["location"]],
+            "m": [map_text(v) for v in points["months"]],
+        }
+        if category != ASB:
+            self.data["o"] = [map_text(v) for v in points["outcomes"]]
+
+
+def _tooltip_js() -> JsCode:
+    return JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tip); }")
+
+
+def neighbours(wards: gpd.GeoDataFrame, code: str) -> list[tuple[str, Any]]:
+    """The wards that share a boundary or a corner with ward ``code``, as (name, geometry)
+    pairs in code order, the ward itself left out.
+
+    Method: shapely's ``intersects`` between the ward's polygon and every other ward's, in
+    the frame's own CRS (a spatial index picks the candidates). Wards of one boundary set
+    meet along shared edges, so ``intersects`` here means ``touches``; a ward in a hole of
+    another (an enclave) is its neighbour, and wards that overlap by mistake are
+    neighbours too rather than being missed.
+
+    Raises
+    ------
+    LookupError
+        When ``code`` is not a ward of ``wards``.
+    """
+    match = np.flatnonzero(wards["code"].to_numpy() == code)
+    if not len(match):
+        raise LookupError(f"code: no ward {code!r} in the frame")
+    at = int(match[0])
+    found = wards.sindex.query(wards.geometry.iloc[at], predicate="intersects")
+    chosen = wards.iloc[sorted(int(i) for i in found if i != at)].sort_values("code")
+    return list(zip(chosen["name"].tolist(), chosen.geometry.tolist(), strict=True))
 
 
 def ward_map(
@@ -190,12 +360,16 @@ def ward_map(
     tile_url: str,
     attribution: str,
     asset_url: str,
+    heat: bool = True,
 ) -> folium.Map:
     """A ward's map: its boundary and neighbours, incidents by category (clustered, ASB apart),
-    a heat layer, hot-spot cells and open concerns, with a legend and a layer control.
+    a heat layer (unless ``heat`` is false), hot-spot cells and open concerns, with a legend
+    and a layer control.
 
     ``incidents`` has rows of (month, category, outcome, location, longitude, latitude, n);
-    one circle stands for a snap point and category (:func:`incident_points`).
+    one circle stands for a snap point and category (:func:`incident_points`), its popup
+    giving the category, the count, the snapped location, the months and the outcomes. Pass
+    an empty frame for a light map of hot spots and concerns only.
     """
     m = base_map(
         tuple(shapely.bounds(ward_geometry)),
@@ -203,13 +377,19 @@ def ward_map(
         attribution=attribution,
         asset_url=asset_url,
     )
-    for name, geometry in neighbours:
+    if neighbours:
         folium.GeoJson(
-            _rounded(geometry),
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": _rounded(g), "properties": {"tip": map_text(n)}}
+                    for n, g in neighbours
+                ],
+            },
             name=None,
             control=False,
             style_function=lambda _: {"color": "#777777", "weight": 1, "fill": False},
-            tooltip=map_text(name),
+            on_each_feature=_tooltip_js(),
         ).add_to(m)
     folium.GeoJson(
         _rounded(ward_geometry),
@@ -239,17 +419,11 @@ def ward_map(
             cluster.add_to(layer)
             target = cluster
         colour = CATEGORY_COLOURS[category]
-        folium.GeoJson(
-            _points(rows, incident_popup, lambda r: map_text(r["category"])),
-            marker=folium.CircleMarker(
-                radius=6, color=colour, fill=True, fill_opacity=0.8, weight=1
-            ),
-            on_each_feature=_popup_js(),
-        ).add_to(target)
+        IncidentCircles(rows, category=category, colour=colour).add_to(target)
         layer.add_to(m)
-    if not located.empty:
+    if heat and not located.empty:
         at_place = located.groupby(["latitude", "longitude"])["n"].sum().reset_index()
-        heat = HeatMap(
+        heat_layer = HeatMap(
             np.column_stack(
                 [at_place["latitude"], at_place["longitude"], at_place["n"].astype(float)]
             ).tolist(),
@@ -257,8 +431,8 @@ def ward_map(
             show=False,
             radius=18,
         )
-        _localise(heat, asset_url, ["heat"], [])
-        heat.add_to(m)
+        _localise(heat_layer, asset_url, ["heat"], [])
+        heat_layer.add_to(m)
     hot = [c for c in hotspot_cells if c.get("hot")]
     if hot:
         folium.GeoJson(
@@ -267,7 +441,7 @@ def ward_map(
                 "features": [
                     {
                         "type": "Feature",
-                        "geometry": c["geometry"],
+                        "geometry": _rounded(shapely.geometry.shape(c["geometry"])),
                         "properties": {
                             "popup": map_text(
                                 f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}"
@@ -307,16 +481,19 @@ def ward_map(
                 on_each_feature=_popup_js(),
             ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _legend(m, located)
+    _legend(m, located, hot_spots=bool(hot))
     return m
 
 
-def _legend(m: folium.Map, located: pd.DataFrame) -> None:
-    present = [c for c in CATEGORIES if c in set(located["category"])]
+def _legend(m: folium.Map, located: pd.DataFrame, *, hot_spots: bool = False) -> None:
+    shown = set(located["category"].tolist())
     items = "".join(
         f'<li><span style="background:{CATEGORY_COLOURS[c]}"></span>{map_text(c)}</li>'
-        for c in present
+        for c in CATEGORIES
+        if c in shown
     )
+    if hot_spots:
+        items += '<li><span style="background:#B2182B;border-radius:0"></span>Hot spot</li>'
     legend = (
         '<div class="map-legend" aria-hidden="true"><ul>'
         f"{items}"

@@ -71,7 +71,7 @@ def role_required(role: str) -> Callable[[F], F]:
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    app.before_request(require_sign_in)  # first, so a signed-out POST gets 401, not 400
     csrf.init_app(app)
-    app.before_request(require_sign_in)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

@@ -14,10 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from geodata.concerns import read_concerns_csv
-from geodata.errors import ConcernFileError, CrimeFileError, PopulationError
+from geodata.errors import ConcernFileError, CrimeFileError, PlanFileError, PopulationError
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
 from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
+from geodata.plans import read_plans_csv, read_plans_json
 from geodata.population import CENSUS_YEAR, describe_method, lsoa_points, prepare_lsoas
 from geodata.threat import band_counts, read_threat_assessment
 from geodata.wards import SOURCE_COLUMN, detect_ons_fields, prepare_wards
@@ -29,6 +30,8 @@ from service.store.concerns import (
 )
 from service.store.imports import file_sha256
 from service.store.incidents import FileResult, crime_import
+from service.store.plans import import_plans, plan_references
+from service.store.plans import record_failed_import as record_failed_plan_import
 from service.store.population import (
     list_local_authority_population,
     list_ward_population,
@@ -193,6 +196,61 @@ def import_concern_file(
         "import_id": stored["import_id"],
         "rows_read": len(concerns) + rejected,
         "rows_stored": len(concerns),
+        "rows_rejected": rejected,
+        "added": stored["added"],
+        "rejected": [
+            {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
+            for e in errors
+        ],
+    }
+
+
+def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read, check and store problem-solving plans from a CSV or JSON file in one transaction.
+
+    The format follows the file name (``.csv`` or ``.json``). Plans are checked by
+    ``geodata.plans.read_plans_csv`` / ``read_plans_json`` against the wards of the latest
+    boundary vintage and the stored concerns; rejected plans are returned with file, line
+    (a JSON plan's number) and reason, and every other plan is stored, so ``rows_read ==
+    rows_stored + rows_rejected``. The same file offered again adds nothing
+    (``unchanged``). A file that cannot be read at all (missing, another format, a CSV
+    header lacking a column, JSON that is not a list of plans) raises ``PlanFileError``:
+    nothing of it is stored, and an existing file is put in the ledger as failed.
+    """
+    source = str(path)
+    suffix = Path(path).suffix.casefold()
+    if suffix not in (".csv", ".json"):
+        raise PlanFileError(f"{source}: give a .csv or .json file of plans, not {suffix!r}")
+    if latest_vintage(engine) is None:
+        raise PlanFileError(f"{source}: no ward boundaries are stored; run import-wards first")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise PlanFileError(f"{source}: cannot be read ({error.strerror})") from error
+    sha256 = hashlib.sha256(data).hexdigest()
+    wards, concern_ids = plan_references(engine)
+    read = read_plans_json if suffix == ".json" else read_plans_csv
+    try:
+        plans, errors = read(data, source=source, wards=wards, concern_ids=concern_ids)
+    except PlanFileError as error:
+        record_failed_plan_import(engine, source=source, sha256=sha256, message=str(error))
+        raise
+    rejected = len({error.line for error in errors})
+    stored = import_plans(
+        engine,
+        plans,
+        source=source,
+        sha256=sha256,
+        rows_read=len(plans) + rejected,
+        rows_rejected=rejected,
+    )
+    return {
+        "source": source,
+        "sha256": sha256,
+        "status": stored["status"],
+        "import_id": stored["import_id"],
+        "rows_read": len(plans) + rejected,
+        "rows_stored": len(plans),
         "rows_rejected": rejected,
         "added": stored["added"],
         "rejected": [

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from geodata.concerns import CHANNELS, STATUSES
+from geodata.concerns import CHANNELS, MAX_DESCRIPTION, STATUSES
 from geodata.crime import CATEGORIES
+from geodata.plans import (
+    DEFAULT_BUFFER_M,
+    MAX_RADIUS_M,
+    PLAN_STATUSES,
+    QUALITY_ITEMS,
+    REQUIRED_FIELDS,
+    SCANNING_SOURCES,
+    TARGET_KINDS,
+    TOOLKIT_RATINGS,
+)
 from geodata.threat import BAND_ORDER, CONFIDENCES
 
 _MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-01"}
@@ -117,6 +127,184 @@ _THREAT = {
     },
 }
 
+_DATE = {"type": "string", "format": "date"}
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+_PLAN_ID = {
+    "name": "plan_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+    "description": "The plan's id.",
+}
+_CSRF_HEADER = {
+    "name": "X-CSRFToken",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'The session\'s CSRF token: the content of <meta name="csrf-token"> on '
+    "any page.",
+}
+_PLAN: dict[str, Any] = {
+    "type": "object",
+    "description": "A problem-solving plan in SARA order (geodata/plans.py describes every "
+    "field and check). Slugs may also be written as their labels.",
+    "required": list(REQUIRED_FIELDS),
+    "additionalProperties": False,
+    "properties": {
+        "ward_codes": {**_TEXTS, "minItems": 1, "description": "wards of the latest vintage"},
+        "title": {"type": "string"},
+        "problem": {"type": "string", "description": "the problem statement"},
+        "start_date": _DATE,
+        "status": {"type": "string", "enum": list(PLAN_STATUSES), "default": "draft"},
+        "scanning": {"type": "string", "description": "how the problem was identified"},
+        "scanning_sources": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(SCANNING_SOURCES)},
+        },
+        "linked_concern_ids": {"type": "array", "items": {"type": "integer"}},
+        "offenders": {"type": "string"},
+        "victims": {"type": "string"},
+        "places": {"type": "string"},
+        "root_cause": {"type": "string"},
+        "hypothesis": {"type": "string"},
+        "responses": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["action", "owner"],
+                "additionalProperties": False,
+                "properties": {
+                    "action": {"type": "string"},
+                    "owner": {"type": "string"},
+                    "due": {"type": ["string", "null"], "format": "date"},
+                    "partners": _TEXTS,
+                    "evidence": {"type": "string"},
+                    "toolkit_rating": {
+                        "type": ["string", "null"],
+                        "enum": [*TOOLKIT_RATINGS, None],
+                        "description": "the College of Policing Crime Reduction Toolkit's "
+                        "verdict on the response's effect, in Ward Profiles' own words",
+                    },
+                },
+            },
+        },
+        "measure": {"type": "string"},
+        "objective": {"type": "string", "description": "measurable: with a number"},
+        "assessment_date": {"type": ["string", "null"], "format": "date"},
+        "target_kind": {"type": "string", "enum": list(TARGET_KINDS), "default": "ward"},
+        "target_geojson": {
+            "type": ["object", "null"],
+            "description": "polygon targets: a GeoJSON Polygon or MultiPolygon, WGS84",
+        },
+        "longitude": {"type": ["number", "null"], "description": "point-buffer targets"},
+        "latitude": {"type": ["number", "null"]},
+        "radius_m": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": MAX_RADIUS_M},
+        "buffer_m": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": MAX_RADIUS_M,
+            "default": DEFAULT_BUFFER_M,
+            "description": "displacement buffer round the target, metres",
+        },
+        "categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
+        "review_dates": {"type": "array", "items": _DATE},
+        "community_involvement": {"type": "string"},
+        "partners": _TEXTS,
+    },
+}
+_PLAN_ROW: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "title", "status", "ward_vintage", "created_by", "updated_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "status": {"type": "string", "enum": list(PLAN_STATUSES)},
+        "ward_vintage": {"type": "string"},
+        "created_by": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "import_id": {"type": ["integer", "null"]},
+    },
+}
+_PLAN_SUMMARY: dict[str, Any] = {
+    "allOf": [
+        _PLAN_ROW,
+        {
+            "type": "object",
+            "properties": {
+                "ward_codes": _TEXTS,
+                "categories": _TEXTS,
+                "start_date": _DATE,
+                "target_kind": {"type": "string", "enum": list(TARGET_KINDS)},
+                "quality": {
+                    "type": "object",
+                    "properties": {
+                        "score": {"type": "integer"},
+                        "out_of": {"type": "integer"},
+                        "missing": {**_TEXTS, "description": "checklist items not met"},
+                    },
+                },
+            },
+        },
+    ]
+}
+_PLAN_DETAIL: dict[str, Any] = {
+    "allOf": [
+        _PLAN_ROW,
+        {
+            "type": "object",
+            "required": ["plan", "quality", "history"],
+            "properties": {
+                "plan": _PLAN,
+                "quality": {
+                    "type": "object",
+                    "description": "The checklist of a good SARA plan (rules in "
+                    "geodata/plans.py, quality).",
+                    "properties": {
+                        "score": {"type": "integer"},
+                        "out_of": {"type": "integer"},
+                        "items": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "item": {"type": "string", "enum": list(QUALITY_ITEMS)},
+                                    "label": {"type": "string"},
+                                    "met": {"type": "boolean"},
+                                    "why": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+                "history": {
+                    "type": "array",
+                    "description": "Every change, oldest first.",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "at": {"type": "string", "format": "date-time"},
+                            "by": {"type": "string"},
+                            "change": {
+                                "type": "string",
+                                "description": "'created (draft)', 'imported from <file>', "
+                                "'edited: <field>' or 'status: <old> → <new>'",
+                            },
+                            "previous": {
+                                "type": ["object", "null"],
+                                "description": "the whole plan before the change",
+                            },
+                        },
+                    },
+                },
+                "changed": {**_TEXTS, "description": "PUT only: the fields changed"},
+            },
+        },
+    ]
+}
+_PLAN_BODY = {"required": True, "content": {"application/json": {"schema": _PLAN}}}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -173,8 +361,7 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/wards/{code}/concerns": {
             "get": {
-                "summary": "A ward's community concerns as they stand, newest first (read only: "
-                "concerns are written by import-concerns and the store until sign-in arrives)",
+                "summary": "A ward's community concerns as they stand, newest first",
                 "parameters": [
                     _CODE,
                     {
@@ -204,7 +391,40 @@ OPENAPI: dict[str, Any] = {
                     "400": _ERROR,
                     "404": _ERROR,
                 },
-            }
+            },
+            "post": {
+                "summary": "Record a community concern in the ward (officer role and above)",
+                "description": "Needs the signed-in session and its CSRF token in the "
+                'X-CSRFToken header: pages carry it in <meta name="csrf-token">. A 400 lists '
+                "every problem by field in `error.problems`; without the token the answer is "
+                "400 too.",
+                "parameters": [
+                    _CODE,
+                    {
+                        "name": "X-CSRFToken",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": 'The content of <meta name="csrf-token"> on any page.',
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/NewConcern"}}
+                    },
+                },
+                "responses": {
+                    "201": _json(
+                        "The stored concern with its history (the first update: raised)",
+                        {"$ref": "#/components/schemas/ConcernWithHistory"},
+                    ),
+                    "400": _ERROR,
+                    "401": _ERROR,
+                    "403": _ERROR,
+                    "404": _ERROR,
+                },
+            },
         },
         "/api/wards.geojson": {
             "get": {
@@ -240,12 +460,93 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/api/plans/{plan_id}/evaluation": {
+            "get": {
+                "summary": "A plan's evaluation: periods, counts per area, rate ratio with its "
+                "95 % interval, WDQ with its reading, the WDD statistic and p-value, whether a "
+                "reduction was sustained, and a plain verdict with caveats",
+                "parameters": [
+                    {
+                        "name": "plan_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {
+                    "200": _json("Evaluation", {"type": "object"}),
+                    "404": _ERROR,
+                },
+            }
+        },
         "/api/threat": {
             "get": {
                 "summary": "The active force threat assessment (the latest imported) with its "
                 "themes, and every stored version",
                 "responses": {"200": _json("Threat assessment", _THREAT)},
             }
+        },
+        "/api/plans": {
+            "get": {
+                "summary": "Problem-solving plans as they stand, newest first, with their "
+                "quality score",
+                "parameters": [
+                    {
+                        "name": "ward",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "Only plans covering this ward code.",
+                    },
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(PLAN_STATUSES)},
+                    },
+                    {
+                        "name": "category",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(CATEGORIES)},
+                        "description": "Only plans aimed at this police.uk category.",
+                    },
+                ],
+                "responses": {
+                    "200": _json("Plans", {"type": "array", "items": _PLAN_SUMMARY}),
+                    "400": _ERROR,
+                },
+            },
+            "post": {
+                "summary": "Store a new plan (analyst role and above)",
+                "description": "A 400 lists every problem by field in `error.problems`; "
+                "without the CSRF token the answer is 400 too.",
+                "parameters": [_CSRF_HEADER],
+                "requestBody": _PLAN_BODY,
+                "responses": {
+                    "201": _json("The stored plan, its quality and history", _PLAN_DETAIL),
+                    "400": _ERROR,
+                    "401": _ERROR,
+                    "403": _ERROR,
+                },
+            },
+        },
+        "/api/plans/{plan_id}": {
+            "get": {
+                "summary": "One plan with its quality checklist and full history",
+                "parameters": [_PLAN_ID],
+                "responses": {"200": _json("Plan", _PLAN_DETAIL), "404": _ERROR},
+            },
+            "put": {
+                "summary": "Replace a plan (analyst role and above); each changed field is "
+                "recorded in its history",
+                "parameters": [_PLAN_ID, _CSRF_HEADER],
+                "requestBody": _PLAN_BODY,
+                "responses": {
+                    "200": _json("The plan as changed, with `changed`", _PLAN_DETAIL),
+                    "400": _ERROR,
+                    "401": _ERROR,
+                    "403": _ERROR,
+                    "404": _ERROR,
+                },
+            },
         },
         "/api/openapi.json": {
             "get": {
@@ -266,6 +567,17 @@ OPENAPI: dict[str, Any] = {
                             "status": {"type": "integer"},
                             "name": {"type": "string"},
                             "message": {"type": "string"},
+                            "problems": {
+                                "type": "array",
+                                "description": "Every problem with a request body, by field.",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "field": {"type": "string"},
+                                        "problem": {"type": "string"},
+                                    },
+                                },
+                            },
                         },
                     }
                 },
@@ -307,6 +619,61 @@ OPENAPI: dict[str, Any] = {
                     "updated_on": {"type": "string", "format": "date"},
                     "age_days": {"type": "integer", "description": "days since raised"},
                 },
+            },
+            "NewConcern": {
+                "type": "object",
+                "description": "A concern to record; the ward is the path's. Checked like a row "
+                "of import-concerns (geodata/concerns.py).",
+                "required": ["tag", "description", "raised_on", "channel"],
+                "additionalProperties": False,
+                "properties": {
+                    "tag": {"type": "string", "description": "geodata/data/concern_tags.csv"},
+                    "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
+                    "raised_on": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "not after today",
+                    },
+                    "channel": {"type": "string", "enum": list(CHANNELS)},
+                    "community": {"type": ["string", "null"]},
+                    "location_text": {"type": ["string", "null"]},
+                    "longitude": {
+                        "type": ["number", "null"],
+                        "description": "WGS84, with latitude; inside England and Wales",
+                    },
+                    "latitude": {"type": ["number", "null"]},
+                    "status": {"type": "string", "enum": list(STATUSES), "default": "open"},
+                    "recorded_by": {
+                        "type": "string",
+                        "description": "who took it down; default: the signed-in user",
+                    },
+                },
+            },
+            "ConcernWithHistory": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Concern"},
+                    {
+                        "type": "object",
+                        "required": ["history"],
+                        "properties": {
+                            "history": {
+                                "type": "array",
+                                "description": "Every update, oldest first.",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "status": {"type": "string", "enum": list(STATUSES)},
+                                        "note": {"type": "string"},
+                                        "by": {"type": "string"},
+                                        "on": {"type": "string", "format": "date"},
+                                        "recorded_at": {"type": "string", "format": "date-time"},
+                                    },
+                                },
+                            }
+                        },
+                    },
+                ]
             },
             "Profile": {
                 "type": "object",

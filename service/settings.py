@@ -62,6 +62,18 @@ SETTINGS: tuple[Setting, ...] = (
         10_000,
         "How long a SQLite writer waits for another writer before giving up.",
     ),
+    Setting(
+        "PROTECTIVE_MARKING",
+        "OFFICIAL",
+        "Protective marking printed on every page of a ward report; a report that includes "
+        "the text of community concerns is marked OFFICIAL-SENSITIVE instead.",
+    ),
+    Setting(
+        "PUBLIC_SUPPRESS_BELOW",
+        5,
+        "In public ward reports, counts below this are shown as '<N' (and rates and shares "
+        "that would reveal them are withheld).",
+    ),
 )
 
 

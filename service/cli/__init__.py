@@ -10,11 +10,14 @@ def register_commands(app: Flask) -> None:
         create_user,
         demo,
         export_concerns,
+        export_plans,
         import_concerns,
         import_crime,
+        import_plans,
         import_population,
         import_threat,
         import_wards,
+        report,
     )
 
     app.cli.add_command(import_wards.command)
@@ -23,5 +26,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_threat.command)
     app.cli.add_command(import_concerns.command)
     app.cli.add_command(export_concerns.command)
+    app.cli.add_command(import_plans.command)
+    app.cli.add_command(export_plans.command)
+    app.cli.add_command(report.command)
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)

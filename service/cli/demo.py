@@ -17,6 +17,7 @@ from service.cli.options import json_option, report
 from service.importing import import_crime_paths, import_threat_file, import_ward_files
 from service.store.concerns import list_concerns, record_concern, update_concern
 from service.store.db import get_engine
+from service.store.plans import create_demo_plans
 from service.store.wards import list_vintages
 
 EXAMPLE_THREAT = Path(__file__).resolve().parents[2] / "examples" / "threat-assessment-demo.yaml"
@@ -55,6 +56,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
     crime = import_crime_paths(engine, [folder]).to_json()
     threat = import_threat_file(engine, EXAMPLE_THREAT)
     concerns = _load_concerns(engine, force.wards, seed=seed)
+    plans = create_demo_plans(engine, start=date(2025, 7, 1))
     summary = {
         "loaded": True,
         "force": DEMO_FORCE,
@@ -63,12 +65,14 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         "crime": {k: v for k, v in crime.items() if k != "rejected"},
         "threat_themes": threat["themes"],
         "concerns": concerns,
+        "plans": len(plans),
     }
     report(
         summary,
         f"Loaded SYNTHETIC demo force '{DEMO_FORCE}': {wards['wards']} wards, "
         f"{crime['rows_stored']:,} incidents over {len(crime['months'])} months, an example "
-        f"threat assessment ({threat['themes']} themes) and {concerns} concerns, from {folder}.",
+        f"threat assessment ({threat['themes']} themes), {concerns} concerns and {len(plans)} "
+        f"problem-solving plans, from {folder}.",
         as_json=as_json,
     )
 

@@ -162,3 +162,29 @@ def months_held(engine: sa.Engine) -> list[str]:
     """Every month for which at least one force's records are stored."""
     with engine.connect() as connection:
         return list(connection.scalars(sa.text("SELECT DISTINCT month FROM partitions ORDER BY 1")))
+
+
+def force_facts(
+    engine: sa.Engine, *, vintage: str, first: str, last: str, categories: Sequence[str]
+) -> pd.DataFrame:
+    """Every ward's incidents of some categories, by month and snap point (``n`` per row).
+
+    The control area of an evaluation is the rest of the force: the incidents in the wards
+    of the vintage (rows outside every ward are neighbouring forces' areas and left out).
+    """
+    marks = ", ".join("?" * len(categories))
+    query = (
+        "SELECT f.month, c.label, pl.longitude, pl.latitude, f.n FROM ward_facts f "
+        "JOIN categories c ON c.id = f.category_id JOIN places pl ON pl.id = f.place_id "
+        f"WHERE f.vintage = ? AND f.month BETWEEN ? AND ? AND c.label IN ({marks})"
+    )
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(query, (vintage, first, last, *categories)).all()
+    columns = {
+        "month": "str",
+        "category": "str",
+        "longitude": "float64",
+        "latitude": "float64",
+        "n": "int64",
+    }
+    return _frame(rows, columns)

@@ -7,7 +7,8 @@ field writes one update per changed field recording the old and the new value. T
 ``status`` of a concern row is always the status of its latest update, written in the same
 transaction. Concerns are never deleted.
 
-These functions are the write path until the web app's sign-in arrives: the API only reads.
+These functions are the only write path: the concern pages, the JSON API and the importer
+all go through them, behind sign-in and the officer role.
 """
 
 from __future__ import annotations

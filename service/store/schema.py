@@ -256,6 +256,33 @@ concern_updates = sa.Table(
     comment="the full history of every concern: raising, status changes and edits",
 )
 
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, comment="a slug of geodata.plans.PLAN_STATUSES"),
+    sa.Column("ward_vintage", sa.Text, nullable=False, comment="the vintage the codes are of"),
+    sa.Column("data", sa.Text, nullable=False, comment="the whole plan as JSON (plan_to_dict)"),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    comment="problem-solving plans (SARA); every change is a plan_history row",
+)
+
+plan_history = sa.Table(
+    "plan_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="history order"),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False, index=True),
+    sa.Column("at", sa.Text, nullable=False, comment="UTC time of the change"),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("change", sa.Text, nullable=False, comment="'created', 'status: a → b', ..."),
+    sa.Column("previous", sa.Text, comment="the whole plan before the change, JSON; NULL: new"),
+    comment="the full history of every plan: creation, each edited field, each status",
+)
+
 ward_month_counts = sa.Table(
     "ward_month_counts",
     metadata,

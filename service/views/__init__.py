@@ -6,8 +6,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from service.views import api, auth, home
+    from service.views import api, auth, concerns, home, planning, reports, wards
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(planning.bp)
+    app.register_blueprint(concerns.bp)
+    app.register_blueprint(wards.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)

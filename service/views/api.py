@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
 
 from geodata.crime import CATEGORIES
-from geodata.errors import ConcernError
+from geodata.errors import ConcernError, PlanError
 from geodata.features import incident_features, ward_features
+from geodata.plans import plan_from_dict
 from geodata.profile import Period, PeriodError, headline_figures
+from service.auth import role_required
+from service.evaluations import plan_evaluation
+from service.forms import concern_from_json
 from service.openapi import OPENAPI
 from service.priorities import priority_matrix, ward_priorities
 from service.profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
-from service.store.concerns import check_filters, list_concerns
+from service.store.concerns import (
+    check_filters,
+    concern_tags,
+    get_concern,
+    list_concerns,
+    record_concern,
+    ward_codes,
+)
 from service.store.db import get_engine
+from service.store.plans import check_filters as check_plan_filters
+from service.store.plans import create_plan, get_plan, list_plans, update_plan
 from service.store.population import list_ward_population
 from service.store.threat import active_assessment, list_assessments
 from service.store.wards import latest_vintage, list_wards, load_ward_frame
@@ -94,13 +108,7 @@ def incidents(code: str) -> ResponseReturnValue:
 
 @bp.get("/wards/<code>/concerns")
 def concerns(code: str) -> ResponseReturnValue:
-    """A ward's community concerns as they stand, newest first, filtered by query.
-
-    Read only: there is no POST yet, because writing needs the sign-in that arrives with the
-    web app. Until then concerns are written through the store functions of
-    ``service.store.concerns`` (``record_concern``, ``update_concern``, ``edit_concern``) and
-    the import-concerns command.
-    """
+    """A ward's community concerns as they stand, newest first, filtered by query."""
     status, tag, channel = (request.args.get(name) for name in ("status", "tag", "channel"))
     try:
         check_filters(status=status, tag=tag, channel=channel)
@@ -113,6 +121,52 @@ def concerns(code: str) -> ResponseReturnValue:
     return jsonify([{k: _iso(v) for k, v in row.items()} for row in rows])
 
 
+@bp.post("/wards/<code>/concerns")
+@role_required("officer")
+def new_concern(code: str) -> ResponseReturnValue:
+    """Record a concern in the ward from a JSON body; 400 lists every problem by field.
+
+    Like every form, this needs the session's CSRF token, in the ``X-CSRFToken`` header
+    (Flask-WTF's CSRFProtect checks it before the view runs); pages carry it in
+    ``<meta name="csrf-token">``.
+    """
+    engine = get_engine()
+    wards = ward_codes(engine, vintage=current_vintage())
+    if code not in wards:
+        raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    by = current_user.display_name
+    concern, problems = concern_from_json(
+        request.get_json(silent=True),
+        ward_code=code,
+        recorded_by=by,
+        wards=wards,
+        tags=concern_tags(),
+        today=date.today(),
+    )
+    if concern is None:
+        return _problems(problems)
+    concern_id = record_concern(engine, concern, recorded_by=by)
+    page = url_for("concerns.show", concern_id=concern_id)
+    return jsonify(_dated(get_concern(engine, concern_id))), 201, {"Location": page}
+
+
+def _problems(problems: list[tuple[str, str]]) -> ResponseReturnValue:
+    """400 in the shape of every API error, with each problem also listed by field."""
+    message = "; ".join(f"{field}: {problem}" for field, problem in problems)
+    listed = [{"field": field, "problem": problem} for field, problem in problems]
+    body = {"status": 400, "name": "Bad Request", "message": message, "problems": listed}
+    return jsonify({"error": body}), 400
+
+
+def _dated(value: object) -> object:
+    """``value`` with every day, however deep, as YYYY-MM-DD."""
+    if isinstance(value, dict):
+        return {key: _dated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dated(item) for item in value]
+    return _iso(value)
+
+
 def _iso(value: object) -> object:
     """Days as YYYY-MM-DD (Flask would write an HTTP date)."""
     return value.isoformat() if isinstance(value, date) else value
@@ -123,6 +177,67 @@ def threat() -> ResponseReturnValue:
     """The active force threat assessment with its themes, and every stored version."""
     engine = get_engine()
     return jsonify({"active": active_assessment(engine), "versions": list_assessments(engine)})
+
+
+@bp.get("/plans")
+def plans_index() -> ResponseReturnValue:
+    """Problem-solving plans as they stand, newest first, each with its quality score."""
+    ward, status, category = (request.args.get(name) for name in ("ward", "status", "category"))
+    try:
+        check_plan_filters(status=status, category=category)
+    except PlanError as error:
+        raise BadRequest(str(error)) from error
+    return jsonify(list_plans(get_engine(), ward=ward, status=status, category=category))
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan_detail(plan_id: int) -> ResponseReturnValue:
+    """One plan with its quality checklist and its full history."""
+    found = get_plan(get_engine(), plan_id)
+    if found is None:
+        raise NotFound(f"no plan with id {plan_id}")
+    return jsonify(found)
+
+
+@bp.get("/plans/<int:plan_id>/evaluation")
+def plan_evaluation_view(plan_id: int) -> ResponseReturnValue:
+    """Before and after, target against the rest of the force, with displacement."""
+    found = plan_evaluation(current_app, get_engine(), plan_id=plan_id)
+    if found is None:
+        raise NotFound(f"no plan with id {plan_id}")
+    return jsonify(found)
+
+
+@bp.post("/plans")
+@role_required("analyst")
+def new_plan() -> ResponseReturnValue:
+    """Store a plan from a JSON body (the fields of ``geodata.plans.Plan``); 400 lists every
+    problem by field. Needs the session's CSRF token in the ``X-CSRFToken`` header."""
+    plan, problems = plan_from_dict(request.get_json(silent=True))
+    if plan is None:
+        return _problems(problems)
+    try:
+        plan_id = create_plan(get_engine(), plan, by=current_user.display_name)
+    except PlanError as error:
+        return _problems(error.problems or [("", str(error))])
+    where = {"Location": url_for("api.plan_detail", plan_id=plan_id)}
+    return jsonify(get_plan(get_engine(), plan_id)), 201, where
+
+
+@bp.put("/plans/<int:plan_id>")
+@role_required("analyst")
+def edit_plan(plan_id: int) -> ResponseReturnValue:
+    """Replace a plan with the JSON body; each changed field is recorded in its history."""
+    if get_plan(get_engine(), plan_id) is None:
+        raise NotFound(f"no plan with id {plan_id}")
+    plan, problems = plan_from_dict(request.get_json(silent=True))
+    if plan is None:
+        return _problems(problems)
+    try:
+        changed = update_plan(get_engine(), plan_id, plan, by=current_user.display_name)
+    except PlanError as error:
+        return _problems(error.problems or [("", str(error))])
+    return jsonify({**(get_plan(get_engine(), plan_id) or {}), "changed": changed})
 
 
 @bp.get("/wards.geojson")

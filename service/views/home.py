@@ -1,26 +1,31 @@
-"""The home page: which wards are stored and what the imports did."""
+"""The home page: find a ward, see every ward on the force map and in one sortable table."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from urllib.parse import quote
 
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import BadRequest
+
+from geodata.overview import OverviewError, WardQuery, exact_code
+from service.overview import get_overview, overview_map
 from service.store.db import get_engine
-from service.store.imports import list_imports
-from service.store.incidents import summarise_forces, summarise_wards
-from service.store.wards import latest_vintage
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index() -> str:
-    engine = get_engine()
-    vintage = latest_vintage(engine)
-    wards = summarise_wards(engine, vintage=vintage) if vintage else []
-    return render_template(
-        "home/index.html",
-        vintage=vintage,
-        wards=wards,
-        forces=summarise_forces(engine),
-        imports=list_imports(engine, limit=20),
-    )
+def index() -> ResponseReturnValue:
+    try:
+        query = WardQuery.parse(request.args)
+    except OverviewError as error:
+        raise BadRequest(str(error)) from error
+    overview = get_overview(current_app, get_engine())
+    code = exact_code(overview.rows, query.q) if query.q else None
+    if code is not None:
+        return redirect(f"/wards/{quote(code, safe='')}")
+    vendor = url_for("static", filename="vendor")
+    parts = overview_map(current_app, overview, metric=query.metric, asset_url=vendor)
+    rows = query.rows(overview.rows)
+    return render_template("home/index.html", overview=overview, rows=rows, map=parts, query=query)

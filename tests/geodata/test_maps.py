@@ -159,3 +159,109 @@ def test_force_map_greys_out_wards_without_population() -> None:
 
     assert "#BBBBBB" in script
     assert "<b>A</b>" not in script
+
+
+# Neighbours, the embedded head and the incident layer (ward pages).
+
+
+def test_neighbours_are_the_wards_that_touch_by_edge_or_corner() -> None:
+    import geopandas as gpd
+    import pytest
+
+    from geodata.maps import neighbours
+
+    wards = gpd.GeoDataFrame(
+        {
+            "code": ["E1", "E2", "E3", "E4", "E5"],
+            "name": ["East", "West", "North", "Corner", "Far"],
+        },
+        geometry=[
+            box(-1.20, 54.60, -1.18, 54.62),  # East
+            box(-1.22, 54.60, -1.20, 54.62),  # West: shares East's western edge
+            box(-1.22, 54.62, -1.18, 54.64),  # North: shares East's northern edge
+            box(-1.18, 54.58, -1.16, 54.60),  # Corner: meets East at one point
+            box(-1.10, 54.60, -1.08, 54.62),  # Far: touches nothing
+        ],
+        crs="EPSG:4326",
+    )
+
+    found = neighbours(wards, "E1")
+
+    assert [name for name, _ in found] == ["West", "North", "Corner"]
+    assert found[0][1].equals(box(-1.22, 54.60, -1.20, 54.62))
+    assert neighbours(wards, "E5") == []
+    with pytest.raises(LookupError, match="code: no ward 'E9'"):
+        neighbours(wards, "E9")
+
+
+def test_an_enclave_and_the_ward_around_it_are_neighbours() -> None:
+    import geopandas as gpd
+
+    from geodata.maps import neighbours
+
+    inner = box(-1.21, 54.61, -1.19, 54.63)
+    outer = box(-1.24, 54.58, -1.16, 54.66).difference(inner)
+    wards = gpd.GeoDataFrame(
+        {"code": ["A", "B"], "name": ["Fields", "Central"]},
+        geometry=[outer, inner],
+        crs="EPSG:4326",
+    )
+
+    assert [n for n, _ in neighbours(wards, "B")] == ["Fields"]
+    assert [n for n, _ in neighbours(wards, "A")] == ["Central"]
+
+
+def test_render_leaves_out_the_parts_folium_writes_for_a_page_of_its_own() -> None:
+    parts = render(
+        ward_map(
+            ward_name="West",
+            ward_geometry=WARD,
+            neighbours=[],
+            incidents=facts(),
+            hotspot_cells=[],
+            concerns=[],
+            tile_url="",
+            attribution="",
+            asset_url="/static/vendor",
+        )
+    )
+
+    assert "user-scalable" not in parts.head  # readers may zoom (WCAG 1.4.4)
+    assert "html, body" not in parts.head and "<meta" not in parts.head
+    assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in parts.head
+    assert '"maxZoom": 18' in parts.script  # marker clusters need a zoom range, tiles or not
+
+
+def test_incident_circles_carry_each_points_values_once_and_the_fixed_words_once() -> None:
+    rows = pd.concat(
+        [
+            facts(n=2),
+            facts(month="2025-02", outcome="Local resolution"),
+            facts(location="On or near Mill Lane", longitude=-1.2012345, latitude=54.6054321),
+            facts(category="Anti-social behaviour", outcome=""),
+        ]
+    )
+
+    script = render(
+        ward_map(
+            ward_name="West",
+            ward_geometry=WARD,
+            neighbours=[("East", box(-1.18, 54.60, -1.16, 54.62))],
+            incidents=rows,
+            hotspot_cells=[],
+            concerns=[],
+            tile_url="",
+            attribution="",
+            asset_url="/static/vendor",
+        )
+    ).script
+
+    # The popup's fixed words come once per category layer, not once per point.
+    assert script.count("(snap point, not an address)") == 2
+    assert '"l": ["On or near High Street", "On or near Mill Lane"]' in script
+    assert '"m": ["2025-01 (2); 2025-02", "2025-01"]' in script
+    assert '"o": ["Local resolution; Under investigation (2)", "Under investigation"]' in script
+    assert '"n": [3, 1]' in script
+    assert '"x": [-1.2, -1.20123]' in script and '"y": [54.61, 54.60543]' in script
+    assert '"title": "\\u003cb\\u003eAnti-social behaviour\\u003c/b\\u003e: "' in script
+    assert script.count('"o": [') == 1  # ASB has no outcomes

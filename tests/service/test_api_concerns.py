@@ -1,4 +1,4 @@
-"""GET /api/wards/<code>/concerns: a ward's concerns as they stand, read only."""
+"""GET /api/wards/<code>/concerns: a ward's concerns as they stand (POST: test_views_concerns)."""
 
 from __future__ import annotations
 
@@ -129,12 +129,14 @@ def test_no_boundaries_is_a_404(client: FlaskClient) -> None:
     assert response.get_json()["error"]["message"] == "no ward boundaries are stored"
 
 
-def test_there_is_no_write_path_over_the_api_yet(
+def test_writing_over_the_api_needs_the_csrf_header(
     client: FlaskClient, stored: dict[str, int]
 ) -> None:
+    """The POST itself is tested in test_views_concerns.py."""
     response = client.post("/api/wards/E05000002/concerns", json={"tag": "asb"})
 
-    assert response.status_code == 405
+    assert response.status_code == 400
+    assert "CSRF" in response.get_json()["error"]["message"]
 
 
 def test_the_path_is_described_in_openapi(client: FlaskClient) -> None:

@@ -1,0 +1,352 @@
+"""Static figures for printed reports: a ward map in British National Grid and a trend chart.
+
+Every function here builds a matplotlib figure with the object-oriented API on the Agg
+canvas (no pyplot and no global state, so worker processes can draw side by side) and
+returns the encoded image. They share one save contract: ``format`` is ``"png"`` (at
+``dpi``) or ``"svg"``, and the result is the file's bytes. Nothing here reads a file or
+the network: a static map is always drawn on a plain background, so the same data give
+the same picture wherever the report is made.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path
+
+from geodata.crs import BNG, WGS84
+from geodata.errors import GeodataError
+from geodata.maps import CATEGORY_COLOURS, SEQUENTIAL
+
+CM = 1 / 2.54
+FORMATS = ("png", "jpeg", "svg")
+LAYERS = ("incidents", "hotspots")
+ALL_CRIME_COLOUR = "#000000"
+HOT_COLOUR = "#B2182B"
+"""The hot-spot outline, the red the interactive map uses."""
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SCALE_STEPS = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000, 50_000)
+
+
+class FigureError(GeodataError, ValueError):
+    """A figure option is not one of those allowed; the message names it."""
+
+
+def _check(name: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise FigureError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def _figure(size_cm: tuple[float, float]) -> Figure:
+    figure = Figure(figsize=(size_cm[0] * CM, size_cm[1] * CM), dpi=100)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _save(figure: Figure, *, format: str, dpi: int) -> bytes:
+    """The figure encoded as ``format``; the one save contract of this module.
+
+    JPEG is written at quality 92 without chroma subsampling, which keeps thin lines and
+    small text clean; a PDF embeds it as it is, where a PNG is decoded and compressed again.
+    """
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {}
+    if format == "png":
+        options["metadata"] = {"Software": None}
+    elif format == "svg":
+        options["metadata"] = {"Creator": None, "Date": None}
+    else:
+        options["pil_kwargs"] = {"quality": 92, "subsampling": 0}
+    figure.savefig(buffer, format=format, dpi=dpi, facecolor="#FFFFFF", **options)
+    return buffer.getvalue()
+
+
+def ward_static_map(
+    *,
+    ward_geometry: Any,
+    neighbours: Sequence[tuple[str, Any]],
+    incidents: pd.DataFrame,
+    hotspot_cells: Sequence[Mapping[str, Any]],
+    cell_size_m: float,
+    attribution: str,
+    layer: str = "incidents",
+    size_cm: tuple[float, float] = (17.0, 11.5),
+    format: str = "png",
+    dpi: int = 150,
+) -> bytes:
+    """A printable map of one ward in British National Grid.
+
+    Method: the ward (a WGS84 shapely geometry) and its ``neighbours`` ((name, geometry)
+    pairs, drawn grey and labelled) are projected to EPSG:27700, so the map has true
+    distances and grid north is up; the view is the ward's extent with a margin, widened to
+    the frame's shape. With ``layer="incidents"`` each snap point and category of
+    ``incidents`` (rows of category, longitude, latitude and ``n``) is one circle in the
+    category's colour (:data:`geodata.maps.CATEGORY_COLOURS`, whose key the page beside the
+    map gives) with an area growing with the count; with ``layer="hotspots"`` the kept
+    hot-spot grid squares (``row``, ``col``, ``count`` and ``hot`` of each cell, as the
+    profile gives them) are shaded by count in five classes. Both layers outline the hot
+    squares in red. A legend of the symbols, a scale bar, a north arrow and one line of
+    ``attribution`` complete the map.
+
+    Text is the slowest thing matplotlib draws, so the map carries only the labels it needs.
+    """
+    _check("layer", layer, LAYERS)
+    _check("format", format, FORMATS)
+    ward = gpd.GeoSeries([ward_geometry], crs=WGS84).to_crs(BNG)
+    others = gpd.GeoSeries([g for _, g in neighbours], crs=WGS84).to_crs(BNG)
+    figure = _figure(size_cm)
+    axes = figure.add_axes((0.0, 0.05, 1.0, 0.95))
+    axes.set_facecolor("#E9E9E9")
+    extent = _extent(ward.total_bounds, axes, figure)
+    view = shapely.box(*extent)
+    for (name, _), geometry in zip(neighbours, others, strict=True):
+        _polygon(axes, geometry, facecolor="#F4F4F4", edgecolor="#8C8C8C", linewidth=0.6)
+        if not geometry.intersects(view):
+            continue
+        label = geometry.intersection(view).representative_point()
+        axes.text(
+            label.x, label.y, name, ha="center", va="center", fontsize=6, color="#6E6E6E",
+            style="italic", clip_on=True, zorder=4.5,
+        )  # fmt: skip
+    _polygon(axes, ward.iloc[0], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
+    if layer == "incidents":
+        handles = _incidents(axes, incidents)
+    else:
+        handles = _grid(axes, hotspot_cells, cell_size_m)
+    hot = [c for c in hotspot_cells if c.get("hot")]
+    if hot:
+        axes.add_collection(
+            PatchCollection(
+                [_cell(c, cell_size_m) for c in hot],
+                facecolor="none",
+                edgecolor=HOT_COLOUR,
+                linewidth=1.3,
+                zorder=4,
+            )
+        )
+        handles.append(
+            Patch(facecolor="none", edgecolor=HOT_COLOUR, linewidth=1.3, label="Hot spot (Gi*)")
+        )
+    _polygon(axes, ward.iloc[0], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
+    handles.append(Line2D([], [], color="#000000", linewidth=1.6, label="Ward boundary"))
+    axes.set_xlim(extent[0], extent[2])
+    axes.set_ylim(extent[1], extent[3])
+    axes.set_aspect("equal")
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for spine in axes.spines.values():
+        spine.set_edgecolor("#8C8C8C")
+    _scale_bar(axes, extent)
+    _north_arrow(axes)
+    legend = axes.legend(
+        handles=handles,
+        loc="lower right",
+        framealpha=0.85,
+        edgecolor="#BBBBBB",
+        handlelength=1.4,
+        prop={"size": 6},
+    )
+    legend.set_zorder(9)
+    figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
+    return _save(figure, format=format, dpi=dpi)
+
+
+def _extent(bounds: Any, axes: Any, figure: Figure) -> tuple[float, float, float, float]:
+    """The ward's bounds plus a margin (8 %, at least 150 m), widened to the frame's shape."""
+    min_x, min_y, max_x, max_y = (float(v) for v in bounds)
+    margin = max(0.08 * max(max_x - min_x, max_y - min_y), 150.0)
+    min_x, min_y, max_x, max_y = min_x - margin, min_y - margin, max_x + margin, max_y + margin
+    box = axes.get_position()
+    frame = (box.width * figure.get_figwidth()) / (box.height * figure.get_figheight())
+    width, height = max_x - min_x, max_y - min_y
+    if width / height < frame:
+        grow = (height * frame - width) / 2
+        min_x, max_x = min_x - grow, max_x + grow
+    else:
+        grow = (width / frame - height) / 2
+        min_y, max_y = min_y - grow, max_y + grow
+    return min_x, min_y, max_x, max_y
+
+
+def _polygon(axes: Any, geometry: Any, **style: Any) -> None:
+    """Draw a (multi)polygon with its holes as one path per polygon."""
+    for part in getattr(geometry, "geoms", [geometry]):
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        rings = [np.asarray(part.exterior.coords)] + [np.asarray(r.coords) for r in part.interiors]
+        vertices = np.concatenate(rings)
+        codes = np.concatenate(
+            [[Path.MOVETO] + [Path.LINETO] * (len(r) - 2) + [Path.CLOSEPOLY] for r in rings]
+        )
+        axes.add_patch(PathPatch(Path(vertices, codes), **style))
+
+
+def _incidents(axes: Any, incidents: pd.DataFrame) -> list[Any]:
+    """One circle per snap point and category, area proportional to the count."""
+    located = incidents.dropna(subset=["longitude", "latitude"])
+    points = (
+        located.groupby(["category", "longitude", "latitude"], sort=False)["n"].sum().reset_index()
+    )
+    if points.empty:
+        return [Line2D([], [], linestyle="none", label="No located incidents")]
+    x, y = _project(points["longitude"].to_numpy(float), points["latitude"].to_numpy(float))
+    # The largest counts are drawn first, so small circles stay visible on top of them.
+    order = np.argsort(-points["n"].to_numpy(), kind="stable")
+    colours = points["category"].map(CATEGORY_COLOURS).to_numpy()[order]
+    sizes = _area(points["n"].to_numpy(float))[order]
+    axes.scatter(
+        x[order], y[order], s=sizes, c=colours, alpha=0.8, linewidths=0.3,
+        edgecolors="#FFFFFF", zorder=3, rasterized=True,
+    )  # fmt: skip
+    handles: list[Any] = []
+    for n in (1, 10, 50):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="#BBBBBB",
+                markeredgewidth=0,
+                markersize=math.sqrt(float(_area(np.array([n]))[0])),
+                label=f"{n} at one snap point",
+            )
+        )
+    return handles
+
+
+def _area(counts: np.ndarray) -> np.ndarray:
+    """Marker area in points squared: 6 for one incident, growing with the count."""
+    return 6.0 * np.asarray(counts, dtype=float) ** 0.8
+
+
+def _project(longitude: np.ndarray, latitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    points = gpd.GeoSeries(gpd.points_from_xy(longitude, latitude), crs=WGS84).to_crs(BNG)
+    return points.x.to_numpy(), points.y.to_numpy()
+
+
+def _cell(cell: Mapping[str, Any], size: float) -> Rectangle:
+    """A grid square from its absolute BNG indices (exact, no reprojection of corners)."""
+    return Rectangle((cell["col"] * size, cell["row"] * size), size, size)
+
+
+def _grid(axes: Any, cells: Sequence[Mapping[str, Any]], size: float) -> list[Any]:
+    """Squares shaded by count in five equal classes up to the busiest square (at least
+    five, so every class holds a whole number)."""
+    if not cells:
+        return [Line2D([], [], linestyle="none", label="No hot-spot grid")]
+    top = max(max(int(c["count"]) for c in cells), len(SEQUENTIAL))
+    edges = np.linspace(0, top, len(SEQUENTIAL) + 1)
+    shade = [
+        SEQUENTIAL[min(int(np.searchsorted(edges, c["count"], side="left")) - 1, 4)]
+        if c["count"]
+        else "#FFFFFF"
+        for c in cells
+    ]
+    axes.add_collection(
+        PatchCollection(
+            [_cell(c, size) for c in cells],
+            facecolor=shade,
+            edgecolor="#D0D0D0",
+            linewidth=0.3,
+            zorder=3,
+        )
+    )
+    handles: list[Any] = [Patch(facecolor="#FFFFFF", edgecolor="#D0D0D0", label="0 incidents")]
+    for low, high, colour in zip(edges[:-1], edges[1:], SEQUENTIAL, strict=True):
+        label = f"{math.floor(low) + 1:,}-{math.floor(high):,} incidents"
+        handles.append(Patch(facecolor=colour, edgecolor="#D0D0D0", label=label))
+    return handles
+
+
+def _scale_bar(axes: Any, extent: tuple[float, float, float, float]) -> None:
+    """A two-part bar of a round length near a fifth of the map's width, bottom left."""
+    min_x, min_y, max_x, max_y = extent
+    width, height = max_x - min_x, max_y - min_y
+    length = min(_SCALE_STEPS, key=lambda step: abs(step - width / 5))
+    x0, y0 = min_x + 0.04 * width, min_y + 0.05 * height
+    bar = 0.012 * height
+    axes.add_patch(
+        Rectangle((x0 - 0.01 * width, y0 - 0.035 * height), length + 0.02 * width,
+                  0.1 * height, facecolor="#FFFFFF", alpha=0.8, edgecolor="none", zorder=6)
+    )  # fmt: skip
+    for i, colour in enumerate(("#000000", "#FFFFFF")):
+        axes.add_patch(
+            Rectangle((x0 + i * length / 2, y0), length / 2, bar, facecolor=colour,
+                      edgecolor="#000000", linewidth=0.6, zorder=7)
+        )  # fmt: skip
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length} m"
+    for x, text in ((x0, "0"), (x0 + length, label)):
+        axes.text(x, y0 + bar * 1.6, text, ha="center", va="bottom", fontsize=6, zorder=7)
+
+
+def _north_arrow(axes: Any) -> None:
+    """An arrow to grid north (British National Grid north, within a degree or two of true
+    north across England and Wales)."""
+    axes.annotate(
+        "N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
+        ha="center", va="center", fontsize=8, fontweight="bold", zorder=8,
+        arrowprops={"arrowstyle": "-|>", "color": "#000000", "linewidth": 1.2},
+        bbox={"boxstyle": "circle,pad=0.2", "facecolor": "#FFFFFF", "edgecolor": "none"},
+    )  # fmt: skip
+
+
+def trend_chart(
+    months: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    note: str = "",
+    size_cm: tuple[float, float] = (17.0, 6.0),
+    format: str = "png",
+    dpi: int = 150,
+) -> bytes:
+    """Monthly counts as lines, one per series, over ``months`` (``YYYY-MM``).
+
+    A value of None is a gap in its line (a month not held, or a count withheld from a
+    public report); ``note`` is printed under the chart to say why. "All crime" is drawn
+    black and thicker, police.uk categories in their map colours.
+    """
+    _check("format", format, FORMATS)
+    figure = _figure(size_cm)
+    axes = figure.add_axes((0.07, 0.2 if note else 0.14, 0.62, 0.76 if note else 0.82))
+    x = np.arange(len(months))
+    top = 0.0
+    for name, values in series.items():
+        y = np.array([np.nan if v is None else float(v) for v in values])
+        if np.isfinite(y).any():
+            top = max(top, float(np.nanmax(y)))
+        main = name not in CATEGORY_COLOURS
+        axes.plot(
+            x, y, label=name, color=ALL_CRIME_COLOUR if main else CATEGORY_COLOURS[name],
+            linewidth=2.0 if main else 1.2, marker="o", markersize=2.5 if main else 2,
+        )  # fmt: skip
+    axes.set_xticks(x, [_month_label(m) for m in months], fontsize=6.5)
+    axes.tick_params(axis="y", labelsize=6.5)
+    axes.set_ylim(0, max(top * 1.1, 5))
+    axes.set_xlim(-0.5, len(months) - 0.5)
+    axes.set_ylabel("Incidents per month", fontsize=7)
+    axes.grid(axis="y", color="#DDDDDD", linewidth=0.5)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, prop={"size": 6.5})
+    if note:
+        figure.text(0.07, 0.02, note, fontsize=6, color="#555555")
+    return _save(figure, format=format, dpi=dpi)
+
+
+def _month_label(month: str) -> str:
+    """``2025-01`` as ``Jan 25``."""
+    year, number = month.split("-")
+    return f"{_MONTHS[int(number) - 1]} {year[2:]}"

@@ -1,0 +1,312 @@
+"""report: ward reports as PDF and self-contained HTML, one ward or every ward, in parallel."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from geodata.profile import Period, PeriodError
+from service.cli.options import json_option, overwrite_option, report
+from service.profiles import default_period
+from service.reports import (
+    AUDIENCES,
+    ReportError,
+    WardReport,
+    combine_pdf,
+    index_page,
+    pdf_document,
+    report_marking,
+    vendor_files,
+    ward_report,
+)
+from service.settings import SETTINGS
+from service.store.db import get_engine
+from service.store.wards import latest_vintage, list_wards
+
+COMBINED = "all-wards.pdf"
+INDEX = "index.html"
+_LISTED = 10
+"""Existing files named in a refusal; the rest are counted."""
+
+
+@click.command("report")
+@click.option(
+    "--ward",
+    "wards",
+    multiple=True,
+    metavar="CODE",
+    help="A ward of the latest boundary vintage; repeat for several.",
+)
+@click.option(
+    "--all", "all_wards", is_flag=True, help=f"Every ward, with a combined {COMBINED} for PDF."
+)
+@click.option("--from", "first", metavar="YYYY-MM", help="First month (default: 12 months).")
+@click.option("--to", "last", metavar="YYYY-MM", help="Last month (default: the latest held).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["pdf", "html", "both"]),
+    default="pdf",
+    show_default=True,
+    help="PDF (A4), one self-contained HTML file per ward, or both.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write into; made if missing.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="internal",
+    show_default=True,
+    help="public: no concern text, names or locations, and small counts shown as '<5'.",
+)
+@overwrite_option
+@json_option
+@with_appcontext
+def command(
+    wards: tuple[str, ...],
+    all_wards: bool,
+    first: str | None,
+    last: str | None,
+    output: str,
+    out: Path,
+    audience: str,
+    overwrite: bool,
+    as_json: bool,
+) -> None:
+    """Write ward reports: map, trend, categories, harm, outcomes, priorities, concerns,
+    caveats and methods, with the protective marking on every page.
+
+    Files are named by ward code (E05009853.pdf, E05009853.html) beside an index.html that
+    lists every ward with its headline figures; --all with PDF adds all-wards.pdf, the index
+    and every report in one file. Wards are rendered in parallel, one process per core.
+    Existing files are never replaced without --overwrite.
+
+    Example: flask --app service report --all --format both --out reports/
+    """
+    engine = get_engine()
+    vintage = latest_vintage(engine)
+    if vintage is None:
+        raise click.UsageError("no ward boundaries are stored: run import-wards first")
+    known = [w["code"] for w in list_wards(engine, vintage=vintage)]
+    if all_wards == bool(wards):
+        raise click.UsageError("give --ward CODE (one or more) or --all, not both")
+    codes = known if all_wards else list(dict.fromkeys(wards))
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        raise click.UsageError(
+            f"--ward: {', '.join(unknown)} not in the latest boundary vintage ({vintage})"
+        )
+    period = _period(first, last)
+    formats = ("pdf", "html") if output == "both" else (output,)
+    if "html" in formats:
+        try:
+            vendor_files()
+        except ReportError as error:
+            raise click.UsageError(str(error)) from error
+    combined = all_wards and "pdf" in formats
+    targets = [out / f"{code}.{kind}" for code in codes for kind in formats]
+    targets += [out / INDEX] + ([out / COMBINED] if combined else [])
+    _refuse_overwrite(out, targets, overwrite=overwrite)
+    out.mkdir(parents=True, exist_ok=True)
+    today = date.today()
+    marking = report_marking(current_app, engine, codes=codes, audience=audience)
+    started = time.perf_counter()
+    documents: dict[str, Any] = {}
+
+    def received(result: WardReport) -> None:
+        if combined and result.combined_html is not None:
+            documents[result.code] = pdf_document(result.combined_html, figures=result.figures)
+
+    task = _Task(
+        period=(period.first, period.last),
+        audience=audience,
+        today=today,
+        formats=formats,
+        out=str(out),
+        combined_marking=marking if combined else None,
+    )
+    results = _render_all(current_app, codes, task, received)
+    files = {r.code: [f"{r.code}.{kind}" for kind in formats] for r in results}
+
+    def index(*, for_pdf: bool) -> str:
+        return index_page(
+            results,
+            period=period,
+            audience=audience,
+            marking=marking,
+            today=today,
+            files=files,
+            for_pdf=for_pdf,
+        )
+
+    _write(out / INDEX, index(for_pdf=False).encode())
+    written = [str(t) for t in targets]
+    if combined:
+        ordered = sorted(results, key=lambda r: (r.headline["lad_name"], r.name, r.code))
+        cover = pdf_document(index(for_pdf=True), figures={})
+        _write(out / COMBINED, combine_pdf([cover, *(documents[r.code] for r in ordered)]))
+    seconds = time.perf_counter() - started
+    summary = {
+        "out": str(out),
+        "wards": len(results),
+        "period": period.to_json(),
+        "audience": audience,
+        "formats": list(formats),
+        "marking": marking,
+        "pages": sum(r.pages or 0 for r in results),
+        "files": written,
+        "seconds": round(seconds, 1),
+    }
+    extras = ", ".join([INDEX] + ([COMBINED] if combined else []))
+    report(
+        summary,
+        f"Wrote {len(results)} {audience} ward report{'s' if len(results) != 1 else ''} "
+        f"({' and '.join(f.upper() for f in formats)}) for {period.first} to {period.last} "
+        f"to {out} with {extras}, marked {marking}, in {seconds:.1f} s.",
+        as_json=as_json,
+    )
+
+
+def _period(first: str | None, last: str | None) -> Period:
+    if first is None and last is None:
+        period = default_period(current_app, get_engine())
+        if period is None:
+            raise click.UsageError("no police.uk records are stored: run import-crime first")
+        return period
+    if first is None or last is None:
+        raise click.UsageError("give both --from and --to, or neither")
+    try:
+        return Period.parse(first, last, names=("--from", "--to"))
+    except PeriodError as error:
+        raise click.UsageError(str(error)) from error
+
+
+def _refuse_overwrite(out: Path, targets: Sequence[Path], *, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out: {out} is a file, not a folder")
+    existing = [t.name for t in targets if t.exists()]
+    if existing and not overwrite:
+        listed = ", ".join(existing[:_LISTED])
+        more = f" and {len(existing) - _LISTED} more" if len(existing) > _LISTED else ""
+        raise click.UsageError(
+            f"{len(existing)} file{'s' if len(existing) > 1 else ''} would be replaced in "
+            f"{out}: {listed}{more}; pass --overwrite to replace them"
+        )
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What every ward of a run shares; picklable, so it can go to a worker process."""
+
+    period: tuple[str, str]
+    audience: str
+    today: date
+    formats: tuple[str, ...]
+    out: str
+    combined_marking: str | None
+
+
+def _render_all(
+    app: Flask, codes: Sequence[str], task: _Task, received: Callable[[WardReport], None]
+) -> list[WardReport]:
+    """Render every ward, in this process for one ward, else in a pool of one process per
+    core, each with its own app on the same database (workers only read); the progress bar
+    on standard error moves as each ward is written."""
+    jobs = min(os.cpu_count() or 1, len(codes))
+    results: list[WardReport] = []
+    with click.progressbar(
+        length=len(codes), label="Rendering wards", file=sys.stderr, show_pos=True
+    ) as bar:
+        if jobs == 1:
+            for code in codes:
+                results.append(_render_ward(app, code, task))
+                received(results[-1])
+                bar.update(1)
+            return results
+        config = {s.name: app.config[s.name] for s in SETTINGS}
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_start_worker, initargs=(config,)
+        ) as pool:
+            pending: dict[Future[WardReport], str] = {
+                pool.submit(_worker_render, code, task): code for code in codes
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    code = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except Exception as error:
+                        pool.shutdown(cancel_futures=True)
+                        raise click.ClickException(f"ward {code}: {error}") from error
+                    results.append(result)
+                    received(result)
+                    bar.update(1)
+    return results
+
+
+_WORKER_APP: Flask | None = None
+
+
+def _start_worker(config: dict[str, Any]) -> None:
+    global _WORKER_APP
+    from service import create_app
+
+    _WORKER_APP = create_app(config)
+
+
+def _worker_render(code: str, task: _Task) -> WardReport:
+    assert _WORKER_APP is not None, "worker started without its app"
+    return _render_ward(_WORKER_APP, code, task)
+
+
+def _render_ward(app: Flask, code: str, task: _Task) -> WardReport:
+    """Render one ward and write its files; what comes back is small: its headline
+    figures and, for a combined PDF, its page."""
+    with app.app_context():
+        result = ward_report(
+            app,
+            get_engine(),
+            code=code,
+            period=Period(*task.period),
+            audience=task.audience,
+            today=task.today,
+            formats=task.formats,
+            combined_marking=task.combined_marking,
+        )
+    if result is None:
+        raise ReportError(f"no ward {code!r} in the latest boundary vintage")
+    out = Path(task.out)
+    if result.pdf is not None:
+        _write(out / f"{code}.pdf", result.pdf)
+    if result.html is not None:
+        _write(out / f"{code}.html", result.html.encode())
+    return replace(result, pdf=None, html=None)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write next to ``path`` and move into place, so a failed run leaves no half file
+    (and the file gets the usual permissions, which ``tempfile`` would narrow)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with temporary.open("wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,108 @@
+"""The home page's overview: every ward with its headline figures, and the force map.
+
+Built from the shared figures of ``service.profiles`` once per data version (the latest
+import ledger id) and kept in the app, as the profiles are; each force map is rendered once
+per metric on first use. Every import, failed ones included, adds a ledger row, so the
+ledger shown with the overview is never older than the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from flask import Flask
+
+from geodata.maps import MapParts, force_map, render
+from geodata.overview import METRICS, map_frame, ward_rows, ward_table
+from geodata.priorities import harm_rates
+from geodata.profile import Period, headline_figures, latest_period
+from service.profiles import harm_weights, shared_figures
+from service.store.imports import list_imports
+from service.store.incidents import summarise_forces
+from service.store.wards import load_ward_frame
+
+OVERVIEW = "wardprofiles.overview"
+LEDGER = 10
+"""Import ledger rows shown: the latest ten."""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The wards of the latest vintage with their figures for the latest 12 months held."""
+
+    version: int
+    vintage: str | None
+    period: Period | None
+    table: pd.DataFrame
+    """One row per ward (:func:`geodata.overview.ward_table`), by code."""
+    rows: list[dict[str, Any]]
+    """The table as records (:func:`geodata.overview.ward_rows`), for searching and sorting."""
+    boundaries: gpd.GeoDataFrame
+    forces: list[dict[str, Any]]
+    imports: list[dict[str, Any]]
+    harm_source: str
+    """Where the harm weights come from, said next to the harm figures."""
+    maps: dict[tuple[str, str], MapParts] = field(default_factory=dict)
+    """Rendered force maps by (metric, asset URL)."""
+
+
+def get_overview(app: Flask, engine: sa.Engine) -> Overview:
+    """The overview of the current data version, built on first use after each import."""
+    shared = shared_figures(app, engine)
+    cached: Overview | None = app.extensions.get(OVERVIEW)
+    if cached is not None and cached.version == shared.version:
+        return cached
+    period = latest_period(shared.months_held)
+    boundaries = (
+        load_ward_frame(engine, vintage=shared.vintage)
+        if shared.vintage
+        else gpd.GeoDataFrame({"code": [], "name": [], "lad_name": []}, geometry=[])
+    )
+    population = {code: p["residents"] for code, p in shared.population.items()}
+    if period is None:
+        headline = pd.DataFrame(
+            columns=["crime_total", "asb_total", "population", "crime_per_1000"]
+        )
+        harm: dict[str, float] = {}
+    else:
+        headline = headline_figures(shared.force, population, period)
+        harm = harm_rates(shared.force, population, period, dict(harm_weights(app).weights))
+    table = ward_table(boundaries, headline, harm)
+    cached = Overview(
+        version=shared.version,
+        vintage=shared.vintage,
+        period=period,
+        table=table,
+        rows=ward_rows(table),
+        boundaries=boundaries,
+        forces=summarise_forces(engine),
+        imports=list_imports(engine, limit=LEDGER),
+        harm_source=harm_weights(app).source,
+    )
+    app.extensions[OVERVIEW] = cached
+    return cached
+
+
+def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str) -> MapParts | None:
+    """The force map shaded by ``metric`` (a key of ``METRICS``), rendered once and kept;
+    None when no wards are stored."""
+    if overview.boundaries.empty:
+        return None
+    key = (metric, asset_url)
+    if key not in overview.maps:
+        column, label = METRICS[metric]
+        overview.maps[key] = render(
+            force_map(
+                map_frame(overview.boundaries, overview.table),
+                value_column=column,
+                label=label,
+                tile_url=app.config["TILE_URL"],
+                attribution=app.config["TILE_ATTRIBUTION"],
+                asset_url=asset_url,
+            )
+        )
+    return overview.maps[key]

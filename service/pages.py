@@ -1,0 +1,240 @@
+"""Ward pages: the profile, priorities, concerns and map a page shows, fetched in one place.
+
+A view parses its input and renders; what a page reads (the cached profile of
+:mod:`service.profiles`, the priorities of :mod:`service.priorities`, the ward's concerns)
+and the map built from them (:func:`geodata.maps.ward_map`) are gathered here. Every figure
+a page shows is one of the profile's or the priorities' JSON values
+(``/api/wards/<code>/profile``, ``/api/wards/<code>/priorities``), only rounded for reading.
+
+A rendered map is kept per data version, ward, period and set of mapped concerns, like the
+profiles: building a busy ward's map with folium takes a few hundred milliseconds, reading a
+kept one nothing, and a concern raised, moved or closed changes the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from flask import Flask
+
+from geodata.charts import trend_svg
+from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
+from geodata.crime import ASB
+from geodata.maps import MapParts, neighbours, render, ward_map
+from geodata.profile import ALL_CRIME, Period
+from service.priorities import ward_priorities
+from service.profiles import default_period, shared_figures, ward_profile
+from service.store.aggregates import ward_facts
+from service.store.concerns import list_concerns
+from service.store.wards import load_ward_frame
+
+MAPS = "wardprofiles.ward_maps"
+MAPS_CACHED = 64
+"""Rendered maps kept per data version (each is a few hundred kilobytes of text)."""
+
+BRIEFING_CATEGORIES = 5
+"""Categories a briefing lists against the previous month when no change is significant."""
+
+_NO_INCIDENTS = pd.DataFrame(
+    {
+        name: pd.Series(dtype=dtype)
+        for name, dtype in (
+            ("month", "str"),
+            ("category", "str"),
+            ("outcome", "str"),
+            ("location", "str"),
+            ("longitude", "float64"),
+            ("latitude", "float64"),
+            ("n", "int64"),
+        )
+    }
+)
+
+
+def profile_page(
+    app: Flask, engine: sa.Engine, *, code: str, period: Period, today: date, asset_url: str
+) -> dict[str, Any] | None:
+    """What the ward profile page shows for ``period``, or None when there is no such ward.
+
+    The map holds the ward, its neighbours, the period's incidents, the profile's hot-spot
+    cells and the open concerns that have a point; the trend charts draw the profile's
+    monthly series of all crime and of ASB.
+    """
+    profile = ward_profile(app, engine, code=code, period=period)
+    if profile is None:
+        return None
+    concerns = list_concerns(engine, ward_code=code, today=today)
+    mapped = _mapped(concerns)
+    trends = {t["category"]: t for t in profile["trends"]}
+    name = profile["ward"]["name"]
+    return {
+        "profile": profile,
+        "priorities": ward_priorities(app, engine, code=code, period=period, today=today),
+        "concerns": concerns,
+        "open_concerns": sum(c["status"] in OPEN_STATUSES for c in concerns),
+        "mapped_concerns": len(mapped),
+        "map": _ward_map(
+            app,
+            engine,
+            profile=profile,
+            period=period,
+            concerns=mapped,
+            with_incidents=True,
+            asset_url=asset_url,
+        ),
+        "hot_cells": hot_cells(profile),
+        "charts": {
+            "crime": trend_svg(
+                trends[ALL_CRIME]["monthly"], title=f"Crimes per month in {name}", unit="crimes"
+            ),
+            "asb": trend_svg(
+                trends[ASB]["monthly"],
+                title=f"Anti-social behaviour per month in {name}",
+                unit="ASB incidents",
+            ),
+        },
+        "monthly": [
+            {"month": c["month"], "crime": c["n"], "asb": a["n"]}
+            for c, a in zip(trends[ALL_CRIME]["monthly"], trends[ASB]["monthly"], strict=True)
+        ],
+        "sentences": [s for t in profile["trends"] for s in t["sentences"]],
+        "months_held": shared_figures(app, engine).months_held,
+        "channels": CHANNELS,
+        "statuses": STATUSES,
+    }
+
+
+def briefing_page(
+    app: Flask, engine: sa.Engine, *, code: str, today: date, asset_url: str
+) -> dict[str, Any] | None:
+    """What a PCSO's shift briefing shows, or None when there is no such ward or no records.
+
+    The changes are the profile of the latest month held against the month before (its
+    significant trend sentences, else the busiest categories' counts side by side); the
+    priorities and the hot spots are those of the latest 12 months, because one month is too
+    few incidents to rank or to find hot spots in; the concerns are the open ones, newest
+    first. The map holds the ward, its neighbours, the hot-spot cells and the open concerns,
+    not every incident, so the page stays light on a phone.
+    """
+    year = default_period(app, engine)
+    if year is None:
+        return None
+    month = Period(year.last, year.last)
+    latest = ward_profile(app, engine, code=code, period=month)
+    if latest is None:
+        return None
+    profile = ward_profile(app, engine, code=code, period=year)
+    assert profile is not None
+    priorities = ward_priorities(app, engine, code=code, period=year, today=today) or {}
+    concerns = [
+        c
+        for c in list_concerns(engine, ward_code=code, today=today)
+        if c["status"] in OPEN_STATUSES
+    ]
+    all_crime, *categories = latest["trends"]
+    busiest = sorted(categories, key=lambda t: (-t["count"], t["category"]))
+    return {
+        "latest": latest,
+        "profile": profile,
+        "previous": all_crime["previous"],
+        "sentences": [s for t in latest["trends"] for s in t["sentences"]],
+        "compared": [all_crime, *busiest[:BRIEFING_CATEGORIES]],
+        "priorities": priorities.get("priorities", [])[:3],
+        "threat_assessment": priorities.get("threat_assessment"),
+        "concerns": concerns,
+        "statuses": STATUSES,
+        "hot_cells": hot_cells(profile),
+        "map": _ward_map(
+            app,
+            engine,
+            profile=profile,
+            period=year,
+            concerns=_mapped(concerns),
+            with_incidents=False,
+            asset_url=asset_url,
+        ),
+    }
+
+
+def hot_cells(profile: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The profile's hot-spot cells, most incidents first, each with the British National
+    Grid easting and northing of its south-west corner (``col`` and ``row`` times the cell
+    size, as ``geodata.hotspots`` defines them) so it can be found on any OS map."""
+    size = profile["hotspots"]["cell_size_m"]
+    cells = [c for c in profile["hotspots"]["cells"] if c["hot"]]
+    return [
+        {**c, "easting": round(c["col"] * size), "northing": round(c["row"] * size)}
+        for c in sorted(cells, key=lambda c: (-c["count"], c["row"], c["col"]))
+    ]
+
+
+def _mapped(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The open concerns that have a point, with the fields a map popup shows."""
+    fields = ("id", "tag", "status", "description", "raised_on", "longitude", "latitude")
+    return [
+        {name: c[name] for name in fields}
+        for c in concerns
+        if c["status"] in OPEN_STATUSES and c["longitude"] is not None
+    ]
+
+
+def _ward_map(
+    app: Flask,
+    engine: sa.Engine,
+    *,
+    profile: Mapping[str, Any],
+    period: Period,
+    concerns: list[dict[str, Any]],
+    with_incidents: bool,
+    asset_url: str,
+) -> MapParts:
+    shared = shared_figures(app, engine)
+    code = profile["ward"]["code"]
+    key = (
+        code,
+        period,
+        with_incidents,
+        asset_url,
+        app.config["TILE_URL"],
+        app.config["TILE_ATTRIBUTION"],
+        tuple(tuple(c.values()) for c in concerns),
+    )
+    version, kept = app.extensions.get(MAPS, (None, {}))
+    if version != shared.version:
+        kept = {}
+        app.extensions[MAPS] = (shared.version, kept)
+    if key not in kept:
+        if len(kept) >= MAPS_CACHED:
+            kept.pop(next(iter(kept)), None)
+        wards = load_ward_frame(engine, vintage=profile["ward"]["vintage"])
+        incidents = (
+            ward_facts(
+                engine,
+                vintage=profile["ward"]["vintage"],
+                ward_code=code,
+                first=period.first,
+                last=period.last,
+            )
+            if with_incidents
+            else _NO_INCIDENTS
+        )
+        kept[key] = render(
+            ward_map(
+                ward_name=profile["ward"]["name"],
+                ward_geometry=wards.geometry[wards["code"] == code].iloc[0],
+                neighbours=neighbours(wards, code),
+                incidents=incidents,
+                hotspot_cells=profile["hotspots"]["cells"],
+                concerns=concerns,
+                tile_url=app.config["TILE_URL"],
+                attribution=app.config["TILE_ATTRIBUTION"],
+                asset_url=asset_url,
+                heat=with_incidents,
+            )
+        )
+    parts: MapParts = kept[key]
+    return parts

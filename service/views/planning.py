@@ -1,0 +1,27 @@
+"""The planning page: every ward by every theme, the gaps and the seldom-heard wards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
+
+from service.planning import planning_summary
+from service.profiles import shared_figures
+from service.store.db import get_engine
+from service.views.api import requested_period
+
+bp = Blueprint("planning", __name__)
+
+
+@bp.get("/planning")
+def index() -> str:
+    engine = get_engine()
+    shared = shared_figures(current_app, engine)
+    summary = None
+    if request.args or shared.months_held:
+        period = requested_period()
+        summary = planning_summary(current_app, engine, period=period, today=date.today())
+    return render_template(
+        "planning/index.html", summary=summary, vintage=shared.vintage, held=shared.months_held
+    )

@@ -1,0 +1,148 @@
+"""report: files per ward, an index, a combined PDF, no silent overwrite, usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskCliRunner
+from pypdf import PdfReader
+
+from tests.factories import run_json, street_row, write_street_csv, write_wards
+
+CODES = ["E05000001", "E05000002", "E05000003"]
+
+
+@pytest.fixture
+def force(runner: FlaskCliRunner, tmp_path: Path) -> Path:
+    """The hand-drawn wards with two months of incidents, most in West Ward."""
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    rows = [
+        street_row(month=month, lon=lon, lat="54.61", category=category)
+        for month in ("2025-01", "2025-02")
+        for lon, category in (
+            ("-1.21", "Burglary"),
+            ("-1.211", "Burglary"),
+            ("-1.212", "Anti-social behaviour"),
+            ("-1.19", "Drugs"),
+        )
+    ]
+    run_json(runner, "import-crime", str(write_street_csv(tmp_path / "street.csv", rows)))
+    return tmp_path / "reports"
+
+
+def test_one_ward_in_both_formats_with_an_index(runner: FlaskCliRunner, force: Path) -> None:
+    summary = run_json(
+        runner, "report", "--ward", "E05000002", "--format", "both", "--out", str(force)
+    )
+
+    assert sorted(p.name for p in force.iterdir()) == [
+        "E05000002.html",
+        "E05000002.pdf",
+        "index.html",
+    ]
+    assert summary["wards"] == 1 and summary["formats"] == ["pdf", "html"]
+    assert summary["period"] == {"from": "2024-03", "to": "2025-02", "months": 12}
+    assert summary["marking"] == "OFFICIAL"
+    assert [Path(f).name for f in summary["files"]] == [
+        "E05000002.pdf",
+        "E05000002.html",
+        "index.html",
+    ]
+    pdf = PdfReader(force / "E05000002.pdf")
+    assert len(pdf.pages) == summary["pages"]
+    assert "West Ward" in pdf.pages[0].extract_text()
+    index = (force / "index.html").read_text()
+    assert "West Ward" in index and 'href="E05000002.pdf"' in index
+    assert "East Ward" not in index
+
+
+def test_existing_files_are_not_replaced_without_overwrite(
+    runner: FlaskCliRunner, force: Path
+) -> None:
+    args = ["report", "--ward", "E05000001", "--format", "html", "--out", str(force)]
+    run_json(runner, *args)
+    before = (force / "E05000001.html").stat().st_mtime_ns
+
+    refused = runner.invoke(args=args)
+
+    assert refused.exit_code == 2
+    assert "2 files would be replaced" in refused.output
+    assert "E05000001.html, index.html" in refused.output
+    assert "--overwrite" in refused.output
+    assert (force / "E05000001.html").stat().st_mtime_ns == before
+    run_json(runner, *args, "--overwrite")
+    assert (force / "E05000001.html").stat().st_mtime_ns != before
+
+
+def test_all_wards_in_parallel_with_a_combined_pdf(runner: FlaskCliRunner, force: Path) -> None:
+    result = runner.invoke(
+        args=["report", "--all", "--from", "2025-01", "--to", "2025-02", "--out", str(force)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Rendering wards" in result.stderr
+    line = result.stdout.strip()
+    assert line.startswith("Wrote 3 internal ward reports (PDF) for 2025-01 to 2025-02 to ")
+    assert "with index.html, all-wards.pdf, marked OFFICIAL" in line
+    names = sorted(p.name for p in force.iterdir())
+    assert names == sorted([f"{c}.pdf" for c in CODES] + ["index.html", "all-wards.pdf"])
+    wards = {c: len(PdfReader(force / f"{c}.pdf").pages) for c in CODES}
+    combined = PdfReader(force / "all-wards.pdf")
+    index_pages = len(combined.pages) - sum(wards.values())
+    assert index_pages == 1
+    cover = combined.pages[0].extract_text()
+    assert all(name in cover for name in ("East Ward", "West Ward", "North Ward"))
+    # The reports follow the index in index order (by name): East, North, West.
+    starts = [index_pages, index_pages + wards["E05000001"]]
+    assert "East Ward" in combined.pages[starts[0]].extract_text()
+    assert "North Ward" in combined.pages[starts[1]].extract_text()
+    for page in combined.pages:
+        assert "OFFICIAL" in page.extract_text()
+
+
+def test_public_html_report(runner: FlaskCliRunner, force: Path) -> None:
+    summary = run_json(
+        runner, "report", "--ward", "E05000003", "--format", "html", "--audience", "public",
+        "--out", str(force),
+    )  # fmt: skip
+
+    assert summary["audience"] == "public"
+    html = (force / "E05000003.html").read_text()
+    assert "Public edition" in html and "&lt;5" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give --ward CODE (one or more) or --all, not both"),
+        (["--all", "--ward", "E05000001"], "not both"),
+        (["--ward", "E05999999"], "--ward: E05999999 not in the latest boundary vintage (2025)"),
+        (["--all", "--from", "2025-01"], "give both --from and --to, or neither"),
+        (["--all", "--from", "2025-13", "--to", "2025-12"], "--from: '2025-13' is not a month"),
+        (["--all", "--from", "2025-02", "--to", "2025-01"], "--from: 2025-02 is after --to"),
+        (["--all", "--audience", "everyone"], "Invalid value for '--audience'"),
+    ],
+)
+def test_usage_errors(runner: FlaskCliRunner, force: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(args=["report", *args, "--out", str(force)])
+
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not force.exists()
+
+
+def test_out_must_be_a_folder(runner: FlaskCliRunner, force: Path) -> None:
+    force.parent.joinpath("file.txt").write_text("x")
+
+    result = runner.invoke(args=["report", "--all", "--out", str(force.parent / "file.txt")])
+
+    assert result.exit_code == 2
+    assert "is a file" in result.output or "is a file, not a folder" in result.output
+
+
+def test_no_wards_stored(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(args=["report", "--all", "--out", str(tmp_path / "r")])
+
+    assert result.exit_code == 2
+    assert "no ward boundaries are stored" in result.output

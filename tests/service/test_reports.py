@@ -1,0 +1,257 @@
+"""Ward reports of the synthetic demo force: PDF pages and text, self-contained HTML, escaping,
+markings and what the public edition leaves out."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from pypdf import PdfReader
+
+from geodata.concerns import Concern
+from service import create_app
+from service.profiles import default_period, ward_profile
+from service.reports import VENDOR, WardReport, ward_report
+from service.store.concerns import record_concern
+from service.store.db import get_engine
+from service.store.wards import latest_vintage, list_wards
+from tests.factories import run_json
+
+TODAY = date.today()
+PAYLOAD = "<img src=x onerror=alert(1)> ${alert(1)} `tick` </script><script>alert(2)</script>"
+RECORDER = "PCSO Payload Tester"
+COMMUNITY = "Friends of Quarry Lane"
+PLACE = "Quarry Lane steps"
+VENDOR_URLS = {"http://www.w3.org/2000/svg", "https://leafletjs.com"}
+"""The only URLs in a report's HTML: inside the inlined Leaflet library, an XML namespace name
+and the link in its credit line, neither of which the browser fetches."""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The demo force with one concern full of script payloads, and one ward's reports."""
+    folder = tmp_path_factory.mktemp("reports")
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}", "SECRET_KEY": "t"}
+    )
+    run_json(app.test_cli_runner(), "demo")
+    with app.app_context():
+        engine = get_engine()
+        ward = list_wards(engine, vintage=latest_vintage(engine) or "")[0]
+        record_concern(
+            engine,
+            Concern(
+                ward_code=ward["code"],
+                tag="asb",
+                description=PAYLOAD,
+                raised_on=date(2025, 12, 1),
+                channel="community-group",
+                recorded_by=RECORDER,
+                community=COMMUNITY,
+                location_text=PLACE,
+                longitude=_inside(app, ward["code"])[0],
+                latitude=_inside(app, ward["code"])[1],
+            ),
+            recorded_by=RECORDER,
+        )
+        period = default_period(app, engine)
+        assert period is not None
+        made = {
+            audience: ward_report(
+                app,
+                engine,
+                code=ward["code"],
+                period=period,
+                audience=audience,
+                today=TODAY,
+                formats=("pdf", "html"),
+            )
+            for audience in ("internal", "public")
+        }
+        profile = ward_profile(app, engine, code=ward["code"], period=period)
+    yield {"app": app, "ward": ward, "period": period, "profile": profile, **made}
+
+
+def _inside(app: Flask, code: str) -> tuple[float, float]:
+    from service.store.wards import load_ward_frame
+
+    wards = load_ward_frame(get_engine(), vintage=latest_vintage(get_engine()) or "")
+    point = wards.geometry[wards["code"] == code].iloc[0].representative_point()
+    return round(point.x, 6), round(point.y, 6)
+
+
+def pdf_pages(made: WardReport) -> list[str]:
+    assert made.pdf is not None
+    return [page.extract_text() for page in PdfReader(io.BytesIO(made.pdf)).pages]
+
+
+def test_pdf_pages_carry_the_marking_and_their_numbers(demo: dict[str, Any]) -> None:
+    for audience, marking in (("internal", "OFFICIAL-SENSITIVE"), ("public", "OFFICIAL")):
+        made = demo[audience]
+        pages = pdf_pages(made)
+
+        assert made.pages == len(pages)
+        assert 3 <= len(pages) <= 5
+        assert made.marking == marking
+        for number, text in enumerate(pages, start=1):
+            assert f"Page {number} of {len(pages)}" in text
+            assert text.count(marking) >= 2, (audience, number)  # top and bottom
+            if marking == "OFFICIAL":
+                assert "SENSITIVE" not in text
+
+
+def test_pdf_text_gives_the_ward_period_and_profile_figures(demo: dict[str, Any]) -> None:
+    profile, ward = demo["profile"], demo["ward"]
+    text = "\n".join(pdf_pages(demo["internal"]))
+    first = pdf_pages(demo["internal"])[0]
+
+    assert ward["name"] in first and ward["code"] in first and ward["lad_name"] in first
+    assert "January 2025 to December 2025 (12 months)" in first
+    assert "boundary vintage 2025" in first
+    assert f"Generated {TODAY.day} {TODAY:%B %Y}" in first
+    assert re.search(rf"^{profile['crime_total']:,}\ncrimes \(ASB", first, re.MULTILINE)
+    assert re.search(rf"^{profile['asb_total']:,}\nanti-social behaviour", first, re.MULTILINE)
+    for category, n in profile["counts"].items():
+        if n:
+            assert re.search(rf"{re.escape(category)} {n:,}\b", text), category
+    top = profile["top_locations"][0]
+    assert f"{top['location']} {top['count']}" in text
+    assert "Method notes" in text and "Data caveats" in text
+
+
+def test_payloads_are_text_in_the_pdf(demo: dict[str, Any]) -> None:
+    text = re.sub(r"\s+", "", "".join(pdf_pages(demo["internal"])))
+
+    assert re.sub(r"\s+", "", PAYLOAD) in text  # shown as it was typed, never run
+    for name in (RECORDER, COMMUNITY, PLACE):
+        assert name.replace(" ", "") in text
+
+
+class Tags(HTMLParser):
+    """Every start tag's attributes and the text of every script and style element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attributes: list[tuple[str, str, str | None]] = []
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes += [(tag, name, value) for name, value in attrs]
+        self._in = tag if tag in ("script", "style") else None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "script":
+            self.scripts.append(data)
+        elif self._in == "style":
+            self.styles.append(data)
+
+
+def parsed(html: str) -> Tags:
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_html_needs_no_file_and_no_host(demo: dict[str, Any], audience: str) -> None:
+    html = demo[audience].html
+    tags = parsed(html)
+
+    sources = [a for a in tags.attributes if a[1] in ("src", "href")]
+    assert sources and all((value or "").startswith("data:image/") for _, _, value in sources)
+    for tag, name, value in tags.attributes:
+        assert "http" not in (value or ""), (tag, name)
+    leaflet = (VENDOR / "leaflet" / "leaflet.js").read_text()
+    for url in VENDOR_URLS:
+        assert html.count(url) == leaflet.count(url)
+    code = " ".join(tags.scripts + tags.styles)
+    assert set(re.findall(r"https?://[^\s\"'<>)\\]+", code)) <= VENDOR_URLS
+    # Elsewhere a URL is only ever text a reader sees: the harm weights' citation.
+    for url in re.findall(r"https?://[^\s\"'<>)\\]+", html):
+        assert url in VENDOR_URLS or url.startswith("https://www.ons.gov.uk/"), url
+    urls = re.findall(r"url\(([^)]*)\)", " ".join(tags.styles))
+    assert all(u.startswith(("data:", "#")) for u in urls), urls
+    assert "data:image/jpeg;base64," in html
+    assert "L.map(" in html  # the interactive map
+
+
+def test_payloads_are_escaped_in_the_html(demo: dict[str, Any]) -> None:
+    html = demo["internal"].html
+    tags = parsed(html)
+
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    inlined = sum(p.read_text().count("<script") for p in VENDOR.rglob("*.js"))
+    assert html.count("<script") == len(tags.scripts) + inlined  # none the payload opened
+    for script in tags.scripts:
+        assert "${alert(1)}" not in script and "`tick`" not in script
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    popups = " ".join(tags.scripts)  # map_text's entities, JSON-escaped by folium
+    assert "\\u0026#36;{alert(1)}" in popups and "\\u0026#96;tick\\u0026#96;" in popups
+
+
+def test_public_edition_leaves_out_concern_text_names_and_places(demo: dict[str, Any]) -> None:
+    public = demo["public"]
+    pdf = re.sub(r"\s+", " ", " ".join(pdf_pages(public)))
+
+    for secret in ("alert(1)", "alert(2)", "`tick`", RECORDER, COMMUNITY, PLACE):
+        assert secret not in pdf
+        assert secret not in (public.html or "")
+    assert "Public edition" in pdf
+    assert "<5" in pdf  # small counts suppressed
+    small = [c for c, n in demo["profile"]["counts"].items() if 0 < n < 5]
+    for category in small:
+        assert re.search(rf"{re.escape(category)} <5 withheld", pdf), category
+
+
+def test_internal_edition_without_open_concerns_is_official(demo: dict[str, Any]) -> None:
+    app: Flask = demo["app"]
+    with app.app_context():
+        engine = get_engine()
+        wards = [w["code"] for w in list_wards(engine, vintage=latest_vintage(engine) or "")]
+        from service.store.concerns import list_concerns
+
+        quiet = next(
+            code
+            for code in wards
+            if not any(
+                c["status"] in ("open", "in-progress")
+                for c in list_concerns(engine, ward_code=code)
+            )
+        )
+        made = ward_report(
+            app,
+            engine,
+            code=quiet,
+            period=demo["period"],
+            audience="internal",
+            today=TODAY,
+            formats=("html",),
+        )
+    assert made is not None and made.marking == "OFFICIAL"
+    assert made.pdf is None and made.html is not None
+    assert '<p class="marking">OFFICIAL</p>' in made.html
+
+
+def test_report_of_no_such_ward_is_none(demo: dict[str, Any]) -> None:
+    app: Flask = demo["app"]
+    with app.app_context():
+        made = ward_report(
+            app, get_engine(), code="X99", period=demo["period"], audience="public", today=TODAY
+        )
+    assert made is None
+
+
+def test_vendor_folder_is_installed() -> None:
+    assert Path(VENDOR, "leaflet", "leaflet.js").is_file(), "run `make install`"

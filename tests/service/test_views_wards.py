@@ -1,0 +1,355 @@
+"""The ward profile page and the PCSO shift briefing: figures from the JSON, escaped text."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from markupsafe import escape
+from shapely.geometry import box
+
+from geodata.demo import ASB_PARK, TOWN_CENTRE
+from service import create_app
+from service.store.concerns import record_concern
+from service.store.db import get_engine
+from tests.conftest import signed_in
+from tests.factories import (
+    concern_row,
+    run_json,
+    street_row,
+    write_concerns_csv,
+    write_street_csv,
+    write_wards,
+)
+
+PAYLOAD = "<img src=x onerror=alert(1)> ${alert(1)} `x` </script><script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """One app with the synthetic demo force for the whole module (loading it takes seconds)."""
+    folder = tmp_path_factory.mktemp("wards")
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}", "SECRET_KEY": "t"}
+    )
+    run_json(app.test_cli_runner(), "demo")
+    return app
+
+
+@pytest.fixture(scope="module")
+def viewer(demo_app: Flask) -> FlaskClient:
+    return signed_in(demo_app, "viewer")
+
+
+def api(client: FlaskClient, path: str) -> Any:
+    """The JSON the page's figures must equal."""
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.json
+
+
+def code_of(client: FlaskClient, name: str) -> str:
+    return str(next(w["code"] for w in api(client, "/api/wards") if w["name"] == name))
+
+
+def page_of(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def section(page: str, start: str, end: str = "</table>") -> str:
+    at = page.index(start)
+    return page[at : page.index(end, at)]
+
+
+def in_order(page: str, texts: list[str]) -> bool:
+    """Each text appears after the one before it (texts may repeat)."""
+    at = 0
+    for text in texts:
+        at = page.find(text, at)
+        if at < 0:
+            return False
+        at += len(text)
+    return True
+
+
+def scripts(page: str) -> list[str]:
+    return re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.DOTALL)
+
+
+def test_anonymous_readers_are_sent_to_sign_in(demo_app: Flask) -> None:
+    anonymous = demo_app.test_client()
+
+    for path in ("/wards/X05000001", "/wards/X05000001/briefing"):
+        response = anonymous.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+
+
+def test_profile_figures_are_the_profile_json(viewer: FlaskClient) -> None:
+    code = code_of(viewer, TOWN_CENTRE)
+    profile = api(viewer, f"/api/wards/{code}/profile")
+    priorities = api(viewer, f"/api/wards/{code}/priorities")
+
+    page = page_of(viewer, f"/wards/{code}")
+
+    assert f'<span id="crime-total">{profile["crime_total"]:,}</span>' in page
+    table = section(page, '<table id="categories">')
+    for category, n in profile["counts"].items():
+        assert f'<tr><th scope="row">{category}</th><td class="n">{n:,}</td>' in table
+        if n:  # the map's layer for the category says the same count
+            assert f'"{category} ({n})"' in page
+    monthly = section(page, "Incidents per month")
+    crime, asb = profile["trends"][0]["monthly"], profile["trends"][1]["monthly"]
+    for c, a in zip(crime, asb, strict=True):
+        assert (
+            f'<th scope="row">{c["month"]}</th><td class="n">{c["n"]:,}</td>'
+            f'<td class="n">{a["n"]:,}</td>'
+        ) in monthly
+    for p in priorities["priorities"]:
+        assert f'<th scope="row">{p["theme"]}</th><td class="n">{p["score"]}</td>' in page
+        assert escape(p["reason"]) in page
+    for place in profile["top_locations"]:
+        assert f'<th scope="row">{place["location"]}</th><td class="n">{place["count"]:,}</td>' in (
+            page
+        )
+    assert profile["top_locations_caveat"] in page
+    assert f'href="/api/wards/{code}/profile?from=' in page
+    assert "geodata/profile.py" in page
+
+
+def test_the_trend_is_an_accessible_svg_with_its_table(viewer: FlaskClient) -> None:
+    code = code_of(viewer, TOWN_CENTRE)
+
+    page = page_of(viewer, f"/wards/{code}")
+
+    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.DOTALL)
+    assert len(svgs) == 2
+    assert all('role="img"' in svg for svg in svgs)
+    assert f"<title>Crimes per month in {TOWN_CENTRE}</title>" in svgs[0]
+    assert "<title>Anti-social behaviour per month" in svgs[1]
+
+
+def test_a_period_is_chosen_with_two_month_inputs(viewer: FlaskClient) -> None:
+    code = code_of(viewer, TOWN_CENTRE)
+    profile = api(viewer, f"/api/wards/{code}/profile?from=2025-04&to=2025-06")
+
+    page = page_of(viewer, f"/wards/{code}?from=2025-04&to=2025-06")
+
+    assert re.search(r'<input type="month" name="from" value="2025-04"', page)
+    assert re.search(r'<input type="month" name="to" value="2025-06"', page)
+    assert f'<span id="crime-total">{profile["crime_total"]:,}</span>' in page
+    assert "2025-04 to 2025-06 (3 months)" in page
+
+
+def test_the_default_period_is_the_latest_12_months_held(viewer: FlaskClient) -> None:
+    code = code_of(viewer, TOWN_CENTRE)
+
+    page = page_of(viewer, f"/wards/{code}")
+
+    assert '<input type="month" name="from" value="2025-01"' in page
+    assert '<input type="month" name="to" value="2025-12"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("from=2025-13&to=2025-12", "from: '2025-13' is not a month"),
+        ("from=2025-01", "to: give both from and to"),
+        ("from=2025-06&to=2025-01", "from: 2025-06 is after to 2025-01"),
+        ("from=2025-01&to=soon", "to: 'soon' is not a month"),
+    ],
+)
+def test_a_bad_period_is_a_400_naming_the_parameter(
+    viewer: FlaskClient, query: str, named: str
+) -> None:
+    response = viewer.get(f"/wards/X05000001?{query}")
+
+    assert response.status_code == 400
+    body = html.unescape(response.get_data(as_text=True))
+    assert "400 Bad Request" in body
+    assert named in body
+
+
+def test_an_unknown_ward_is_a_404(viewer: FlaskClient) -> None:
+    for path in ("/wards/E05999999", "/wards/E05999999/briefing"):
+        response = viewer.get(path)
+        assert response.status_code == 404
+        assert "no ward" in html.unescape(response.get_data(as_text=True))
+
+
+def test_concerns_are_listed_newest_first_with_their_age(viewer: FlaskClient) -> None:
+    code = code_of(viewer, ASB_PARK)
+    concerns = api(viewer, f"/api/wards/{code}/concerns")
+    assert len(concerns) > 2
+
+    listed = section(page_of(viewer, f"/wards/{code}"), "<h2>Concerns</h2>")
+
+    assert in_order(listed, [str(escape(c["description"])) for c in concerns])
+    for c in concerns:
+        assert f'<td>{c["raised_on"]}</td><td class="n">{c["age_days"]}</td>' in listed
+
+
+def test_completeness_flags_are_shown(viewer: FlaskClient) -> None:
+    code = code_of(viewer, TOWN_CENTRE)
+    done = api(viewer, f"/api/wards/{code}/profile")["completeness"]
+
+    flags = section(page_of(viewer, f"/wards/{code}"), "<h2>Completeness</h2>", "</dl>")
+
+    assert f"{done['no_location']:,} of {done['rows']:,} force-wide" in flags
+    assert f"<dt>Rows outside every ward</dt><dd>{done['outside_wards']:,}</dd>" in flags
+    assert f"<dt>Boundary vintage</dt><dd>{done['boundary_vintage']}</dd>" in flags
+    assert f"<dt>Population</dt><dd>{done['population']}</dd>" in flags
+    assert "<dt>Months missing</dt><dd>none</dd>" in flags
+
+
+def test_the_briefing_compares_the_latest_month_with_the_one_before(viewer: FlaskClient) -> None:
+    code = code_of(viewer, TOWN_CENTRE)
+    latest = api(viewer, f"/api/wards/{code}/profile?from=2025-12&to=2025-12")
+
+    page = page_of(viewer, f"/wards/{code}/briefing")
+
+    assert '<h2 id="changed">What changed since 2025-11</h2>' in page
+    sentences = [s for t in latest["trends"] for s in t["sentences"]]
+    if sentences:
+        for sentence in sentences:
+            assert f"<li>{escape(sentence)}</li>" in page
+    else:
+        assert "No significant change" in page
+        all_crime = latest["trends"][0]
+        assert (
+            f'<td class="n">{all_crime["count"]:,}</td>'
+            f'<td class="n">{all_crime["previous"]["count"]:,}</td>'
+        ) in page
+
+
+def test_the_briefing_lists_the_top_three_priorities_and_open_concerns(
+    viewer: FlaskClient,
+) -> None:
+    code = code_of(viewer, ASB_PARK)
+    priorities = api(viewer, f"/api/wards/{code}/priorities")["priorities"]
+    concerns = [
+        c
+        for c in api(viewer, f"/api/wards/{code}/concerns")
+        if c["status"] in ("open", "in-progress")
+    ]
+
+    page = page_of(viewer, f"/wards/{code}/briefing")
+
+    shown = re.findall(r"<li><strong>(.*?)</strong> \((.*?) of 100\): (.*?)</li>", page)
+    assert shown == [
+        (escape(p["theme"]), str(p["score"]), escape(p["reason"])) for p in priorities[:3]
+    ]
+    assert f"Open concerns ({len(concerns)})" in page
+    assert in_order(page, [str(escape(c["description"])) for c in concerns])
+    for c in concerns:
+        day = "day" if c["age_days"] == 1 else "days"
+        assert f"<strong>{c['tag']}</strong>, {c['age_days']} {day} old" in page
+    # No problem-solving plans yet (another issue): no section and no stub for them.
+    assert not re.search(r"<h2[^>]*>[^<]*plan", page, flags=re.IGNORECASE)
+
+
+def test_the_briefing_fits_a_360px_phone(viewer: FlaskClient) -> None:
+    page = page_of(viewer, "/wards/X05000001/briefing")
+
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "user-scalable" not in page
+    own = [
+        css for css in re.findall(r"<style>(.*?)</style>", page, re.DOTALL) if ".briefing" in css
+    ]
+    assert len(own) == 1
+    for value, unit in re.findall(r"width\s*:\s*([\d.]+)(px|rem|em)\b", own[0]):
+        assert float(value) * (1 if unit == "px" else 16) <= 360, f"{value}{unit}"
+    assert "<svg" not in page  # the light page: no charts, no incident circles
+    assert "markercluster" not in page and "leaflet-heat" not in page
+
+
+@pytest.fixture
+def hostile(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> FlaskClient:
+    """Hand-drawn wards, one named with a script payload, with crimes and concerns carrying
+    the payload in their snap-point name, description and location."""
+    wards = [
+        ("E05000002", PAYLOAD, box(-1.22, 54.60, -1.20, 54.62)),
+        ("E05000001", "East Ward", box(-1.20, 54.60, -1.18, 54.62)),
+    ]
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "w.geojson", wards)))
+    rows = [
+        street_row(month=month, location=location, category=category)
+        for month in ("2025-01", "2025-02")
+        for location in (PAYLOAD, "On or near High Street")
+        for category in ("Burglary", "Anti-social behaviour")
+    ]
+    run_json(runner, "import-crime", str(write_street_csv(tmp_path / "c.csv", rows)))
+    concerns = [
+        concern_row(description=PAYLOAD, location=PAYLOAD, community=PAYLOAD),
+        concern_row(raised_on="2025-02-01", status="resolved", description="Fixed already."),
+    ]
+    run_json(runner, "import-concerns", str(write_concerns_csv(tmp_path / "k.csv", concerns)))
+    return signed_in(app, "viewer")
+
+
+@pytest.mark.parametrize("path", ["/wards/E05000002", "/wards/E05000002/briefing"])
+def test_script_payloads_reach_the_page_escaped_and_never_raw(
+    hostile: FlaskClient, path: str
+) -> None:
+    page = page_of(hostile, path)
+
+    assert "<img src=x" not in page
+    assert "<script>alert(1)" not in page
+    assert escape(PAYLOAD) in page  # shown as text in the heading, lists and tables
+    for script in scripts(page):
+        assert "${alert" not in script and "`x`" not in script
+        assert "\\u003cimg" not in script and "<img" not in script
+    # The map's script holds the payload made safe by map_text (ward name, concern).
+    assert "&lt;img src=x onerror=alert(1)&gt; &#36;{alert(1)} &#96;x&#96;" in scripts(page)[-1]
+
+
+def test_the_map_holds_neighbours_incidents_and_open_concerns_only(
+    hostile: FlaskClient,
+) -> None:
+    page = page_of(hostile, "/wards/E05000002")
+    script = scripts(page)[-1]
+
+    assert '"East Ward"' in script  # the neighbour's tooltip
+    assert '"Burglary (4)"' in script and '"Anti-social behaviour (4)"' in script
+    assert '"Open concerns (1)"' in script  # the resolved concern is listed, not mapped
+    assert "Fixed already." not in script
+    assert "Fixed already." in page
+
+
+def test_a_concern_raised_after_the_map_was_built_is_on_it(
+    app: Flask, hostile: FlaskClient
+) -> None:
+    assert '"Open concerns (1)"' in page_of(hostile, "/wards/E05000002")
+    with app.app_context():
+        from geodata.concerns import Concern
+
+        record_concern(
+            get_engine(),
+            Concern(
+                ward_code="E05000002",
+                tag="asb",
+                description="Fireworks on the green.",
+                raised_on=date(2025, 3, 1),
+                channel="survey",
+                community=None,
+                location_text=None,
+                longitude=-1.215,
+                latitude=54.615,
+                status="open",
+                recorded_by="PCSO Example",
+            ),
+            recorded_by="PCSO Example",
+        )
+
+    page = page_of(hostile, "/wards/E05000002")
+
+    assert '"Open concerns (2)"' in page
+    assert "Fireworks on the green." in scripts(page)[-1]
