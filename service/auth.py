@@ -73,5 +73,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     app.before_request(require_sign_in)  # first, so a signed-out POST gets 401, not 400
     csrf.init_app(app)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"

@@ -393,7 +393,7 @@ OPENAPI: dict[str, Any] = {
                 },
             },
             "post": {
-                "summary": "Record a community concern in the ward (officer role and above)",
+                "summary": "Record a community concern in the ward (pcso role and above)",
                 "description": "Needs the signed-in session and its CSRF token in the "
                 'X-CSRFToken header: pages carry it in <meta name="csrf-token">. A 400 lists '
                 "every problem by field in `error.problems`; without the token the answer is "

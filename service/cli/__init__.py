@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from service.cli import (
+        access_log,
         create_user,
         demo,
         export_concerns,
@@ -31,3 +32,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report.command)
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)
+    app.cli.add_command(access_log.command)

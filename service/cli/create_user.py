@@ -33,16 +33,23 @@ def command(
     reset: bool,
     as_json: bool,
 ) -> None:
-    """Create a user (or, with --reset, set a new password). Without --password-stdin a
-    random password is generated and shown once.
+    """Create a user (or, with --reset, set a new password). The password is read from
+    standard input with --password-stdin, asked for when run in a terminal, and otherwise
+    generated at random and shown once; there is no default password.
 
-    Example: flask --app service create-user pcso.smith --role officer --name "PCSO Smith"
+    Example: flask --app service create-user pcso.smith --role pcso --name "PCSO Smith"
     """
     engine = get_engine()
     if if_none and count_users(engine):
         report({"created": False}, "Users already exist; none created.", as_json=as_json)
         return
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    typed = password_stdin or sys.stdin.isatty()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif typed:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = secrets.token_urlsafe(12)
     try:
         if reset:
             set_password(engine, username=username, password=password)
@@ -52,11 +59,11 @@ def command(
             )
     except (ValueError, LookupError) as error:
         raise click.UsageError(str(error)) from error
-    shown = "" if password_stdin else f" Password (shown once): {password}"
+    shown = "" if typed else f" Password (shown once): {password}"
     action = "New password for" if reset else f"Created {role}"
     report(
         {"created": not reset, "username": username, "role": role}
-        | ({} if password_stdin else {"password": password}),
+        | ({} if typed else {"password": password}),
         f"{action} {username}.{shown}",
         as_json=as_json,
     )

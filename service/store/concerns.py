@@ -8,7 +8,7 @@ field writes one update per changed field recording the old and the new value. T
 transaction. Concerns are never deleted.
 
 These functions are the only write path: the concern pages, the JSON API and the importer
-all go through them, behind sign-in and the officer role.
+all go through them, behind sign-in and the pcso role.
 """
 
 from __future__ import annotations

@@ -122,9 +122,22 @@ users = sa.Table(
     sa.Column("username", sa.Text, nullable=False, unique=True),
     sa.Column("display_name", sa.Text, nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
-    sa.Column("role", sa.Text, nullable=False, comment="viewer, officer, analyst or admin"),
+    sa.Column("role", sa.Text, nullable=False, comment="viewer, pcso, analyst or admin"),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Text, nullable=False),
+)
+
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False, comment="ward, concern or report"),
+    sa.Column("ref", sa.Text, nullable=False, comment="ward code or concern id"),
+    sa.Column("path", sa.Text, nullable=False),
+    comment="who consulted which ward profile, report or concern, and when",
 )
 
 imports = sa.Table(

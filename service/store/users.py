@@ -10,8 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from service.store.imports import now
 from service.store.schema import users
 
-ROLES = ("viewer", "officer", "analyst", "admin")
-"""viewer reads; officer (PCSO, PC) also records and updates concerns; analyst also plans
+ROLES = ("viewer", "pcso", "analyst", "admin")
+"""viewer reads; pcso (PCSO, PC) also records and updates concerns; analyst also plans
 and imports; admin also manages users."""
 
 

@@ -122,7 +122,7 @@ def concerns(code: str) -> ResponseReturnValue:
 
 
 @bp.post("/wards/<code>/concerns")
-@role_required("officer")
+@role_required("pcso")
 def new_concern(code: str) -> ResponseReturnValue:
     """Record a concern in the ward from a JSON body; 400 lists every problem by field.
 

@@ -1,7 +1,7 @@
 """Community concern pages: the register, one concern with its history, and the forms that
 record a concern, edit it and change its status.
 
-Everyone signed in reads; recording and changing need the officer role. Every change goes
+Everyone signed in reads; recording and changing need the pcso role. Every change goes
 through ``service.store.concerns``, which writes it to the concern's history.
 """
 
@@ -94,7 +94,7 @@ def render_show(
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("officer")
+@role_required("pcso")
 def new() -> ResponseReturnValue:
     engine, today, by = get_engine(), date.today(), current_user.display_name
     wards = ward_names(engine)
@@ -118,7 +118,7 @@ def new() -> ResponseReturnValue:
 
 
 @bp.route("/<int:concern_id>/edit", methods=["GET", "POST"])
-@role_required("officer")
+@role_required("pcso")
 def edit(concern_id: int) -> ResponseReturnValue:
     engine, concern = get_engine(), stored_concern(concern_id)
     form = EditConcernForm(tags=concern_tags(), data=concern)
@@ -142,7 +142,7 @@ def edit(concern_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:concern_id>/status")
-@role_required("officer")
+@role_required("pcso")
 def status(concern_id: int) -> ResponseReturnValue:
     concern, form = stored_concern(concern_id), StatusForm()
     if form.validate():

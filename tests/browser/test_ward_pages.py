@@ -106,7 +106,7 @@ def test_briefing_fits_a_phone_held_in_one_hand(
 def test_a_concern_with_script_in_it_is_shown_as_text_and_never_runs(
     browser: Any, live_server: LiveServer, busiest: str
 ) -> None:
-    watched = open_signed_in(browser, live_server, role="officer")
+    watched = open_signed_in(browser, live_server, role="pcso")
     page: Any = watched.page
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -246,7 +246,7 @@ def test_writing_needs_the_csrf_header(client: FlaskClient, stored: int) -> None
     assert [p["title"] for p in client.get("/api/plans").get_json()] == ["Mill Lane park ASB"]
 
 
-@pytest.mark.parametrize("role", ["viewer", "officer"])
+@pytest.mark.parametrize("role", ["viewer", "pcso"])
 def test_viewers_and_officers_read_but_may_not_write(app: Flask, stored: int, role: str) -> None:
     client = signed_in(app, role)
 

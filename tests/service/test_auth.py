@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def officer(app: Flask) -> None:
     with app.app_context():
-        create_user(get_engine(), username="pcso", password=PASSWORD, role="officer")
+        create_user(get_engine(), username="pcso", password=PASSWORD, role="pcso")
 
 
 def token(client: FlaskClient, path: str = "/login") -> str:
@@ -35,7 +35,7 @@ def test_pages_redirect_to_sign_in_and_the_api_answers_401(anonymous: FlaskClien
     assert api.status_code == 401 and api.json["error"]["message"] == "sign in first"
 
 
-@pytest.mark.usefixtures("officer")
+@pytest.mark.usefixtures("pcso")
 def test_signing_in_with_the_right_password(anonymous: FlaskClient) -> None:
     response = anonymous.post(
         "/login?next=/api/wards",
@@ -46,7 +46,7 @@ def test_signing_in_with_the_right_password(anonymous: FlaskClient) -> None:
     assert anonymous.get("/").status_code == 200
 
 
-@pytest.mark.usefixtures("officer")
+@pytest.mark.usefixtures("pcso")
 def test_a_wrong_password_says_so_without_saying_which_part(anonymous: FlaskClient) -> None:
     response = anonymous.post(
         "/login", data={"username": "pcso", "password": "wrong", "csrf_token": token(anonymous)}
@@ -57,7 +57,7 @@ def test_a_wrong_password_says_so_without_saying_which_part(anonymous: FlaskClie
     assert anonymous.get("/").status_code == 302
 
 
-@pytest.mark.usefixtures("officer")
+@pytest.mark.usefixtures("pcso")
 def test_sign_in_never_redirects_to_another_site(anonymous: FlaskClient) -> None:
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         response = anonymous.post(
@@ -68,7 +68,7 @@ def test_sign_in_never_redirects_to_another_site(anonymous: FlaskClient) -> None
         anonymous.post("/logout", data={"csrf_token": token(anonymous, "/")})
 
 
-@pytest.mark.usefixtures("officer")
+@pytest.mark.usefixtures("pcso")
 def test_a_form_without_its_csrf_token_is_refused(anonymous: FlaskClient) -> None:
     response = anonymous.post("/login", data={"username": "pcso", "password": PASSWORD})
 
@@ -83,7 +83,7 @@ def test_signing_out_needs_the_token_and_ends_the_session(client: FlaskClient) -
 
 
 def test_create_user_shows_a_generated_password_once(app: Flask, runner: FlaskCliRunner) -> None:
-    summary = run_json(runner, "create-user", "pc.jones", "--role", "officer")
+    summary = run_json(runner, "create-user", "pc.jones", "--role", "pcso")
 
     with app.app_context():
         assert authenticate(get_engine(), username="pc.jones", password=summary["password"])

@@ -42,7 +42,7 @@ def concern_id(app: Flask, wards: None) -> int:
 
 @pytest.fixture
 def officer(app: Flask) -> FlaskClient:
-    return signed_in(app, "officer")
+    return signed_in(app, "pcso")
 
 
 @pytest.fixture
@@ -215,7 +215,7 @@ def test_a_viewer_may_not_write(
     response = call(viewer, method, path, concern_id, csrf=token(viewer))
 
     assert response.status_code == 403
-    assert "this needs the officer role or above" in response.text
+    assert "this needs the pcso role or above" in response.text
     assert count_rows(app) == before
 
 

@@ -1,0 +1,41 @@
+"""The access log: a record of who consulted which ward profile, report or concern, and
+when, as data protection law asks of systems holding personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.store.imports import now
+from service.store.schema import access_log
+
+
+def record_access(
+    engine: sa.Engine, *, user_id: int, username: str, kind: str, ref: str, path: str
+) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            access_log.insert(),
+            {
+                "at": now(),
+                "user_id": user_id,
+                "username": username,
+                "kind": kind,
+                "ref": ref,
+                "path": path,
+            },
+        )
+
+
+def list_access(
+    engine: sa.Engine, *, kind: str | None = None, ref: str | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The latest consultations first, optionally of one ward or concern."""
+    query = sa.select(access_log).order_by(access_log.c.id.desc()).limit(limit)
+    if kind is not None:
+        query = query.where(access_log.c.kind == kind)
+    if ref is not None:
+        query = query.where(access_log.c.ref == ref)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]

@@ -1,0 +1,145 @@
+"""Every route, every role: a new route fails here until its access rules are written down.
+
+Each endpoint lists, per method, what a signed-out visitor and a viewer get on the demo
+force, and the least role that may use it. Writes are tried without a CSRF token too.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import conftest
+from tests.conftest import signed_in
+from tests.factories import run_json
+
+W = "{ward}"
+# endpoint: (method, path, signed-out status, viewer status, least role that may write)
+INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
+    "home.index": [("GET", "/", 302, 200, None)],
+    "planning.index": [("GET", "/planning", 302, 200, None)],
+    "wards.profile": [("GET", f"/wards/{W}", 302, 200, None)],
+    "wards.briefing": [("GET", f"/wards/{W}/briefing", 302, 200, None)],
+    "reports.ward_pdf": [("GET", f"/wards/{W}/report.pdf", 302, 200, None)],
+    "concerns.index": [("GET", "/concerns", 302, 200, None)],
+    "concerns.show": [("GET", "/concerns/1", 302, 200, None)],
+    "concerns.new": [
+        ("GET", "/concerns/new", 302, 403, "pcso"),
+        ("POST", "/concerns/new", 302, 400, "pcso"),
+    ],
+    "concerns.edit": [
+        ("GET", "/concerns/1/edit", 302, 403, "pcso"),
+        ("POST", "/concerns/1/edit", 302, 400, "pcso"),
+    ],
+    "concerns.status": [("POST", "/concerns/1/status", 302, 400, "pcso")],
+    "auth.login": [("GET", "/login", 200, 200, None), ("POST", "/login", 400, 400, None)],
+    "auth.logout": [("POST", "/logout", 302, 400, None)],
+    "api.openapi": [("GET", "/api/openapi.json", 401, 200, None)],
+    "api.wards": [("GET", "/api/wards", 401, 200, None)],
+    "api.wards_geojson": [("GET", "/api/wards.geojson", 401, 200, None)],
+    "api.profile": [("GET", f"/api/wards/{W}/profile", 401, 200, None)],
+    "api.incidents": [("GET", f"/api/wards/{W}/incidents.geojson", 401, 200, None)],
+    "api.priorities": [("GET", f"/api/wards/{W}/priorities", 401, 200, None)],
+    "api.matrix": [("GET", "/api/priorities/matrix", 401, 200, None)],
+    "api.threat": [("GET", "/api/threat", 401, 200, None)],
+    "api.concerns": [("GET", f"/api/wards/{W}/concerns", 401, 200, None)],
+    "api.new_concern": [("POST", f"/api/wards/{W}/concerns", 401, 400, "pcso")],
+    "api.plans_index": [("GET", "/api/plans", 401, 200, None)],
+    "api.plan_detail": [("GET", "/api/plans/1", 401, 200, None)],
+    "api.plan_evaluation_view": [("GET", "/api/plans/1/evaluation", 401, 200, None)],
+    "api.new_plan": [("POST", "/api/plans", 401, 400, "analyst")],
+    "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "analyst")],
+    "static": [("GET", "/static/app.css", 200, 200, None)],
+}
+"""A viewer's write without a CSRF token is refused (400) before the role is checked;
+with the token a viewer gets 403 (see test_roles_below_the_least_role_are_refused)."""
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, str]:
+    from service import create_app
+
+    folder = tmp_path_factory.mktemp("inventory")
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}", "SECRET_KEY": "t"}
+    )
+    run_json(app.test_cli_runner(), "demo")
+    ward = app.test_client()
+    with app.app_context():
+        from service.store.db import get_engine
+        from service.store.wards import latest_vintage, list_wards
+
+        engine = get_engine()
+        code = list_wards(engine, vintage=latest_vintage(engine) or "")[0]["code"]
+    del ward
+    return app, code
+
+
+def call(client: FlaskClient, method: str, path: str, **kwargs: Any) -> int:
+    response = client.open(path, method=method, **kwargs)
+    response.close()  # a static file is streamed: close it like a server would
+    return response.status_code
+
+
+def test_every_route_is_in_the_inventory(demo_app: tuple[Flask, str]) -> None:
+    app, _ = demo_app
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    listed = {(endpoint, m) for endpoint, rows in INVENTORY.items() for m, *_ in rows}
+
+    assert routes == listed
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "path", "anonymous", "viewer"),
+    [(e, m, p, a, v) for e, rows in INVENTORY.items() for m, p, a, v, _ in rows],
+)
+def test_signed_out_and_viewer(
+    demo_app: tuple[Flask, str], endpoint: str, method: str, path: str, anonymous: int, viewer: int
+) -> None:
+    app, code = demo_app
+    url = path.replace(W, code)
+
+    assert call(app.test_client(), method, url) == anonymous
+    viewer_client = signed_in(app, "viewer") if endpoint != "auth.login" else app.test_client()
+    assert call(viewer_client, method, url) == viewer
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "path", "least"),
+    [(e, m, p, r) for e, rows in INVENTORY.items() for m, p, _, _, r in rows if r],
+)
+def test_roles_below_the_least_role_are_refused(
+    demo_app: tuple[Flask, str], endpoint: str, method: str, path: str, least: str
+) -> None:
+    app, code = demo_app
+    url = path.replace(W, code)
+    roles = ["viewer", "pcso", "analyst", "admin"]
+    for role in roles[: roles.index(least)]:
+        client = signed_in(app, role)
+        token = client.get("/").text.split('name="csrf-token" content="')[1].split('"')[0]
+        status = call(
+            client, method, url, headers={"X-CSRFToken": token}, data={"csrf_token": token}
+        )
+        assert status == 403, (role, endpoint)
+
+
+_NAMES = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _unique_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    """signed_in() names users by role; the module's one app needs a new name each time."""
+    original = conftest.create_user
+
+    def create_user(engine, *, username, **kwargs):  # type: ignore[no-untyped-def]
+        return original(engine, username=f"{username}-{next(_NAMES)}", **kwargs)
+
+    monkeypatch.setattr(conftest, "create_user", create_user)
