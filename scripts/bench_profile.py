@@ -21,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service import create_app
 from service.profiles import SHARED
+from service.store.db import get_engine
+from service.store.users import create_user
 
 
 def main() -> None:
@@ -46,7 +48,13 @@ def main() -> None:
             result = runner.invoke(args=args)
             if result.exit_code:
                 sys.exit(result.output)
+        with app.app_context():
+            user_id = create_user(
+                get_engine(), username="bench", password="bench password 1", role="viewer"
+            )
         client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
         features = client.get("/api/wards.geojson").json["features"]
         busiest = max(
             features, key=lambda f: f["properties"]["crime_total"] + f["properties"]["asb_total"]
