@@ -5,7 +5,8 @@ what the API serves (``priority_matrix`` and ``ward_priorities`` of each ward), 
 and ``/api/priorities/matrix`` never disagree, and it is kept in the app: a summary depends
 on the data version (the latest import ledger id), the period, the day (concern ages and
 the 12-month window) and the stored concerns, which the web app changes without an import,
-so the concerns' own fields that the scores read are part of the key.
+so the concerns' own fields that the scores read are part of the key, and so are the
+active plans, which close force-priority gaps.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from geodata.profile import Period
 from service.priorities import priority_matrix, priority_weights, ward_priorities
 from service.profiles import shared_figures
 from service.store.concerns import list_concerns
+from service.store.plans import list_plans
 from service.store.wards import list_wards
 
 PLANNING = "wardprofiles.planning"
@@ -41,7 +43,11 @@ def planning_summary(
     concerns = tuple(
         tuple(row[name] for name in _CONCERN_FIELDS) for row in list_concerns(engine, today=today)
     )
-    key = (shared.version, period, today, concerns)
+    plans = tuple(
+        (p["id"], tuple(p["ward_codes"]), tuple(p["categories"]))
+        for p in list_plans(engine, status="active")
+    )
+    key = (shared.version, period, today, concerns, plans)
     kept: dict[tuple[Any, ...], dict[str, Any]] = app.extensions.setdefault(PLANNING, {})
     if key not in kept:
         keys = list(kept)  # one step, so another thread may write meanwhile

@@ -24,6 +24,7 @@ from geodata.priorities import (
 from geodata.profile import Period
 from service.profiles import SharedFigures, harm_weights, shared_figures
 from service.store.concerns import concern_tags, list_concerns
+from service.store.plans import list_plans
 from service.store.threat import active_assessment, get_themes
 
 
@@ -67,6 +68,7 @@ def ward_priorities(
             harm=context["harm"],
             open_concerns=_open(concerns),
             tag_categories=context["tag_categories"],
+            themes_with_plans=_planned_themes(engine, code, context["themes"]),
             weights=context["weights"],
         ),
         "seldom_heard": seldom_heard(
@@ -105,6 +107,12 @@ def priority_matrix(
         "wards": rows,
         "threat_assessment": context["assessment"],
     }
+
+
+def _planned_themes(engine: sa.Engine, code: str, themes: list[Any]) -> set[str]:
+    """Themes an active plan in the ward works on: the plan targets one of their categories."""
+    planned = {c for p in list_plans(engine, ward=code, status="active") for c in p["categories"]}
+    return {t.name for t in themes if planned & set(t.categories)}
 
 
 def _ward_codes(shared: SharedFigures) -> set[str]:
