@@ -30,6 +30,7 @@ from service.priorities import ward_priorities
 from service.profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import list_concerns
+from service.store.plans import list_plans
 from service.store.wards import load_ward_frame
 
 MAPS = "wardprofiles.ward_maps"
@@ -77,6 +78,7 @@ def profile_page(
         "concerns": concerns,
         "open_concerns": sum(c["status"] in OPEN_STATUSES for c in concerns),
         "mapped_concerns": len(mapped),
+        "active_plans": list_plans(engine, ward=code, status="active"),
         "map": _ward_map(
             app,
             engine,
@@ -146,6 +148,7 @@ def briefing_page(
         "priorities": priorities.get("priorities", [])[:3],
         "threat_assessment": priorities.get("threat_assessment"),
         "concerns": concerns,
+        "active_plans": list_plans(engine, ward=code, status="active"),
         "statuses": STATUSES,
         "hot_cells": hot_cells(profile),
         "map": _ward_map(

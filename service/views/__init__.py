@@ -12,6 +12,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(planning.bp)
     app.register_blueprint(concerns.bp)
+    from service.views import plans
+
+    app.register_blueprint(plans.bp)
     app.register_blueprint(wards.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)

@@ -16,7 +16,7 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def officer(app: Flask) -> None:
+def pcso(app: Flask) -> None:
     with app.app_context():
         create_user(get_engine(), username="pcso", password=PASSWORD, role="pcso")
 

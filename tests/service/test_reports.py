@@ -116,8 +116,9 @@ def test_pdf_text_gives_the_ward_period_and_profile_figures(demo: dict[str, Any]
     assert "January 2025 to December 2025 (12 months)" in first
     assert "boundary vintage 2025" in first
     assert f"Generated {TODAY.day} {TODAY:%B %Y}" in first
-    assert re.search(rf"^{profile['crime_total']:,}\ncrimes \(ASB", first, re.MULTILINE)
-    assert re.search(rf"^{profile['asb_total']:,}\nanti-social behaviour", first, re.MULTILINE)
+    boxes = re.sub(r"\s+", " ", first)  # the headline boxes, their labels wrapped
+    assert f" {profile['crime_total']:,} crimes (ASB excluded) " in boxes
+    assert f" {profile['asb_total']:,} anti-social behaviour " in boxes
     for category, n in profile["counts"].items():
         if n:
             assert re.search(rf"{re.escape(category)} {n:,}\b", text), category
@@ -255,3 +256,30 @@ def test_report_of_no_such_ward_is_none(demo: dict[str, Any]) -> None:
 
 def test_vendor_folder_is_installed() -> None:
     assert Path(VENDOR, "leaflet", "leaflet.js").is_file(), "run `make install`"
+
+
+def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+    app: Flask = demo["app"]
+    with app.app_context():
+        engine = get_engine()
+        period = demo["period"]
+        hot = next(
+            profile
+            for ward in list_wards(engine, vintage=latest_vintage(engine) or "")
+            if (profile := ward_profile(app, engine, code=ward["code"], period=period))
+            and profile["hotspots"]["hot_cells"]
+        )
+        made = ward_report(
+            app,
+            engine,
+            code=hot["ward"]["code"],
+            period=period,
+            audience="public",
+            today=TODAY,
+            formats=("html",),
+        )
+    assert made is not None and made.html is not None
+    cells = [c for c in hot["hotspots"]["cells"] if c["hot"]]
+    for cell in cells:
+        shown = "\\u0026lt;5" if cell["count"] < 5 else f"{cell['count']:,}"
+        assert f"Hot spot: {shown} incidents" in made.html

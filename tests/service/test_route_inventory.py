@@ -36,6 +36,18 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
         ("POST", "/concerns/1/edit", 302, 400, "pcso"),
     ],
     "concerns.status": [("POST", "/concerns/1/status", 302, 400, "pcso")],
+    "plans.index": [("GET", "/plans", 302, 200, None)],
+    "plans.what_works": [("GET", "/plans/what-works", 302, 200, None)],
+    "plans.show": [("GET", "/plans/1", 302, 200, None)],
+    "plans.new": [
+        ("GET", "/plans/new", 302, 403, "analyst"),
+        ("POST", "/plans/new", 302, 400, "analyst"),
+    ],
+    "plans.edit": [
+        ("GET", "/plans/1/edit", 302, 403, "analyst"),
+        ("POST", "/plans/1/edit", 302, 400, "analyst"),
+    ],
+    "plans.status": [("POST", "/plans/1/status", 302, 400, "analyst")],
     "auth.login": [("GET", "/login", 200, 200, None), ("POST", "/login", 400, 400, None)],
     "auth.logout": [("POST", "/logout", 302, 400, None)],
     "api.openapi": [("GET", "/api/openapi.json", 401, 200, None)],

@@ -287,10 +287,10 @@ def test_recording_a_concern_redirects_to_it_with_its_history(
         "age_days": None,
         "history": None,
     }
-    assert notes(app, 1) == [("open", "raised", "Test Officer", RAISED)]
+    assert notes(app, 1) == [("open", "raised", "Test Pcso", RAISED)]
     page = officer.get("/concerns/1").text
     assert "Concern 1 recorded." in page
-    assert "<td>raised</td><td>Test Officer</td>" in page
+    assert "<td>raised</td><td>Test Pcso</td>" in page
     assert "Concern 1 recorded." not in officer.get("/concerns/1").text
 
 
@@ -303,7 +303,7 @@ def test_the_form_offers_the_latest_wards_and_defaults(officer: FlaskClient) -> 
     assert '<option value="vawg">Violence against women and girls</option>' in page
     assert '<option value="street-briefing">Street briefing or door-knocking</option>' in page
     assert f'name="raised_on" required type="date" value="{TODAY.isoformat()}"' in page
-    assert 'name="recorded_by" required type="text" value="Test Officer"' in page
+    assert 'name="recorded_by" required type="text" value="Test Pcso"' in page
     assert "young people, older residents" in page
 
 
@@ -313,7 +313,7 @@ def test_recorded_by_defaults_to_the_signed_in_user(app: Flask, officer: FlaskCl
     del form["recorded_by"]
 
     assert officer.post("/concerns/new", data=form).status_code == 303
-    assert stored(app, 1)["recorded_by"] == "Test Officer"
+    assert stored(app, 1)["recorded_by"] == "Test Pcso"
 
 
 @pytest.mark.usefixtures("wards")
@@ -396,12 +396,12 @@ def test_a_status_update_adds_a_history_row(
     assert response.status_code == 303 and response.location == f"/concerns/{concern_id}"
     assert notes(app, concern_id) == [
         ("open", "raised", "PCSO Example", RAISED),
-        ("in-progress", "Patrols added on Friday evenings.", "Test Officer", TODAY),
+        ("in-progress", "Patrols added on Friday evenings.", "Test Pcso", TODAY),
     ]
     page = officer.get(f"/concerns/{concern_id}").text
     assert "Status recorded: In progress." in page
     assert f"In progress (since {TODAY.isoformat()})" in page
-    assert "<td>Patrols added on Friday evenings.</td><td>Test Officer</td>" in page
+    assert "<td>Patrols added on Friday evenings.</td><td>Test Pcso</td>" in page
 
 
 @pytest.mark.parametrize(
@@ -460,10 +460,10 @@ def test_an_edit_records_each_old_and_new_value(
             "open",
             "edited: description: 'Groups gathering by the play area in the evenings.' → "
             "'Groups gathering by the play area late at night.'",
-            "Test Officer",
+            "Test Pcso",
             TODAY,
         ),
-        ("open", "edited: community: 'older residents' → 'young people'", "Test Officer", TODAY),
+        ("open", "edited: community: 'older residents' → 'young people'", "Test Pcso", TODAY),
     ]
     shown = officer.get(f"/concerns/{concern_id}").text
     assert "Changed: description, community." in shown
@@ -673,7 +673,7 @@ def test_the_api_records_a_concern_with_the_token_from_the_meta_tag(
         "longitude": -1.21,
         "latitude": 54.61,
         "status": "open",
-        "recorded_by": "Test Officer",
+        "recorded_by": "Test Pcso",
         "import_id": None,
         "created_at": None,
         "updated_on": RAISED.isoformat(),
@@ -683,7 +683,7 @@ def test_the_api_records_a_concern_with_the_token_from_the_meta_tag(
                 "id": 1,
                 "status": "open",
                 "note": "raised",
-                "by": "Test Officer",
+                "by": "Test Pcso",
                 "on": RAISED.isoformat(),
                 "recorded_at": body["history"][0]["recorded_at"],
             }

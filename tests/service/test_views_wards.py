@@ -252,8 +252,12 @@ def test_the_briefing_lists_the_top_three_priorities_and_open_concerns(
     for c in concerns:
         day = "day" if c["age_days"] == 1 else "days"
         assert f"<strong>{c['tag']}</strong>, {c['age_days']} {day} old" in page
-    # No problem-solving plans yet (another issue): no section and no stub for them.
-    assert not re.search(r"<h2[^>]*>[^<]*plan", page, flags=re.IGNORECASE)
+    # The ward's active problem-solving plans, each with its quality and a verdict link.
+    plans = api(viewer, f"/api/plans?ward={code}&status=active")
+    assert f"Active plans ({len(plans)})" in page
+    for p in plans:
+        assert str(escape(p["title"])) in page
+        assert f"/plans/{p['id']}#evaluation" in page
 
 
 def test_the_briefing_fits_a_360px_phone(viewer: FlaskClient) -> None:

@@ -1,0 +1,245 @@
+"""Problem-solving plan pages: the list, one plan (SARA record, quality checklist, evaluation,
+history), the forms that write and edit a plan and change its status, and "What works".
+
+Everyone signed in reads; writing needs the analyst role. Every change goes through
+``service.store.plans``, which writes it to the plan's history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, NotFound
+
+from geodata.crime import CATEGORIES
+from geodata.errors import PlanError
+from geodata.plans import PLAN_STATUSES, SCANNING_SOURCES, TARGET_KINDS, TOOLKIT_RATINGS
+from service.auth import role_required
+from service.evaluations import plan_evaluation
+from service.plan_forms import (
+    RESPONSE_FORMAT,
+    PlanForm,
+    PlanStatusForm,
+    add_plan_problems,
+    form_data,
+)
+from service.store.db import get_engine
+from service.store.plans import (
+    check_filters,
+    create_plan,
+    get_plan,
+    list_plans,
+    plan_references,
+    set_status,
+    update_plan,
+)
+from service.views.concerns import ward_names
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+GOOD_QUALITY = 7
+"""Least quality score (out of 9) of a plan shown under "What works"."""
+
+
+def labels() -> dict[str, Any]:
+    """What templates show instead of slugs."""
+    return {
+        "statuses": PLAN_STATUSES,
+        "sources": SCANNING_SOURCES,
+        "ratings": TOOLKIT_RATINGS,
+        "target_kinds": TARGET_KINDS,
+    }
+
+
+def stored_plan(plan_id: int) -> dict[str, Any]:
+    plan = get_plan(get_engine(), plan_id)
+    if plan is None:
+        raise NotFound(f"no plan with id {plan_id}")
+    return plan
+
+
+def references(engine: sa.Engine) -> tuple[set[str] | None, set[int] | None]:
+    """Ward codes of the latest vintage and concern ids; None when no wards are stored."""
+    try:
+        return plan_references(engine)
+    except PlanError:
+        return None, None
+
+
+def worked(evaluation: dict[str, Any] | None) -> bool:
+    """A positive, significant result: rate ratio under 1 with its 95 % upper bound under 1."""
+    ratio = (evaluation or {}).get("rate_ratio") or {}
+    value, high = ratio.get("ratio"), ratio.get("high")
+    return value is not None and high is not None and value < 1 and high < 1
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    engine = get_engine()
+    ward = request.args.get("ward") or None
+    status = request.args.get("status") or None
+    category = request.args.get("category") or None
+    try:
+        check_filters(status=status, category=category)
+    except PlanError as error:
+        raise BadRequest(str(error)) from error
+    rows = list_plans(engine, ward=ward, status=status, category=category)
+    return render_template(
+        "plans/index.html",
+        plans=rows,
+        ward_names=ward_names(engine),
+        categories=CATEGORIES,
+        chosen={"ward": ward, "status": status, "category": category},
+        **labels(),
+    )
+
+
+@bp.get("/what-works")
+def what_works() -> ResponseReturnValue:
+    """Closed plans of good quality whose evaluation found a significant fall."""
+    engine = get_engine()
+    query = (request.args.get("q") or "").strip()
+    theme = request.args.get("theme") or None
+    if theme is not None and theme not in CATEGORIES:
+        raise BadRequest(f"theme: {theme!r} is not one of {', '.join(CATEGORIES)}")
+    found: list[dict[str, Any]] = []
+    for row in list_plans(engine, status="closed", category=theme):
+        if row["quality"]["score"] < GOOD_QUALITY:
+            continue
+        plan = get_plan(engine, row["id"])
+        if plan is None:
+            continue
+        text = " ".join(
+            [plan["plan"]["title"], plan["plan"]["problem"], *plan["plan"]["categories"]]
+        )
+        if query and query.casefold() not in text.casefold():
+            continue
+        evaluation = plan_evaluation(current_app, engine, plan_id=row["id"])
+        if evaluation is None or not worked(evaluation):
+            continue
+        found.append({**row, "problem": plan["plan"]["problem"], "evaluation": evaluation})
+    themes: dict[str, list[dict[str, Any]]] = {}
+    for item in found:
+        for category in item["categories"] or ["No category"]:
+            if theme is None or category == theme:
+                themes.setdefault(category, []).append(item)
+    return render_template(
+        "plans/what_works.html",
+        themes=dict(sorted(themes.items())),
+        count=len(found),
+        query=query,
+        theme=theme,
+        categories=CATEGORIES,
+        good_quality=GOOD_QUALITY,
+        **labels(),
+    )
+
+
+@bp.get("/<int:plan_id>")
+def show(plan_id: int) -> ResponseReturnValue:
+    plan = stored_plan(plan_id)
+    return render_show(plan, PlanStatusForm(status=plan["status"]))
+
+
+def render_show(
+    plan: dict[str, Any], form: PlanStatusForm, status: int = 200
+) -> ResponseReturnValue:
+    engine = get_engine()
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        p=plan["plan"],
+        form=form,
+        evaluation=plan_evaluation(current_app, engine, plan_id=plan["id"]),
+        ward_names=ward_names(engine, plan["ward_vintage"]),
+        **labels(),
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("analyst")
+def new() -> ResponseReturnValue:
+    engine = get_engine()
+    wards = ward_names(engine)
+    chosen = request.args.get("ward")
+    form = PlanForm(wards=wards, ward_codes=[chosen] if chosen in wards else [])
+    if form.is_submitted():
+        known, concern_ids = references(engine)
+        plan = form.valid_plan(keep={}, wards=known, concern_ids=concern_ids)
+        if plan is not None:
+            try:
+                plan_id = create_plan(engine, plan, by=current_user.display_name)
+            except (PlanError, LookupError) as error:
+                add_store_error(form, error)
+            else:
+                flash(f"Plan {plan_id} saved.")
+                return redirect(url_for(".show", plan_id=plan_id), 303)
+    return render_template(
+        "plans/new.html", form=form, response_format=RESPONSE_FORMAT, **labels()
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@role_required("analyst")
+def edit(plan_id: int) -> ResponseReturnValue:
+    engine, stored = get_engine(), stored_plan(plan_id)
+    wards = ward_names(engine)
+    for code in stored["plan"]["ward_codes"]:  # codes of an older vintage stay choosable
+        wards.setdefault(code, code)
+    form = PlanForm(wards=wards, data=form_data(stored["plan"]))
+    if form.is_submitted():
+        known, concern_ids = references(engine)
+        keep = {
+            "linked_concern_ids": stored["plan"]["linked_concern_ids"],
+            "review_dates": stored["plan"]["review_dates"],
+        }
+        if known is not None and set(form.ward_codes.data or []) == set(
+            stored["plan"]["ward_codes"]
+        ):
+            known = known | set(stored["plan"]["ward_codes"])  # its own vintage's codes
+        plan = form.valid_plan(keep=keep, wards=known, concern_ids=concern_ids)
+        if plan is not None:
+            try:
+                changed = update_plan(engine, plan_id, plan, by=current_user.display_name)
+            except (PlanError, LookupError) as error:
+                add_store_error(form, error)
+            else:
+                flash(f"Changed: {', '.join(changed)}." if changed else "Nothing changed.")
+                return redirect(url_for(".show", plan_id=plan_id), 303)
+    return render_template(
+        "plans/edit.html", form=form, plan=stored, response_format=RESPONSE_FORMAT, **labels()
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/<int:plan_id>/status")
+@role_required("analyst")
+def status(plan_id: int) -> ResponseReturnValue:
+    plan, form = stored_plan(plan_id), PlanStatusForm()
+    if form.validate():
+        try:
+            set_status(
+                get_engine(),
+                plan_id,
+                form.status.data or "",
+                by=current_user.display_name,
+                note=form.note.data,
+            )
+        except PlanError as error:
+            add_store_error(form, error)
+        else:
+            flash(f"Status recorded: {PLAN_STATUSES[form.status.data or '']}.")
+            return redirect(url_for(".show", plan_id=plan_id), 303)
+    return render_show(plan, form, 400)
+
+
+def add_store_error(form: Any, error: Exception) -> None:
+    """Show a store refusal with its fields, or above the form."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        add_plan_problems(form, problems)
+    else:
+        form.form_errors.append(str(error))

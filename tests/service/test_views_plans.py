@@ -1,0 +1,345 @@
+"""Plan pages: roles, CSRF, history, problems, the evaluation, "What works" and escaping."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from markupsafe import escape
+
+from geodata.demo import ASB_PARK
+from service.evaluations import plan_evaluation
+from service.plan_forms import form_data
+from service.store.db import get_engine
+from service.store.plans import get_plan, list_plans, set_status
+from service.store.wards import latest_vintage, list_wards
+from service.views import plans as plan_views
+from tests.conftest import signed_in
+from tests.factories import run_json
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+# --- Fixtures and helpers ------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(runner: FlaskCliRunner) -> dict[str, Any]:
+    """The demo force: wards, incidents and three stored plans."""
+    return run_json(runner, "demo")
+
+
+@pytest.fixture
+def viewer(app: Flask) -> FlaskClient:
+    return signed_in(app, "viewer")
+
+
+@pytest.fixture
+def officer(app: Flask) -> FlaskClient:
+    return signed_in(app, "pcso")
+
+
+def token(client: FlaskClient) -> str:
+    return client.get("/plans").text.split('name="csrf-token" content="')[1].split('"')[0]
+
+
+def ward_code(app: Flask, name: str | None = None) -> str:
+    with app.app_context():
+        engine = get_engine()
+        wards = list_wards(engine, vintage=latest_vintage(engine) or "")
+    return next(w["code"] for w in wards if name is None or w["name"] == name)
+
+
+def plans(app: Flask, **filters: Any) -> list[dict[str, Any]]:
+    with app.app_context():
+        return list_plans(get_engine(), **filters)
+
+
+def stored(app: Flask, plan_id: int) -> dict[str, Any]:
+    with app.app_context():
+        found = get_plan(get_engine(), plan_id)
+    assert found is not None
+    return found
+
+
+def park_plan(app: Flask) -> int:
+    return next(p["id"] for p in plans(app) if "park" in p["title"].lower())
+
+
+def form(client: FlaskClient, code: str, **fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "csrf_token": token(client),
+        "ward_codes": [code],
+        "title": "Mill Lane garages: burglary",
+        "problem": "Garages on Mill Lane are broken into at night, mostly on weekends.",
+        "start_date": "2025-07-01",
+        "status": "draft",
+        "scanning_sources": ["data", "concerns"],
+        "root_cause": "Unlit lane with broken garage locks and no one watching at night.",
+        "responses": (
+            "Fit lights on the lane | Council lighting team | 2025-09-01 | "
+            "Improved street lighting | effective\n"
+            "Lock surgery for garage owners | Neighbourhood team | | | promising"
+        ),
+        "objective": "Reduce garage burglaries by 30 %",
+        "assessment_date": "2025-12-31",
+        "target_kind": "ward",
+        "buffer_m": "250",
+        "categories": ["Burglary"],
+        "partners": "Southmere Council, Garage owners' group",
+        "community_involvement": "Garage owners asked at the ward panel.",
+    }
+    return values | fields
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    return client.post(url, data=data)
+
+
+# --- Roles and CSRF ------------------------------------------------------------------------
+
+
+def test_a_viewer_reads_every_plan_page(demo: dict[str, Any], viewer: FlaskClient) -> None:
+    listing = viewer.get("/plans")
+    assert listing.status_code == 200
+    for p in plans(viewer.application):
+        assert str(escape(p["title"])) in listing.text
+        assert f"{p['quality']['score']}/{p['quality']['out_of']}" in listing.text
+        page = viewer.get(f"/plans/{p['id']}")
+        assert page.status_code == 200
+        assert "Edit this plan" not in page.text
+        assert "Change the status" not in page.text
+    assert viewer.get("/plans/what-works").status_code == 200
+    assert viewer.get("/plans/new").status_code == 403
+    assert viewer.get("/plans/999").status_code == 404
+    assert viewer.get("/plans?status=nonsense").status_code == 400
+
+
+def test_a_pcso_may_not_write_a_plan(
+    app: Flask, demo: dict[str, Any], officer: FlaskClient
+) -> None:
+    plan_id, code, before = park_plan(app), ward_code(app), len(plans(app))
+
+    assert officer.get("/plans/new").status_code == 403
+    assert officer.get(f"/plans/{plan_id}/edit").status_code == 403
+    assert post(officer, "/plans/new", form(officer, code)).status_code == 403
+    assert post(officer, f"/plans/{plan_id}/edit", form(officer, code)).status_code == 403
+    status = {"csrf_token": token(officer), "status": "closed", "note": "done"}
+    assert post(officer, f"/plans/{plan_id}/status", status).status_code == 403
+    assert len(plans(app)) == before
+    assert stored(app, plan_id)["status"] == "active"
+
+
+def test_a_write_without_the_csrf_token_is_refused(
+    app: Flask, demo: dict[str, Any], client: FlaskClient
+) -> None:
+    before = len(plans(app))
+    data = form(client, ward_code(app))
+    del data["csrf_token"]
+
+    assert post(client, "/plans/new", data).status_code == 400
+    assert post(client, "/plans/1/status", {"status": "closed"}).status_code == 400
+    assert len(plans(app)) == before
+    assert stored(app, 1)["status"] != "closed"
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def test_an_analyst_writes_a_plan_and_it_is_in_the_history(
+    app: Flask, demo: dict[str, Any], client: FlaskClient
+) -> None:
+    code = ward_code(app)
+    response = post(client, "/plans/new", form(client, code))
+
+    assert response.status_code == 303
+    plan_id = int(response.location.rsplit("/", 1)[1])
+    plan = stored(app, plan_id)
+    assert plan["plan"]["ward_codes"] == [code]
+    assert plan["plan"]["responses"][0]["owner"] == "Council lighting team"
+    assert plan["plan"]["responses"][1]["due"] is None
+    assert plan["plan"]["responses"][1]["toolkit_rating"] == "promising"
+    assert plan["plan"]["partners"] == ["Southmere Council", "Garage owners' group"]
+    assert [h["by"] for h in plan["history"]] == ["Test Analyst"]
+    page = client.get(response.location).text
+    assert f"Plan {plan_id} saved." in page
+    assert str(escape(plan["history"][0]["change"])) in page
+    assert "Fit lights on the lane" in page
+
+
+def test_an_edit_is_recorded_in_the_history(
+    app: Flask, demo: dict[str, Any], client: FlaskClient
+) -> None:
+    plan_id = park_plan(app)
+    page = client.get(f"/plans/{plan_id}/edit").text
+    assert "action | owner | YYYY-MM-DD | evidence | rating" in page  # the format is documented
+    before = stored(app, plan_id)
+
+    data = form_data(before["plan"]) | {
+        "csrf_token": token(client),
+        "title": "Ashby Vale park: evening ASB (renamed)",
+    }
+    response = post(client, f"/plans/{plan_id}/edit", data)
+
+    assert response.status_code == 303, response.text
+    after = stored(app, plan_id)
+    assert after["title"] == "Ashby Vale park: evening ASB (renamed)"
+    assert after["plan"] | {"title": before["title"]} == before["plan"]  # nothing else moved
+    assert [h["change"] for h in after["history"]][-1] == "edited: title"
+    shown = client.get(response.location).text
+    assert "Changed: title." in shown
+    assert "edited: title" in shown
+
+
+def test_the_status_changes_with_a_note(
+    app: Flask, demo: dict[str, Any], client: FlaskClient
+) -> None:
+    plan_id = park_plan(app)
+    data = {"csrf_token": token(client), "status": "under-review", "note": "six months on"}
+
+    response = post(client, f"/plans/{plan_id}/status", data)
+
+    assert response.status_code == 303
+    assert stored(app, plan_id)["status"] == "under-review"
+    page = client.get(response.location).text
+    assert "status: active → under-review (six months on)" in page
+    again = post(client, f"/plans/{plan_id}/status", data)
+    assert again.status_code == 400
+    assert "is already under-review" in again.text
+
+
+def test_problems_are_shown_next_to_their_fields(
+    app: Flask, demo: dict[str, Any], client: FlaskClient
+) -> None:
+    before = len(plans(app))
+    data = form(
+        client,
+        ward_code(app),
+        title="  ",
+        assessment_date="2025-01-01",
+        responses="Patrols | | 2025-08-01 | | brilliant",
+        buffer_m="wide",
+    )
+
+    response = post(client, "/plans/new", data)
+
+    assert response.status_code == 400
+    page = response.text
+    assert "This could not be saved" in page
+    assert 'aria-describedby="title-error" aria-invalid' in page
+    assert re.search(r'id="title-error">is blank; give the plan a title', page)
+    assert re.search(r'id="assessment_date-error">2025-01-01 is before the start date', page)
+    assert re.search(r'id="responses-error">[^<]*response 1 owner: is blank', page)
+    assert "unknown rating &#39;brilliant&#39;" in page
+    assert re.search(r'id="buffer_m-error">&#39;wide&#39; is not a number', page)
+    assert len(plans(app)) == before
+
+
+# --- Evaluation and What works -------------------------------------------------------------
+
+
+def test_the_demo_plan_shows_its_evaluation(
+    app: Flask, demo: dict[str, Any], viewer: FlaskClient
+) -> None:
+    plan_id = park_plan(app)
+    with app.app_context():
+        evaluation = plan_evaluation(app, get_engine(), plan_id=plan_id)
+    assert evaluation is not None
+
+    page = viewer.get(f"/plans/{plan_id}").text
+
+    assert str(escape(evaluation["verdict"])) in page
+    rr = evaluation["rate_ratio"]
+    assert f"{rr['ratio']:.2f} (95 % CI {rr['low']:.2f}\u2013{rr['high']:.2f}" in page
+    assert str(escape(evaluation["wdq"]["reading"])) in page
+    assert f"{evaluation['wdd']['estimate']:.1f} incidents" in page
+    counts = evaluation["counts"]["target"]
+    assert f'<td class="n">{counts["before"]}</td><td class="n">{counts["after"]}</td>' in page
+    assert evaluation["periods"]["before"]["from"] in page
+    # The quality checklist and the SARA record
+    assert "Quality: 9/9" in page
+    assert "Met:</strong> A specific problem statement" in page
+    assert "Install lighting along the path" in page
+
+
+def test_what_works_lists_only_closed_significant_good_plans(
+    app: Flask, demo: dict[str, Any], client: FlaskClient
+) -> None:
+    plan_id = park_plan(app)
+    title = str(escape(stored(app, plan_id)["title"]))
+    assert title not in client.get("/plans/what-works").text  # active, not closed
+
+    with app.app_context():
+        set_status(get_engine(), plan_id, "closed", by="Test")
+        evaluation = plan_evaluation(app, get_engine(), plan_id=plan_id)
+    assert evaluation is not None
+    rr = evaluation["rate_ratio"]
+    qualifies = rr["ratio"] < 1 and rr["high"] < 1 and stored(app, plan_id)["quality"]["score"] >= 7
+
+    page = client.get("/plans/what-works").text
+    assert (title in page) == qualifies
+    assert (title in client.get("/plans/what-works?q=PARK").text) == qualifies
+    assert title not in client.get("/plans/what-works?q=no-such-words").text
+    assert client.get("/plans/what-works?theme=nonsense").status_code == 400
+
+
+def test_what_works_shows_a_plan_whose_evaluation_found_a_fall(
+    app: Flask, demo: dict[str, Any], client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_id = park_plan(app)
+    with app.app_context():
+        set_status(get_engine(), plan_id, "closed", by="Test")
+    fell: dict[str, Any] = {
+        "rate_ratio": {"ratio": 0.7, "low": 0.55, "high": 0.89},
+        "verdict": "ASB fell 30 % against the rest of the force (significant).",
+    }
+    monkeypatch.setattr(plan_views, "plan_evaluation", lambda *a, **k: fell)
+    title = str(escape(stored(app, plan_id)["title"]))
+
+    page = client.get("/plans/what-works").text
+    assert title in page
+    assert fell["verdict"] in page
+    assert "<h2>Anti-social behaviour</h2>" in page
+    themed = client.get("/plans/what-works?theme=Burglary").text
+    assert title not in themed
+    assert title in client.get("/plans/what-works?q=play+area").text
+
+    not_significant = {**fell, "rate_ratio": {"ratio": 0.9, "low": 0.7, "high": 1.1}}
+    monkeypatch.setattr(plan_views, "plan_evaluation", lambda *a, **k: not_significant)
+    assert title not in client.get("/plans/what-works").text
+
+
+# --- Ward pages and escaping ---------------------------------------------------------------
+
+
+def test_the_ward_profile_lists_its_active_plans(
+    app: Flask, demo: dict[str, Any], viewer: FlaskClient
+) -> None:
+    code = ward_code(app, ASB_PARK)
+    active = plans(app, ward=code, status="active")
+    assert active
+
+    page = viewer.get(f"/wards/{code}").text
+
+    assert f"Active plans ({len(active)})" in page
+    for p in active:
+        assert str(escape(p["title"])) in page
+        assert f"quality {p['quality']['score']}/{p['quality']['out_of']}" in page
+
+
+def test_a_title_is_escaped(app: Flask, demo: dict[str, Any], client: FlaskClient) -> None:
+    response = post(client, "/plans/new", form(client, ward_code(app), title=XSS))
+    assert response.status_code == 303
+    plan_id = int(response.location.rsplit("/", 1)[1])
+    with app.app_context():
+        set_status(get_engine(), plan_id, "active", by="Test")
+
+    for url in [f"/plans/{plan_id}", "/plans", f"/plans/{plan_id}/edit"]:
+        page = client.get(url).text
+        assert XSS not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    ward_page = client.get(f"/wards/{ward_code(app)}/briefing").text
+    assert XSS not in ward_page
