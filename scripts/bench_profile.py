@@ -10,7 +10,6 @@ per-version cache).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -19,42 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service import create_app
+from scripts.cleveland import cleveland_app, signed_in_client
 from service.profiles import SHARED
-from service.store.db import get_engine
-from service.store.users import create_user
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     options = parser.parse_args()
-    data = os.environ.get("WARDPROFILES_TEST_DATA")
-    if not data:
-        sys.exit("WARDPROFILES_TEST_DATA must name the shared data/ folder")
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.sqlite"})
-        runner = app.test_cli_runner()
-        wards = sorted(str(p) for p in Path(data, "boundaries/wards_wd25").glob("*.geojson"))
-        lsoas = sorted(str(p) for p in Path(data, "boundaries/lsoa21").glob("*.geojson"))
-        population = Path(
-            data, "population/census2021_usual_residents_by_age6_lsoa21_cleveland.csv"
-        )
-        for args in (
-            ["import-wards", *wards],
-            ["import-crime", str(Path(data, "police_uk/cleveland"))],
-            ["import-population", "--population", str(population), "--lsoa-boundaries", *lsoas],
-        ):
-            result = runner.invoke(args=args)
-            if result.exit_code:
-                sys.exit(result.output)
-        with app.app_context():
-            user_id = create_user(
-                get_engine(), username="bench", password="bench password 1", role="viewer"
-            )
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+        app = cleveland_app(folder, threat=False)
+        client = signed_in_client(app)
         features = client.get("/api/wards.geojson").json["features"]
         busiest = max(
             features, key=lambda f: f["properties"]["crime_total"] + f["properties"]["asb_total"]

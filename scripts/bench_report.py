@@ -23,11 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service import create_app
+from scripts.cleveland import ROOT, cleveland_app
 from service.store.db import get_engine
 from service.store.wards import latest_vintage, list_wards
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -35,27 +33,9 @@ def main() -> None:
     parser.add_argument("--wards-only", action="store_true", help="No combined PDF.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     options = parser.parse_args()
-    data = os.environ.get("WARDPROFILES_TEST_DATA")
-    if not data:
-        sys.exit("WARDPROFILES_TEST_DATA must name the shared data/ folder")
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite"
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
-        runner = app.test_cli_runner()
-        wards = sorted(str(p) for p in Path(data, "boundaries/wards_wd25").glob("*.geojson"))
-        lsoas = sorted(str(p) for p in Path(data, "boundaries/lsoa21").glob("*.geojson"))
-        population = Path(
-            data, "population/census2021_usual_residents_by_age6_lsoa21_cleveland.csv"
-        )
-        for args in (
-            ["import-wards", *wards],
-            ["import-crime", str(Path(data, "police_uk/cleveland"))],
-            ["import-population", "--population", str(population), "--lsoa-boundaries", *lsoas],
-            ["import-threat", str(ROOT / "examples/threat-assessment-demo.yaml")],
-        ):
-            result = runner.invoke(args=args)
-            if result.exit_code:
-                sys.exit(result.output)
+        app = cleveland_app(folder)
         with app.app_context():
             engine = get_engine()
             codes = [w["code"] for w in list_wards(engine, vintage=latest_vintage(engine) or "")]
