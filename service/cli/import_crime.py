@@ -10,11 +10,9 @@ from flask.cli import with_appcontext
 
 from geodata.errors import CrimeFileError
 from geodata.io.police_uk import find_street_files
-from service.cli.options import json_option, report
+from service.cli.options import json_option, report, show_rejected
 from service.importing import import_crime_paths
 from service.store.db import get_engine
-
-SHOWN_ERRORS = 20
 
 
 @click.command("import-crime")
@@ -39,14 +37,7 @@ def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None
     except (CrimeFileError, LookupError, NotImplementedError) as error:
         raise click.ClickException(str(error)) from error
     result = summary.to_json()
-    for rejected in result["rejected"][:SHOWN_ERRORS]:
-        click.echo(
-            f"rejected: {rejected['source']}, line {rejected['line']}, "
-            f"{rejected['column'] or 'row'}: {rejected['problem']}",
-            err=True,
-        )
-    if len(result["rejected"]) > SHOWN_ERRORS:
-        click.echo(f"... and {len(result['rejected']) - SHOWN_ERRORS} more (see --json)", err=True)
+    show_rejected(result["rejected"])
     for failed in result["failed_files"]:
         click.echo(f"failed: {failed['message']}", err=True)
     report(

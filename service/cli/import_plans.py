@@ -8,11 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 from geodata.errors import PlanFileError
-from service.cli.options import json_option, report
+from service.cli.options import json_option, report, show_rejected
 from service.importing import import_plan_file
 from service.store.db import get_engine
-
-SHOWN_ERRORS = 20
 
 
 @click.command("import-plans")
@@ -35,15 +33,7 @@ def command(path: Path, as_json: bool) -> None:
         summary = import_plan_file(get_engine(), path)
     except PlanFileError as error:
         raise click.ClickException(str(error)) from error
-    for rejected in summary["rejected"][:SHOWN_ERRORS]:
-        click.echo(
-            f"rejected: {rejected['source']}, line {rejected['line']}, "
-            f"{rejected['column'] or 'row'}: {rejected['problem']}",
-            err=True,
-        )
-    if len(summary["rejected"]) > SHOWN_ERRORS:
-        more = len(summary["rejected"]) - SHOWN_ERRORS
-        click.echo(f"... and {more} more (see --json)", err=True)
+    show_rejected(summary["rejected"])
     added = (
         f"{summary['added']:,} new"
         if summary["status"] == "stored"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
@@ -24,3 +25,19 @@ def report(summary: dict[str, Any], line: str, *, as_json: bool) -> None:
         sys.stdout.write("\n")
     else:
         click.echo(line)
+
+
+SHOWN_ERRORS = 20
+"""Rejected rows listed on screen; --json lists them all."""
+
+
+def show_rejected(rejected: Sequence[Mapping[str, Any]]) -> None:
+    """The first rejected rows on stderr, each with file, line, column and reason."""
+    for row in rejected[:SHOWN_ERRORS]:
+        click.echo(
+            f"rejected: {row['source']}, line {row['line']}, "
+            f"{row['column'] or 'row'}: {row['problem']}",
+            err=True,
+        )
+    if len(rejected) > SHOWN_ERRORS:
+        click.echo(f"... and {len(rejected) - SHOWN_ERRORS} more (see --json)", err=True)
