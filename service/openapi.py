@@ -515,7 +515,7 @@ OPENAPI: dict[str, Any] = {
                 },
             },
             "post": {
-                "summary": "Store a new plan (analyst role and above)",
+                "summary": "Store a new plan (pcso role and above)",
                 "description": "A 400 lists every problem by field in `error.problems`; "
                 "without the CSRF token the answer is 400 too.",
                 "parameters": [_CSRF_HEADER],
@@ -535,7 +535,7 @@ OPENAPI: dict[str, Any] = {
                 "responses": {"200": _json("Plan", _PLAN_DETAIL), "404": _ERROR},
             },
             "put": {
-                "summary": "Replace a plan (analyst role and above); each changed field is "
+                "summary": "Replace a plan (pcso role and above); each changed field is "
                 "recorded in its history",
                 "parameters": [_PLAN_ID, _CSRF_HEADER],
                 "requestBody": _PLAN_BODY,

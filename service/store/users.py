@@ -11,8 +11,8 @@ from service.store.imports import now
 from service.store.schema import users
 
 ROLES = ("viewer", "pcso", "analyst", "admin")
-"""viewer reads; pcso (PCSO, PC) also records and updates concerns; analyst also plans
-and imports; admin also manages users."""
+"""viewer reads; pcso (PCSO, PC) also records and updates concerns and plans; analyst also
+runs imports; admin also manages users."""
 
 
 def create_user(

@@ -209,7 +209,7 @@ def plan_evaluation_view(plan_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/plans")
-@role_required("analyst")
+@role_required("pcso")
 def new_plan() -> ResponseReturnValue:
     """Store a plan from a JSON body (the fields of ``geodata.plans.Plan``); 400 lists every
     problem by field. Needs the session's CSRF token in the ``X-CSRFToken`` header."""
@@ -225,7 +225,7 @@ def new_plan() -> ResponseReturnValue:
 
 
 @bp.put("/plans/<int:plan_id>")
-@role_required("analyst")
+@role_required("pcso")
 def edit_plan(plan_id: int) -> ResponseReturnValue:
     """Replace a plan with the JSON body; each changed field is recorded in its history."""
     if get_plan(get_engine(), plan_id) is None:

@@ -1,7 +1,7 @@
 """Problem-solving plan pages: the list, one plan (SARA record, quality checklist, evaluation,
 history), the forms that write and edit a plan and change its status, and "What works".
 
-Everyone signed in reads; writing needs the analyst role. Every change goes through
+Everyone signed in reads; writing needs the pcso role (as for concerns). Every change goes through
 ``service.store.plans``, which writes it to the plan's history.
 """
 
@@ -161,7 +161,7 @@ def render_show(
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("analyst")
+@role_required("pcso")
 def new() -> ResponseReturnValue:
     engine = get_engine()
     wards = ward_names(engine)
@@ -184,7 +184,7 @@ def new() -> ResponseReturnValue:
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
-@role_required("analyst")
+@role_required("pcso")
 def edit(plan_id: int) -> ResponseReturnValue:
     engine, stored = get_engine(), stored_plan(plan_id)
     wards = ward_names(engine)
@@ -216,7 +216,7 @@ def edit(plan_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:plan_id>/status")
-@role_required("analyst")
+@role_required("pcso")
 def status(plan_id: int) -> ResponseReturnValue:
     plan, form = stored_plan(plan_id), PlanStatusForm()
     if form.validate():

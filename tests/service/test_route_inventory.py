@@ -40,14 +40,14 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "plans.what_works": [("GET", "/plans/what-works", 302, 200, None)],
     "plans.show": [("GET", "/plans/1", 302, 200, None)],
     "plans.new": [
-        ("GET", "/plans/new", 302, 403, "analyst"),
-        ("POST", "/plans/new", 302, 400, "analyst"),
+        ("GET", "/plans/new", 302, 403, "pcso"),
+        ("POST", "/plans/new", 302, 400, "pcso"),
     ],
     "plans.edit": [
-        ("GET", "/plans/1/edit", 302, 403, "analyst"),
-        ("POST", "/plans/1/edit", 302, 400, "analyst"),
+        ("GET", "/plans/1/edit", 302, 403, "pcso"),
+        ("POST", "/plans/1/edit", 302, 400, "pcso"),
     ],
-    "plans.status": [("POST", "/plans/1/status", 302, 400, "analyst")],
+    "plans.status": [("POST", "/plans/1/status", 302, 400, "pcso")],
     "auth.login": [("GET", "/login", 200, 200, None), ("POST", "/login", 400, 400, None)],
     "auth.logout": [("POST", "/logout", 302, 400, None)],
     "api.openapi": [("GET", "/api/openapi.json", 401, 200, None)],
@@ -63,8 +63,8 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "api.plans_index": [("GET", "/api/plans", 401, 200, None)],
     "api.plan_detail": [("GET", "/api/plans/1", 401, 200, None)],
     "api.plan_evaluation_view": [("GET", "/api/plans/1/evaluation", 401, 200, None)],
-    "api.new_plan": [("POST", "/api/plans", 401, 400, "analyst")],
-    "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "analyst")],
+    "api.new_plan": [("POST", "/api/plans", 401, 400, "pcso")],
+    "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "pcso")],
     "static": [("GET", "/static/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
