@@ -33,6 +33,7 @@ from geodata.crime import CATEGORIES, canonical_category
 from geodata.crs import ENGLAND_WALES_BOUNDS
 from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE, VEHICLE_FALLING
 from geodata.errors import ConcernError, ConcernFileError, RowError
+from geodata.io.text import column_positions, read_text
 
 # --- Vocabulary ----------------------------------------------------------------------------
 
@@ -417,7 +418,7 @@ def read_concerns_csv(
         When the file is missing, empty, not UTF-8 CSV, or its header lacks a column.
     """
     today = date.today() if today is None else today
-    text = _text(data, source=source)
+    text = read_text(data, source=source, error=ConcernFileError)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -425,7 +426,7 @@ def read_concerns_csv(
             raise ConcernFileError(
                 f"{source}: is empty; expected a header row with {', '.join(CONCERN_COLUMNS)}"
             )
-        position = _columns(header, source=source)
+        position = column_positions(header, CONCERN_COLUMNS, source=source, error=ConcernFileError)
         concerns: list[Concern] = []
         errors: list[RowError] = []
         end = reader.line_num
@@ -448,33 +449,6 @@ def read_concerns_csv(
             f"{source}: cannot be read as CSV at line {reader.line_num} ({error})"
         ) from error
     return concerns, errors
-
-
-def _text(data: str | os.PathLike[str] | bytes, *, source: str) -> str:
-    try:
-        raw = data if isinstance(data, bytes) else Path(data).read_bytes()
-    except FileNotFoundError as error:
-        raise ConcernFileError(f"{source}: no such file") from error
-    except OSError as error:
-        raise ConcernFileError(f"{source}: cannot be read ({error.strerror})") from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConcernFileError(f"{source}: is not UTF-8 text, so not a CSV ({error})") from error
-
-
-def _columns(header: list[str], *, source: str) -> dict[str, int]:
-    """Position of each concern column in the header; refuse a header that lacks one."""
-    folded = [name.strip().casefold() for name in header]
-    missing = [name for name in CONCERN_COLUMNS if name not in folded]
-    repeated = sorted({name for name in CONCERN_COLUMNS if folded.count(name) > 1})
-    if missing or repeated:
-        problem = f"lacks the columns {missing}" if missing else f"repeats {repeated}"
-        raise ConcernFileError(
-            f"{source}: the header {problem}; expected the columns "
-            f"{', '.join(CONCERN_COLUMNS)} (any order; other columns are ignored)"
-        )
-    return {name: folded.index(name) for name in CONCERN_COLUMNS}
 
 
 def _parse_row(

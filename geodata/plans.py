@@ -29,7 +29,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -44,6 +43,7 @@ from geodata.crime import ASB, CATEGORIES, canonical_category
 from geodata.crs import BNG, ENGLAND_WALES_BOUNDS, WGS84
 from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError, PlanFileError, RowError
+from geodata.io.text import column_positions, read_text
 
 # --- Vocabulary ----------------------------------------------------------------------------
 
@@ -1010,7 +1010,7 @@ def read_plans_json(
     PlanFileError
         When the file is missing, not UTF-8 JSON, or not an array of plans.
     """
-    text = _text(data, source=source)
+    text = read_text(data, source=source, error=PlanFileError)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -1039,20 +1039,6 @@ def _checked(
         return None, problems
     problems = plan_problems(plan, wards=wards, concern_ids=concern_ids)
     return (None, problems) if problems else (plan, [])
-
-
-def _text(data: str | bytes | os.PathLike[str], *, source: str) -> str:
-    """The text of a file given by its path, or of ``data`` when it is the file's bytes."""
-    try:
-        raw = data if isinstance(data, bytes) else Path(data).read_bytes()
-    except FileNotFoundError as error:
-        raise PlanFileError(f"{source}: no such file") from error
-    except OSError as error:
-        raise PlanFileError(f"{source}: cannot be read ({error.strerror})") from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise PlanFileError(f"{source}: is not UTF-8 text ({error})") from error
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -1127,7 +1113,7 @@ def read_plans_csv(
     PlanFileError
         When the file is missing, empty, not UTF-8 CSV, or its header lacks a column.
     """
-    text = _text(data, source=source)
+    text = read_text(data, source=source, error=PlanFileError)
     reader = csv.reader(io.StringIO(text, newline=""))
     plans: list[Plan] = []
     errors: list[RowError] = []
@@ -1137,7 +1123,7 @@ def read_plans_csv(
             raise PlanFileError(
                 f"{source}: is empty; expected a header row with {', '.join(PLAN_COLUMNS)}"
             )
-        position = _columns(header, source=source)
+        position = column_positions(header, PLAN_COLUMNS, source=source, error=PlanFileError)
         end = reader.line_num
         for row in reader:
             line, end = end + 1, reader.line_num
@@ -1161,19 +1147,6 @@ def read_plans_csv(
             f"{source}: cannot be read as CSV at line {reader.line_num} ({error})"
         ) from error
     return plans, errors
-
-
-def _columns(header: list[str], *, source: str) -> dict[str, int]:
-    folded = [name.strip().casefold() for name in header]
-    missing = [name for name in PLAN_COLUMNS if name not in folded]
-    repeated = sorted({name for name in PLAN_COLUMNS if folded.count(name) > 1})
-    if missing or repeated:
-        problem = f"lacks the columns {missing}" if missing else f"repeats {repeated}"
-        raise PlanFileError(
-            f"{source}: the header {problem}; expected the columns "
-            f"{', '.join(PLAN_COLUMNS)} (any order; other columns are ignored)"
-        )
-    return {name: folded.index(name) for name in PLAN_COLUMNS}
 
 
 def _values_of_cells(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
