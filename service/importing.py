@@ -25,13 +25,11 @@ from geodata.wards import SOURCE_COLUMN, detect_ons_fields, prepare_wards
 from service.store.concerns import (
     concern_tags,
     import_concerns,
-    record_failed_import,
     ward_codes,
 )
-from service.store.imports import file_sha256
+from service.store.imports import file_sha256, record_failed_import
 from service.store.incidents import FileResult, crime_import
 from service.store.plans import import_plans, plan_references
-from service.store.plans import record_failed_import as record_failed_plan_import
 from service.store.population import (
     list_local_authority_population,
     list_ward_population,
@@ -177,7 +175,9 @@ def import_concern_file(
             today=today,
         )
     except ConcernFileError as error:
-        record_failed_import(engine, source=source, sha256=sha256, message=str(error))
+        record_failed_import(
+            engine, kind="concerns", source=source, sha256=sha256, message=str(error)
+        )
         raise
     rejected = len({error.line for error in errors})
     stored = import_concerns(
@@ -233,7 +233,7 @@ def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[st
     try:
         plans, errors = read(data, source=source, wards=wards, concern_ids=concern_ids)
     except PlanFileError as error:
-        record_failed_plan_import(engine, source=source, sha256=sha256, message=str(error))
+        record_failed_import(engine, kind="plans", source=source, sha256=sha256, message=str(error))
         raise
     rejected = len({error.line for error in errors})
     stored = import_plans(

@@ -34,8 +34,8 @@ from geodata.concerns import (
     read_concern_tags,
 )
 from geodata.errors import ConcernError
-from service.store.imports import now, record_import
-from service.store.schema import boundary_sets, concern_updates, imports, wards
+from service.store.imports import now, record_if_unchanged, record_import
+from service.store.schema import boundary_sets, concern_updates, wards
 from service.store.schema import concerns as concern_rows
 
 RAISED = "raised"
@@ -421,25 +421,12 @@ def import_concerns(
     stored = rows_read - rows_rejected
     with engine.begin() as connection:
         vintage = _latest(connection)
-        earlier = connection.scalar(
-            sa.select(sa.func.min(imports.c.id)).where(
-                imports.c.kind == "concerns",
-                imports.c.sha256 == sha256,
-                imports.c.status == "stored",
-            )
-        )
         counts = {"rows_read": rows_read, "rows_stored": stored, "rows_rejected": rows_rejected}
-        if earlier is not None:
-            import_id = record_import(
-                connection,
-                kind="concerns",
-                source=source,
-                sha256=sha256,
-                status="unchanged",
-                message=f"same file as import {earlier}; nothing added",
-                **counts,
-            )
-            return {"status": "unchanged", "import_id": import_id, "added": 0, "same_as": earlier}
+        unchanged = record_if_unchanged(
+            connection, kind="concerns", source=source, sha256=sha256, counts=counts
+        )
+        if unchanged is not None:
+            return unchanged
         import_id = record_import(
             connection,
             kind="concerns",
@@ -454,21 +441,6 @@ def import_concerns(
                 connection, concern, vintage=vintage, by=concern.recorded_by, import_id=import_id
             )
         return {"status": "stored", "import_id": import_id, "added": len(concerns)}
-
-
-def record_failed_import(
-    engine: sa.Engine, *, source: str, sha256: str | None, message: str
-) -> int:
-    """Put a concerns file that could not be read at all in the ledger; nothing else is stored."""
-    with engine.begin() as connection:
-        return record_import(
-            connection,
-            kind="concerns",
-            source=source,
-            sha256=sha256,
-            status="failed",
-            message=message,
-        )
 
 
 def export_concerns(

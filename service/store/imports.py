@@ -45,3 +45,37 @@ def data_version(engine: sa.Engine) -> int:
                 sa.select(sa.func.coalesce(sa.func.max(imports.c.id), 0))
             ).scalar_one()
         )
+
+
+def record_if_unchanged(
+    connection: sa.Connection, *, kind: str, source: str, sha256: str, counts: dict[str, int]
+) -> dict[str, Any] | None:
+    """When a file of this ``kind`` with the same SHA-256 was stored before, record this
+    import as ``unchanged`` and return its result; otherwise None, and the caller stores."""
+    earlier = connection.scalar(
+        sa.select(sa.func.min(imports.c.id)).where(
+            imports.c.kind == kind, imports.c.sha256 == sha256, imports.c.status == "stored"
+        )
+    )
+    if earlier is None:
+        return None
+    import_id = record_import(
+        connection,
+        kind=kind,
+        source=source,
+        sha256=sha256,
+        status="unchanged",
+        message=f"same file as import {earlier}; nothing added",
+        **counts,
+    )
+    return {"status": "unchanged", "import_id": import_id, "added": 0, "same_as": earlier}
+
+
+def record_failed_import(
+    engine: sa.Engine, *, kind: str, source: str, sha256: str | None, message: str
+) -> int:
+    """Put a file that could not be read at all in the ledger; nothing else is stored."""
+    with engine.begin() as connection:
+        return record_import(
+            connection, kind=kind, source=source, sha256=sha256, status="failed", message=message
+        )

@@ -38,8 +38,8 @@ from geodata.plans import (
     plans_to_json,
     quality,
 )
-from service.store.imports import now, record_import
-from service.store.schema import boundary_sets, concerns, imports, plan_history, wards
+from service.store.imports import now, record_if_unchanged, record_import
+from service.store.schema import boundary_sets, concerns, plan_history, wards
 from service.store.schema import plans as plan_rows
 from service.store.wards import load_ward_frame
 
@@ -403,24 +403,11 @@ def import_plans(
     }
     with engine.begin() as connection:
         vintage = _latest(connection)
-        earlier = connection.scalar(
-            sa.select(sa.func.min(imports.c.id)).where(
-                imports.c.kind == "plans",
-                imports.c.sha256 == sha256,
-                imports.c.status == "stored",
-            )
+        unchanged = record_if_unchanged(
+            connection, kind="plans", source=source, sha256=sha256, counts=counts
         )
-        if earlier is not None:
-            import_id = record_import(
-                connection,
-                kind="plans",
-                source=source,
-                sha256=sha256,
-                status="unchanged",
-                message=f"same file as import {earlier}; nothing added",
-                **counts,
-            )
-            return {"status": "unchanged", "import_id": import_id, "added": 0, "same_as": earlier}
+        if unchanged is not None:
+            return unchanged
         for plan in plans:
             _check(connection, plan, vintage=vintage)
         import_id = record_import(
@@ -442,21 +429,6 @@ def import_plans(
                 import_id=import_id,
             )
         return {"status": "stored", "import_id": import_id, "added": len(plans)}
-
-
-def record_failed_import(
-    engine: sa.Engine, *, source: str, sha256: str | None, message: str
-) -> int:
-    """Put a plans file that could not be read at all in the ledger; nothing else is stored."""
-    with engine.begin() as connection:
-        return record_import(
-            connection,
-            kind="plans",
-            source=source,
-            sha256=sha256,
-            status="failed",
-            message=message,
-        )
 
 
 def export_plans(
