@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from geodata.concerns import read_concerns_csv
-from geodata.errors import ConcernFileError, CrimeFileError, PlanFileError, PopulationError
+from geodata.errors import (
+    ConcernFileError,
+    CrimeFileError,
+    PlanFileError,
+    PopulationError,
+    RowError,
+)
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
 from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
@@ -106,11 +112,7 @@ class CrimeImportSummary:
             "rows_written": total("rows_written"),
             "unchanged_files": sum(f.status == "unchanged" for f in self.files),
             "failed_files": [{"source": f.source, "message": f.message} for f in self.failed],
-            "rejected": [
-                {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
-                for f in self.files
-                for e in f.errors
-            ],
+            "rejected": [asdict(e) for f in self.files for e in f.errors],
         }
 
 
@@ -188,21 +190,7 @@ def import_concern_file(
         rows_read=len(concerns) + rejected,
         rows_rejected=rejected,
     )
-    return {
-        "source": source,
-        "sha256": sha256,
-        "vintage": vintage,
-        "status": stored["status"],
-        "import_id": stored["import_id"],
-        "rows_read": len(concerns) + rejected,
-        "rows_stored": len(concerns),
-        "rows_rejected": rejected,
-        "added": stored["added"],
-        "rejected": [
-            {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
-            for e in errors
-        ],
-    }
+    return {"vintage": vintage, **_file_summary(source, sha256, stored, len(concerns), errors)}
 
 
 def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -244,20 +232,7 @@ def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[st
         rows_read=len(plans) + rejected,
         rows_rejected=rejected,
     )
-    return {
-        "source": source,
-        "sha256": sha256,
-        "status": stored["status"],
-        "import_id": stored["import_id"],
-        "rows_read": len(plans) + rejected,
-        "rows_stored": len(plans),
-        "rows_rejected": rejected,
-        "added": stored["added"],
-        "rejected": [
-            {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
-            for e in errors
-        ],
-    }
+    return _file_summary(source, sha256, stored, len(plans), errors)
 
 
 def import_population_files(
@@ -371,4 +346,23 @@ def import_threat_file(
         "example": assessment.is_example,
         "unchanged": assessment_id == previous,
         "active_since": stored["imported_at"],
+    }
+
+
+def _file_summary(
+    source: str, sha256: str, stored: dict[str, Any], kept: int, errors: list[RowError]
+) -> dict[str, Any]:
+    """What one file's import did: ``rows_read == rows_stored + rows_rejected``, a row with
+    several problems counted once, every problem listed."""
+    rejected = len({error.line for error in errors})
+    return {
+        "source": source,
+        "sha256": sha256,
+        "status": stored["status"],
+        "import_id": stored["import_id"],
+        "rows_read": kept + rejected,
+        "rows_stored": kept,
+        "rows_rejected": rejected,
+        "added": stored["added"],
+        "rejected": [asdict(error) for error in errors],
     }
