@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 WIDTH, HEIGHT = 640, 220
@@ -56,23 +57,93 @@ def trend_svg(monthly: Sequence[Mapping[str, Any]], *, title: str, unit: str = "
     description gives the months covered, the lowest and the highest month.
     """
     points = [(str(m["month"]), int(m["n"])) for m in monthly]
-    desc = _describe(points, unit)
+    line = _Line(name=title, colour=LINE, values=[n for _, n in points], width=2, radius=3)
+    return _chart(
+        [month for month, _ in points], [line], title=title, desc=_describe(points, unit)
+    )
+
+
+def lines_svg(
+    months: Sequence[str],
+    series: Mapping[str, Sequence[int | None]],
+    *,
+    colours: Mapping[str, str],
+    title: str,
+    note: str = "",
+) -> str:
+    """Several monthly lines on one zero-based axis, with a legend, as an inline SVG string.
+
+    ``series`` maps each line's name to one count per month of ``months`` (``YYYY-MM``), in
+    drawing order; the first line is the total and is drawn thicker. A count of None is a
+    gap in its line (a month not held, or a count a public report withholds), and ``note``
+    under the chart says why. ``colours`` gives each line's colour by name. The axes follow
+    :func:`trend_svg`; the description names the lines and the first line's range.
+    """
+    lines = [
+        _Line(
+            name=name,
+            colour=colours[name],
+            values=list(values),
+            width=2.5 if i == 0 else 1.5,
+            radius=2.5 if i == 0 else 2,
+        )
+        for i, (name, values) in enumerate(series.items())
+    ]
+    first = [(m, n) for m, n in zip(months, lines[0].values, strict=True) if n is not None]
+    desc = f"{', '.join(series)} per month" + (
+        f"; {lines[0].name}, {_range(first)}." if first else "; no month held."
+    )
+    return _chart(months, lines, title=title, desc=desc, legend=True, note=note)
+
+
+@dataclass(frozen=True)
+class _Line:
+    name: str
+    colour: str
+    values: list[int | None]
+    width: float
+    radius: float
+
+
+WIDE = 800
+"""The drawing width of a chart with a legend: wider, so its text prints smaller."""
+LEGEND = 220
+"""The width taken from the plot by a legend, on its right."""
+NOTE = 18
+"""The height a note adds under the month labels."""
+
+
+def _chart(
+    months: Sequence[str],
+    lines: Sequence[_Line],
+    *,
+    title: str,
+    desc: str,
+    legend: bool = False,
+    note: str = "",
+) -> str:
+    """The one drawing behind both charts: axes, month labels, lines with a point on each
+    month, an optional legend and an optional note."""
+    width = WIDE if legend else WIDTH
+    height = HEIGHT + (NOTE if note else 0)
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         'width="100%" role="img" class="chart" preserveAspectRatio="xMidYMid meet">'
         f"<title>{_text(title)}</title><desc>{_text(desc)}</desc>"
     )
-    if not points:
+    counts = [n for line in lines for n in line.values if n is not None]
+    if not months:
         return (
-            f'{head}<text x="{WIDTH / 2:.0f}" y="{HEIGHT / 2:.0f}" text-anchor="middle" '
+            f'{head}<text x="{width / 2:.0f}" y="{HEIGHT / 2:.0f}" text-anchor="middle" '
             f'font-size="14">No months to show</text></svg>'
         )
-    ticks = nice_ticks(max(n for _, n in points))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(points) - 1, 1)
+    ticks = nice_ticks(max(counts, default=0))
+    right = width - RIGHT - (LEGEND if legend else 0)
+    plot_w, plot_h = right - LEFT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(months) - 1, 1)
 
     def x(i: int) -> float:
-        return LEFT + (i * step if len(points) > 1 else plot_w / 2)
+        return LEFT + (i * step if len(months) > 1 else plot_w / 2)
 
     def y(n: float) -> float:
         return TOP + plot_h * (1 - n / ticks[-1])
@@ -80,12 +151,12 @@ def trend_svg(monthly: Sequence[Mapping[str, Any]], *, title: str, unit: str = "
     parts = [head, '<g font-size="12" fill="#555">']
     for tick in ticks:
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'<line x1="{LEFT}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             'stroke="#ddd"/>'
             f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:,}</text>'
         )
-    every = math.ceil(len(points) / 12)
-    for i, (month, _) in enumerate(points):
+    every = math.ceil(len(months) / 12)
+    for i, month in enumerate(months):
         if i % every:
             continue
         name, year = month_label(month)
@@ -98,24 +169,56 @@ def trend_svg(monthly: Sequence[Mapping[str, Any]], *, title: str, unit: str = "
                 f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 31}" text-anchor="middle">'
                 f"{_text(year)}</text>"
             )
+    if note:
+        parts.append(f'<text x="{LEFT}" y="{height - 4}" font-size="11">{_text(note)}</text>')
     parts.append("</g>")
-    line = " ".join(f"{x(i):.1f},{y(n):.1f}" for i, (_, n) in enumerate(points))
-    parts.append(f'<polyline points="{line}" fill="none" stroke="{LINE}" stroke-width="2"/>')
-    parts.extend(
-        f'<circle cx="{x(i):.1f}" cy="{y(n):.1f}" r="3" fill="{LINE}"/>'
-        for i, (_, n) in enumerate(points)
-    )
+    for line in reversed(lines):
+        parts.extend(_draw(line, x, y))
+    if legend:
+        parts.append('<g font-size="12" fill="#222">')
+        for i, line in enumerate(lines):
+            top = TOP + 6 + 18 * i
+            parts.append(
+                f'<line x1="{right + 14}" x2="{right + 34}" y1="{top}" y2="{top}" '
+                f'stroke="{line.colour}" stroke-width="{line.width}"/>'
+                f'<text x="{right + 40}" y="{top + 4}">{_text(line.name)}</text>'
+            )
+        parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _draw(line: _Line, x: Callable[[int], float], y: Callable[[float], float]) -> list[str]:
+    """A line's runs of consecutive months as polylines (a None breaks the line) and a
+    point on every month held."""
+    runs: list[list[str]] = [[]]
+    dots = []
+    for i, n in enumerate(line.values):
+        if n is None:
+            runs.append([])
+            continue
+        runs[-1].append(f"{x(i):.1f},{y(n):.1f}")
+        dots.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(n):.1f}" r="{line.radius:g}" fill="{line.colour}"/>'
+        )
+    drawn = [
+        f'<polyline points="{" ".join(run)}" fill="none" stroke="{line.colour}" '
+        f'stroke-width="{line.width:g}"/>'
+        for run in runs
+        if len(run) > 1
+    ]
+    return drawn + dots
 
 
 def _describe(points: Sequence[tuple[str, int]], unit: str) -> str:
     if not points:
         return "No months to show."
+    return f"Monthly {unit}, {_range(points)}. The table below gives every month."
+
+
+def _range(points: Sequence[tuple[str, int]]) -> str:
+    """The months covered and the lowest and highest of them, as a clause."""
     low = min(points, key=lambda p: (p[1], p[0]))
     high = max(points, key=lambda p: (p[1], p[0]))
     span = points[0][0] if len(points) == 1 else f"{points[0][0]} to {points[-1][0]}"
-    return (
-        f"Monthly {unit}, {span}: lowest {low[1]:,} in {low[0]}, highest {high[1]:,} in "
-        f"{high[0]}. The table below gives every month."
-    )
+    return f"{span}: lowest {low[1]:,} in {low[0]}, highest {high[1]:,} in {high[0]}"

@@ -59,6 +59,9 @@ CATEGORY_COLOURS: Mapping[str, str] = dict(
     )
 )  # fmt: skip
 
+ALL_CRIME_COLOUR = "#000000"
+"""All crime, drawn black (and thicker) beside the categories' colours in trend charts."""
+
 SEQUENTIAL = ("#FFFFE5", "#FEE391", "#FE9929", "#CC4C02", "#662506")
 """ColorBrewer YlOrBr, a sequential scheme readable with every common colour deficiency."""
 

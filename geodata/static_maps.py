@@ -1,11 +1,11 @@
-"""Static figures for printed reports: a ward map in British National Grid and a trend chart.
+"""Static figures for printed reports: a ward map in British National Grid.
 
-Every function here builds a matplotlib figure with the object-oriented API on the Agg
-canvas (no pyplot and no global state, so worker processes can draw side by side) and
-returns the encoded image. They share one save contract: ``format`` is ``"png"`` (at
-``dpi``) or ``"svg"``, and the result is the file's bytes. Nothing here reads a file or
-the network: a static map is always drawn on a plain background, so the same data give
-the same picture wherever the report is made.
+The map is a matplotlib figure built with the object-oriented API on the Agg canvas (no
+pyplot and no global state, so worker processes can draw side by side), returned as the
+encoded image under one save contract: ``format`` is ``"png"`` or ``"jpeg"`` (at ``dpi``)
+or ``"svg"``, and the result is the file's bytes. Nothing here reads a file or the
+network: a static map is always drawn on a plain background, so the same data give the
+same picture wherever the report is made. (Charts are SVG strings: :mod:`geodata.charts`.)
 """
 
 from __future__ import annotations
@@ -33,11 +33,9 @@ from geodata.maps import CATEGORY_COLOURS, SEQUENTIAL
 CM = 1 / 2.54
 FORMATS = ("png", "jpeg", "svg")
 LAYERS = ("incidents", "hotspots")
-ALL_CRIME_COLOUR = "#000000"
 HOT_COLOUR = "#B2182B"
 """The hot-spot outline, the red the interactive map uses."""
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SCALE_STEPS = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000, 50_000)
 
 
@@ -302,51 +300,3 @@ def _north_arrow(axes: Any) -> None:
         arrowprops={"arrowstyle": "-|>", "color": "#000000", "linewidth": 1.2},
         bbox={"boxstyle": "circle,pad=0.2", "facecolor": "#FFFFFF", "edgecolor": "none"},
     )  # fmt: skip
-
-
-def trend_chart(
-    months: Sequence[str],
-    series: Mapping[str, Sequence[float | None]],
-    *,
-    note: str = "",
-    size_cm: tuple[float, float] = (17.0, 6.0),
-    format: str = "png",
-    dpi: int = 150,
-) -> bytes:
-    """Monthly counts as lines, one per series, over ``months`` (``YYYY-MM``).
-
-    A value of None is a gap in its line (a month not held, or a count withheld from a
-    public report); ``note`` is printed under the chart to say why. "All crime" is drawn
-    black and thicker, police.uk categories in their map colours.
-    """
-    _check("format", format, FORMATS)
-    figure = _figure(size_cm)
-    axes = figure.add_axes((0.07, 0.2 if note else 0.14, 0.62, 0.76 if note else 0.82))
-    x = np.arange(len(months))
-    top = 0.0
-    for name, values in series.items():
-        y = np.array([np.nan if v is None else float(v) for v in values])
-        if np.isfinite(y).any():
-            top = max(top, float(np.nanmax(y)))
-        main = name not in CATEGORY_COLOURS
-        axes.plot(
-            x, y, label=name, color=ALL_CRIME_COLOUR if main else CATEGORY_COLOURS[name],
-            linewidth=2.0 if main else 1.2, marker="o", markersize=2.5 if main else 2,
-        )  # fmt: skip
-    axes.set_xticks(x, [_month_label(m) for m in months], fontsize=6.5)
-    axes.tick_params(axis="y", labelsize=6.5)
-    axes.set_ylim(0, max(top * 1.1, 5))
-    axes.set_xlim(-0.5, len(months) - 0.5)
-    axes.set_ylabel("Incidents per month", fontsize=7)
-    axes.grid(axis="y", color="#DDDDDD", linewidth=0.5)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, prop={"size": 6.5})
-    if note:
-        figure.text(0.07, 0.02, note, fontsize=6, color="#555555")
-    return _save(figure, format=format, dpi=dpi)
-
-
-def _month_label(month: str) -> str:
-    """``2025-01`` as ``Jan 25``."""
-    year, number = month.split("-")
-    return f"{_MONTHS[int(number) - 1]} {year[2:]}"

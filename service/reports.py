@@ -22,7 +22,6 @@ reading; what the report decides is what to show to whom:
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,9 +35,11 @@ from flask import Flask, render_template
 from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from geodata.charts import lines_svg
 from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
 from geodata.crime import ASB, CATEGORIES
 from geodata.maps import (
+    ALL_CRIME_COLOUR,
     ASSETS_CSS,
     ASSETS_JS,
     CATEGORY_COLOURS,
@@ -49,7 +50,7 @@ from geodata.maps import (
     ward_map,
 )
 from geodata.profile import ALL_CRIME, Period, crime_total, force_comparison
-from geodata.static_maps import trend_chart, ward_static_map
+from geodata.static_maps import ward_static_map
 from service import TEMPLATES
 from service.priorities import ward_priorities
 from service.profiles import shared_figures, ward_profile
@@ -180,7 +181,8 @@ def ward_report(
     )
     html = pdf = combined = None
     pages = None
-    figures = {"trend": _trend(profile, shown)}
+    trend = _trend(profile, shown)
+    figures: dict[str, bytes] = {}
     printed = "pdf" in formats or combined_marking is not None
     if printed:
         figures["map"] = ward_static_map(
@@ -193,7 +195,7 @@ def ward_report(
             layer="hotspots" if audience == "public" else "incidents",
             format="jpeg",
         )
-    page = {**context, "figures": {name: f"{FIGURE}{name}" for name in figures}}
+    page = {**context, "trend": trend, "figures": {name: f"{FIGURE}{name}" for name in figures}}
     if "pdf" in formats:
         document = pdf_document(render_template("reports/ward.html", **page), figures=figures)
         pdf, pages = document.write_pdf(), len(document.pages)
@@ -205,7 +207,7 @@ def ward_report(
             **{
                 **context,
                 "interactive": True,
-                "figures": {"trend": _data_uri(figures["trend"])},
+                "trend": trend,
                 "map": _interactive_map(
                     profile, geometry, nearby, facts, concerns, audience=audience, shown=shown
                 ),
@@ -432,9 +434,10 @@ def _sentences(profile: Mapping[str, Any], shown: Shown) -> list[str]:
     return found
 
 
-def _trend(profile: Mapping[str, Any], shown: Shown) -> bytes:
-    """The monthly lines of all crime, ASB and the busiest crime categories; months not held
-    are gaps, and so (public) are months whose count is withheld."""
+def _trend(profile: Mapping[str, Any], shown: Shown) -> str:
+    """The monthly lines of all crime, ASB and the busiest crime categories as an inline SVG,
+    which WeasyPrint draws as vectors; months not held are gaps, and so (public) are months
+    whose count is withheld."""
     trends = {t["category"]: t for t in profile["trends"]}
     missing = set(profile["completeness"]["months_missing"])
     busiest = sorted(
@@ -454,7 +457,13 @@ def _trend(profile: Mapping[str, Any], shown: Shown) -> bytes:
         notes.append("Gaps: months with no records held.")
     if shown.below is not None:
         notes.append(f"Months with fewer than {shown.below} incidents are left as gaps.")
-    return trend_chart(months, series, note=" ".join(notes), format="jpeg")
+    return lines_svg(
+        months,
+        series,
+        colours={ALL_CRIME: ALL_CRIME_COLOUR, **CATEGORY_COLOURS},
+        title=f"Incidents per month in {profile['ward']['name']}",
+        note=" ".join(notes),
+    )
 
 
 def _harm(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
@@ -652,10 +661,6 @@ def _methods(profile: Mapping[str, Any], priorities: Mapping[str, Any]) -> list[
             "the theme rose significantly.",
         ),
     ]
-
-
-def _data_uri(jpeg: bytes) -> str:
-    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
 
 
 def _interactive_map(

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from shapely.geometry import box
 
-from geodata.static_maps import FigureError, trend_chart, ward_static_map
+from geodata.static_maps import FigureError, ward_static_map
 
 WARD = box(-1.22, 54.60, -1.20, 54.62)
 EAST = box(-1.20, 54.60, -1.18, 54.62)
@@ -66,15 +66,3 @@ def test_a_ward_without_incidents_or_cells_still_draws() -> None:
 def test_bad_options_are_named(option: str, value: str, message: str) -> None:
     with pytest.raises(FigureError, match=message):
         draw(**{option: value})
-
-
-def test_trend_chart_draws_gaps_and_a_note() -> None:
-    png = trend_chart(
-        ["2025-01", "2025-02", "2025-03"],
-        {"All crime": [10, None, 12], "Burglary": [None, None, None]},
-        note="Months with fewer than 5 incidents are left as gaps.",
-        size_cm=(12.0, 5.0),
-        dpi=100,
-    )
-
-    assert Image.open(io.BytesIO(png)).size == (int(12 / 2.54 * 100), int(5 / 2.54 * 100))
