@@ -58,9 +58,7 @@ def trend_svg(monthly: Sequence[Mapping[str, Any]], *, title: str, unit: str = "
     """
     points = [(str(m["month"]), int(m["n"])) for m in monthly]
     line = _Line(name=title, colour=LINE, values=[n for _, n in points], width=2, radius=3)
-    return _chart(
-        [month for month, _ in points], [line], title=title, desc=_describe(points, unit)
-    )
+    return _chart([month for month, _ in points], [line], title=title, desc=_describe(points, unit))
 
 
 def lines_svg(
