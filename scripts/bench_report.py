@@ -6,7 +6,7 @@ temporary database, then runs `flask --app service report --all --format pdf` as
 would (a fresh process, one worker per core) and reports the wall time, the CPU time of the
 command and its workers, the pages and the size of what it wrote. --wards-only names every
 ward with --ward instead of --all, which leaves out all-wards.pdf (the index and every report
-in one file, laid out again in the main process), to show what the combined PDF costs.
+joined in one file), to show what the combined PDF costs.
 """
 
 from __future__ import annotations

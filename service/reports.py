@@ -22,6 +22,7 @@ reading; what the report decides is what to show to whom:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +33,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from flask import Flask, render_template
+from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -49,13 +51,16 @@ from geodata.maps import (
     render,
     ward_map,
 )
+from geodata.plans import PLAN_STATUSES
 from geodata.profile import ALL_CRIME, Period, crime_total, force_comparison
 from geodata.static_maps import ward_static_map
 from service import TEMPLATES
+from service.evaluations import plan_evaluation
 from service.priorities import ward_priorities
 from service.profiles import shared_figures, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import concern_tags, list_concerns
+from service.store.plans import list_plans
 from service.store.wards import load_ward_frame
 
 AUDIENCES = ("internal", "public")
@@ -101,10 +106,9 @@ class WardReport:
     html: str | None = None
     pdf: bytes | None = None
     pages: int | None = None
-    combined_html: str | None = field(default=None, repr=False)
-    """The PDF edition's page with the marking of a combined PDF, when one was asked for."""
-    figures: dict[str, bytes] = field(default_factory=dict, repr=False)
-    """The images ``combined_html`` shows, by name (see :func:`pdf_document`)."""
+    combined_pdf: bytes | None = field(default=None, repr=False)
+    """The PDF edition with the marking of a combined PDF, when one was asked for: the
+    ward's own PDF when the markings agree, else laid out again with the combined one."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +151,8 @@ def ward_report(
 ) -> WardReport | None:
     """Render one ward's report in ``formats`` (``pdf``, ``html``), or None for no such ward.
 
-    ``combined_marking``, when given, also renders the PDF edition's page with that marking
-    (the highest of a combined PDF's wards) for :func:`combine_pdf`.
+    ``combined_marking``, when given with ``pdf``, also gives the PDF edition with that
+    marking (the highest of a combined PDF's wards) for :func:`combine_pdf`.
     """
     check_choice("audience", audience, AUDIENCES)
     for name in formats:
@@ -158,6 +162,13 @@ def ward_report(
         return None
     priorities = ward_priorities(app, engine, code=code, period=period, today=today) or {}
     concerns = list_concerns(engine, ward_code=code, today=today)
+    plans = [
+        (
+            plan,
+            None if plan["status"] == "draft" else plan_evaluation(app, engine, plan_id=plan["id"]),
+        )
+        for plan in list_plans(engine, ward=code)
+    ]
     wards = _ward_frame(app, engine, profile["ward"]["vintage"])
     geometry = wards.geometry[wards["code"] == code].iloc[0]
     nearby = neighbours(wards, code)
@@ -173,6 +184,7 @@ def ward_report(
         profile,
         priorities,
         concerns,
+        plans,
         shared=_force_inputs(app, engine),
         audience=audience,
         shown=shown,
@@ -183,8 +195,7 @@ def ward_report(
     pages = None
     trend = _trend(profile, shown)
     figures: dict[str, bytes] = {}
-    printed = "pdf" in formats or combined_marking is not None
-    if printed:
+    if "pdf" in formats:
         figures["map"] = ward_static_map(
             ward_geometry=geometry,
             neighbours=nearby,
@@ -199,8 +210,12 @@ def ward_report(
     if "pdf" in formats:
         document = pdf_document(render_template("reports/ward.html", **page), figures=figures)
         pdf, pages = document.write_pdf(), len(document.pages)
-    if combined_marking is not None:
-        combined = render_template("reports/ward.html", **{**page, "marking": combined_marking})
+        combined = pdf
+        if combined_marking not in (None, context["marking"]):
+            page = {**page, "marking": combined_marking}
+            combined = pdf_document(
+                render_template("reports/ward.html", **page), figures=figures
+            ).write_pdf()
     if "html" in formats:
         html = render_template(
             "reports/ward.html",
@@ -221,8 +236,7 @@ def ward_report(
         html=html,
         pdf=pdf,
         pages=pages,
-        combined_html=combined,
-        figures=figures if combined is not None else {},
+        combined_pdf=combined if combined_marking is not None else None,
     )
 
 
@@ -266,6 +280,7 @@ def report_context(
     profile: Mapping[str, Any],
     priorities: Mapping[str, Any],
     concerns: Sequence[Mapping[str, Any]],
+    plans: Sequence[tuple[Mapping[str, Any], Mapping[str, Any] | None]],
     *,
     shared: _Force,
     audience: str,
@@ -310,6 +325,7 @@ def report_context(
         ],
         "priorities": _priorities(priorities, shown, public=public),
         "concerns": _concerns(concerns, listed, shown),
+        "plans": _plans(plans, shown, public=public),
         "caveats": _caveats(profile, priorities, shown),
         "methods": _methods(profile, priorities),
         "attribution": ATTRIBUTION,
@@ -577,6 +593,38 @@ def _concerns(
     }
 
 
+def _plans(
+    plans: Sequence[tuple[Mapping[str, Any], Mapping[str, Any] | None]],
+    shown: Shown,
+    *,
+    public: bool,
+) -> list[dict[str, Any]]:
+    """The problem-solving plans covering the ward, newest first, each with its evaluation's
+    verdict (:func:`service.evaluations.plan_evaluation`; drafts are not evaluated).
+
+    A public report leaves out titles (they may name people or places) and withholds a
+    verdict whose target-area counts before or after are below the threshold, since its
+    percentages would reveal them.
+    """
+    rows = []
+    for plan, evaluation in plans:
+        verdict = None if evaluation is None else evaluation["verdict"]
+        target = None if evaluation is None else evaluation["counts"]["target"]
+        if verdict is not None and target and min(target.values()) < (shown.below or 0):
+            verdict = f"Withheld: fewer than {shown.below} incidents in the target area."
+        rows.append(
+            {
+                "title": None if public else plan["title"],
+                "status": PLAN_STATUSES.get(plan["status"], plan["status"]),
+                "start": plan["start_date"],
+                "categories": ", ".join(plan["categories"]) or "all crime and ASB",
+                "quality": f"{plan['quality']['score']}/{plan['quality']['out_of']}",
+                "verdict": verdict or "Not evaluated: the plan is a draft.",
+            }
+        )
+    return rows
+
+
 def _caveats(profile: Mapping[str, Any], priorities: Mapping[str, Any], shown: Shown) -> list[str]:
     found = [profile["top_locations_caveat"]]
     completeness = profile["completeness"]
@@ -759,12 +807,18 @@ def pdf_document(html: str, *, figures: Mapping[str, bytes]) -> Document:
     )
 
 
-def combine_pdf(documents: Sequence[Document]) -> bytes:
-    """One PDF of every page of ``documents`` in order, each page as laid out (its own page
-    numbers and marking), with the metadata of the first."""
-    pages = [page for document in documents for page in document.pages]
-    pdf: bytes = documents[0].copy(pages).write_pdf()
-    return pdf
+def combine_pdf(cover: bytes, reports: Sequence[tuple[str, bytes]]) -> bytes:
+    """One PDF of the ``cover`` and then each (title, PDF) of ``reports`` in order, every
+    page as its own file laid it out (its own page numbers and marking), with a bookmark
+    for each. The files are joined, not laid out again, with the metadata of the cover."""
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(cover)), outline_item="Index")
+    for title, pdf in reports:
+        writer.append(PdfReader(io.BytesIO(pdf)), outline_item=title)
+    writer.add_metadata(PdfReader(io.BytesIO(cover)).metadata or {})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def index_page(

@@ -8,7 +8,14 @@ import pytest
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 
-from tests.factories import run_json, street_row, write_street_csv, write_wards
+from tests.factories import (
+    concern_row,
+    run_json,
+    street_row,
+    write_concerns_csv,
+    write_street_csv,
+    write_wards,
+)
 
 CODES = ["E05000001", "E05000002", "E05000003"]
 
@@ -99,6 +106,32 @@ def test_all_wards_in_parallel_with_a_combined_pdf(runner: FlaskCliRunner, force
     assert "North Ward" in combined.pages[starts[1]].extract_text()
     for page in combined.pages:
         assert "OFFICIAL" in page.extract_text()
+
+
+def test_the_combined_pdf_carries_the_highest_marking_and_a_bookmark_per_ward(
+    runner: FlaskCliRunner, force: Path, tmp_path: Path
+) -> None:
+    concerns = write_concerns_csv(tmp_path / "concerns.csv", [concern_row()])
+    run_json(runner, "import-concerns", str(concerns))
+
+    summary = run_json(
+        runner, "report", "--all", "--from", "2025-01", "--to", "2025-02", "--out", str(force)
+    )
+
+    assert summary["marking"] == "OFFICIAL-SENSITIVE"  # West Ward lists an open concern
+    east = PdfReader(force / "E05000001.pdf")
+    assert all("OFFICIAL-SENSITIVE" not in page.extract_text() for page in east.pages)
+    combined = PdfReader(force / "all-wards.pdf")
+    assert all("OFFICIAL-SENSITIVE" in page.extract_text() for page in combined.pages)
+    # Top-level bookmarks, one per file; each ward's headings are bookmarks under its own.
+    assert [item.title for item in combined.outline if not isinstance(item, list)] == [
+        "Index",
+        "East Ward (E05000001)",
+        "North Ward (E05000003)",
+        "West Ward (E05000002)",
+    ]
+    wards = [len(PdfReader(force / f"{code}.pdf").pages) for code in CODES]
+    assert len(combined.pages) == 1 + sum(wards)
 
 
 def test_public_html_report(runner: FlaskCliRunner, force: Path) -> None:

@@ -16,11 +16,14 @@ from flask import Flask
 from pypdf import PdfReader
 
 from geodata.concerns import Concern
+from geodata.demo import ASB_PARK
 from service import create_app
+from service.evaluations import plan_evaluation
 from service.profiles import default_period, ward_profile
 from service.reports import VENDOR, WardReport, ward_report
 from service.store.concerns import record_concern
 from service.store.db import get_engine
+from service.store.plans import list_plans
 from service.store.wards import latest_vintage, list_wards
 from tests.factories import run_json
 
@@ -286,3 +289,38 @@ def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[st
     for cell in cells:
         shown = "\\u0026lt;5" if cell["count"] < 5 else f"{cell['count']:,}"
         assert f"Hot spot: {shown} incidents" in made.html
+
+
+def test_plans_are_listed_with_their_verdicts_and_public_titles_left_out(
+    demo: dict[str, Any],
+) -> None:
+    app = demo["app"]
+    with app.app_context():
+        engine = get_engine()
+        ward = next(
+            w
+            for w in list_wards(engine, vintage=latest_vintage(engine) or "")
+            if w["name"] == ASB_PARK
+        )
+        (plan,) = list_plans(engine, ward=ward["code"])
+        verdict = plan_evaluation(app, engine, plan_id=plan["id"])
+        assert verdict is not None
+        made = {
+            audience: ward_report(
+                app,
+                engine,
+                code=ward["code"],
+                period=demo["period"],
+                audience=audience,
+                today=TODAY,
+            )
+            for audience in ("internal", "public")
+        }
+
+    internal = " ".join(" ".join(pdf_pages(made["internal"])).split())
+    public = " ".join(" ".join(pdf_pages(made["public"])).split())
+    assert "Problem-solving plans" in internal and "Problem-solving plans" in public
+    assert plan["title"] in internal
+    assert plan["title"] not in public and "Ashby Vale park" not in public
+    assert " ".join(verdict["verdict"].split())[:60] in internal
+    assert "Active" in public and plan["start_date"] in public
