@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PatchCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
 from geodata.crs import BNG, WGS84
@@ -97,7 +97,8 @@ def ward_static_map(
     hot-spot grid squares (``row``, ``col``, ``count`` and ``hot`` of each cell, as the
     profile gives them) are shaded by count in five classes. Both layers outline the hot
     squares in red. A legend of the symbols, a scale bar, a north arrow and one line of
-    ``attribution`` complete the map.
+    ``attribution`` (left out when empty: a page may print it as text under the map)
+    complete the map.
 
     Text is the slowest thing matplotlib draws, so the map carries only the labels it needs.
     """
@@ -106,12 +107,18 @@ def ward_static_map(
     ward = gpd.GeoSeries([ward_geometry], crs=WGS84).to_crs(BNG)
     others = gpd.GeoSeries([g for _, g in neighbours], crs=WGS84).to_crs(BNG)
     figure = _figure(size_cm)
-    axes = figure.add_axes((0.0, 0.05, 1.0, 0.95))
-    axes.set_facecolor("#E9E9E9")
+    axes = figure.add_axes((0.0, 0.05, 1.0, 0.95) if attribution else (0.0, 0.0, 1.0, 1.0))
+    # No axis at all: a map has no ticks, and matplotlib builds them even to hide them. The
+    # background is then a patch of our own (the axes' own is drawn only with its axis).
+    axes.set_axis_off()
+    axes.add_artist(
+        Rectangle((0, 0), 1, 1, transform=axes.transAxes, facecolor="#E9E9E9",
+                  edgecolor="#8C8C8C", linewidth=0.8, zorder=0)
+    )  # fmt: skip
     extent = _extent(ward.total_bounds, axes, figure)
     view = shapely.box(*extent)
+    _polygons(axes, list(others), facecolor="#F4F4F4", edgecolor="#8C8C8C", linewidth=0.6)
     for (name, _), geometry in zip(neighbours, others, strict=True):
-        _polygon(axes, geometry, facecolor="#F4F4F4", edgecolor="#8C8C8C", linewidth=0.6)
         if not geometry.intersects(view):
             continue
         label = geometry.intersection(view).representative_point()
@@ -119,7 +126,7 @@ def ward_static_map(
             label.x, label.y, name, ha="center", va="center", fontsize=6, color="#6E6E6E",
             style="italic", clip_on=True, zorder=4.5,
         )  # fmt: skip
-    _polygon(axes, ward.iloc[0], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
+    _polygons(axes, [ward.iloc[0]], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
     if layer == "incidents":
         handles = _incidents(axes, incidents)
     else:
@@ -138,15 +145,11 @@ def ward_static_map(
         handles.append(
             Patch(facecolor="none", edgecolor=HOT_COLOUR, linewidth=1.3, label="Hot spot (Gi*)")
         )
-    _polygon(axes, ward.iloc[0], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
+    _polygons(axes, [ward.iloc[0]], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
     handles.append(Line2D([], [], color="#000000", linewidth=1.6, label="Ward boundary"))
     axes.set_xlim(extent[0], extent[2])
     axes.set_ylim(extent[1], extent[3])
     axes.set_aspect("equal")
-    axes.set_xticks([])
-    axes.set_yticks([])
-    for spine in axes.spines.values():
-        spine.set_edgecolor("#8C8C8C")
     _scale_bar(axes, extent)
     _north_arrow(axes)
     legend = axes.legend(
@@ -158,7 +161,8 @@ def ward_static_map(
         prop={"size": 6},
     )
     legend.set_zorder(9)
-    figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
+    if attribution:
+        figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
     return _save(figure, format=format, dpi=dpi)
 
 
@@ -179,17 +183,22 @@ def _extent(bounds: Any, axes: Any, figure: Figure) -> tuple[float, float, float
     return min_x, min_y, max_x, max_y
 
 
-def _polygon(axes: Any, geometry: Any, **style: Any) -> None:
-    """Draw a (multi)polygon with its holes as one path per polygon."""
-    for part in getattr(geometry, "geoms", [geometry]):
-        if part.geom_type != "Polygon" or part.is_empty:
-            continue
-        rings = [np.asarray(part.exterior.coords)] + [np.asarray(r.coords) for r in part.interiors]
-        vertices = np.concatenate(rings)
-        codes = np.concatenate(
-            [[Path.MOVETO] + [Path.LINETO] * (len(r) - 2) + [Path.CLOSEPOLY] for r in rings]
-        )
-        axes.add_patch(PathPatch(Path(vertices, codes), **style))
+def _polygons(axes: Any, geometries: Sequence[Any], **style: Any) -> None:
+    """Draw (multi)polygons with their holes, one path per polygon, as one collection.
+
+    The collection is added without growing the data limits (the view is set from the
+    ward's extent anyway), which spares matplotlib walking every vertex of every path.
+    """
+    paths = []
+    for geometry in geometries:
+        for part in getattr(geometry, "geoms", [geometry]):
+            if part.geom_type != "Polygon" or part.is_empty:
+                continue
+            rings = [np.asarray(part.exterior.coords)]
+            rings += [np.asarray(r.coords) for r in part.interiors]
+            codes = [[Path.MOVETO] + [Path.LINETO] * (len(r) - 2) + [Path.CLOSEPOLY] for r in rings]
+            paths.append(Path(np.concatenate(rings), np.concatenate(codes)))
+    axes.add_collection(PathCollection(paths, **style), autolim=False)
 
 
 def _incidents(axes: Any, incidents: pd.DataFrame) -> list[Any]:
