@@ -72,7 +72,8 @@ def lines_svg(
     """Several monthly lines on one zero-based axis, with a legend, as an inline SVG string.
 
     ``series`` maps each line's name to one count per month of ``months`` (``YYYY-MM``), in
-    drawing order; the first line is the total and is drawn thicker. A count of None is a
+    drawing order; the first line is the total, drawn thicker and with a point on each
+    month (the others only where a month stands alone between gaps). A count of None is a
     gap in its line (a month not held, or a count a public report withholds), and ``note``
     under the chart says why. ``colours`` gives each line's colour by name. The axes follow
     :func:`trend_svg`; the description names the lines and the first line's range.
@@ -83,7 +84,7 @@ def lines_svg(
             colour=colours[name],
             values=list(values),
             width=2.5 if i == 0 else 1.5,
-            radius=2.5 if i == 0 else 2,
+            radius=2.5 if i == 0 else 0,
         )
         for i, (name, values) in enumerate(series.items())
     ]
@@ -187,25 +188,30 @@ def _chart(
 
 
 def _draw(line: _Line, x: Callable[[int], float], y: Callable[[float], float]) -> list[str]:
-    """A line's runs of consecutive months as polylines (a None breaks the line) and a
-    point on every month held."""
-    runs: list[list[str]] = [[]]
-    dots = []
+    """A line's runs of consecutive months as polylines (a None breaks the line), with a
+    point on each month when the line has points (``radius``) and always on a month that
+    stands alone between gaps, which would otherwise not show."""
+    runs: list[list[tuple[float, float]]] = [[]]
     for i, n in enumerate(line.values):
         if n is None:
             runs.append([])
-            continue
-        runs[-1].append(f"{x(i):.1f},{y(n):.1f}")
-        dots.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(n):.1f}" r="{line.radius:g}" fill="{line.colour}"/>'
-        )
-    drawn = [
-        f'<polyline points="{" ".join(run)}" fill="none" stroke="{line.colour}" '
-        f'stroke-width="{line.width:g}"/>'
-        for run in runs
-        if len(run) > 1
-    ]
-    return drawn + dots
+        else:
+            runs[-1].append((x(i), y(n)))
+    parts = []
+    for run in runs:
+        if len(run) > 1:
+            points = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{line.colour}" '
+                f'stroke-width="{line.width:g}"/>'
+            )
+        if line.radius or len(run) == 1:
+            parts.extend(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{line.radius or line.width:g}" '
+                f'fill="{line.colour}"/>'
+                for px, py in run
+            )
+    return parts
 
 
 def _describe(points: Sequence[tuple[str, int]], unit: str) -> str:

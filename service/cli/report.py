@@ -6,8 +6,8 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -222,33 +222,45 @@ def _render_all(app: Flask, codes: Sequence[str], task: _Task) -> list[WardRepor
     core, each with its own app on the same database (workers only read); the progress bar
     on standard error moves as each ward is written."""
     jobs = min(os.cpu_count() or 1, len(codes))
-    results: list[WardReport] = []
     with click.progressbar(
         length=len(codes), label="Rendering wards", file=sys.stderr, show_pos=True
     ) as bar:
         if jobs == 1:
+            results = []
             for code in codes:
                 results.append(_render_ward(app, code, task))
                 bar.update(1)
             return results
-        config = {s.name: app.config[s.name] for s in SETTINGS}
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(config,)
-        ) as pool:
-            pending: dict[Future[WardReport], str] = {
-                pool.submit(_worker_render, code, task): code for code in codes
-            }
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    code = pending.pop(future)
-                    try:
-                        result = future.result()
-                    except Exception as error:
-                        pool.shutdown(cancel_futures=True)
-                        raise click.ClickException(f"ward {code}: {error}") from error
-                    results.append(result)
-                    bar.update(1)
+        # Everything alive now goes to the collector's permanent generation before the fork,
+        # so that the workers' collections never write to the pages they share with this
+        # process (each write would copy a page: hundreds of thousands of page faults).
+        gc.freeze()
+        try:
+            return _render_in_pool(app, codes, task, jobs=jobs, done=lambda: bar.update(1))
+        finally:
+            gc.unfreeze()
+
+
+def _render_in_pool(
+    app: Flask, codes: Sequence[str], task: _Task, *, jobs: int, done: Callable[[], None]
+) -> list[WardReport]:
+    """Render ``codes`` in ``jobs`` worker processes; the first failure stops the rest."""
+    config = {s.name: app.config[s.name] for s in SETTINGS}
+    results = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(config,)
+    ) as pool:
+        pending = {pool.submit(_worker_render, code, task): code for code in codes}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                code = pending.pop(future)
+                try:
+                    results.append(future.result())
+                except Exception as error:
+                    pool.shutdown(cancel_futures=True)
+                    raise click.ClickException(f"ward {code}: {error}") from error
+                done()
     return results
 
 

@@ -129,3 +129,18 @@ def test_lines_with_no_month_held_still_draw_the_axis() -> None:
         "0",
         "1",
     ]
+
+
+def test_other_lines_mark_only_the_months_that_stand_alone() -> None:
+    svg = parse(
+        lines_svg(
+            ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"],
+            {"All crime": [9, 9, 9, 9, 9], "Drugs": [1, 2, None, 3, None]},
+            colours={"All crime": "#000000", "Drugs": "#44AA99"},
+            title="t",
+        )
+    )
+
+    drugs = [c for c in svg.findall(f"{SVG}circle") if c.get("fill") == "#44AA99"]
+    assert len(drugs) == 1  # April, between two gaps; January and February are a line
+    assert [len(p.get("points", "").split()) for p in svg.findall(f"{SVG}polyline")] == [2, 5]
