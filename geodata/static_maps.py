@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -48,8 +50,8 @@ def _check(name: str, value: str, allowed: Sequence[str]) -> None:
         raise FigureError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
 
 
-def _figure(size_cm: tuple[float, float]) -> Figure:
-    figure = Figure(figsize=(size_cm[0] * CM, size_cm[1] * CM), dpi=100)
+def _figure(size_cm: tuple[float, float], *, dpi: int) -> Figure:
+    figure = Figure(figsize=(size_cm[0] * CM, size_cm[1] * CM), dpi=dpi)
     FigureCanvasAgg(figure)
     return figure
 
@@ -106,7 +108,7 @@ def ward_static_map(
     _check("format", format, FORMATS)
     ward = gpd.GeoSeries([ward_geometry], crs=WGS84).to_crs(BNG)
     others = gpd.GeoSeries([g for _, g in neighbours], crs=WGS84).to_crs(BNG)
-    figure = _figure(size_cm)
+    figure = _figure(size_cm, dpi=dpi)
     axes = figure.add_axes((0.0, 0.05, 1.0, 0.95) if attribution else (0.0, 0.0, 1.0, 1.0))
     # No axis at all: a map has no ticks, and matplotlib builds them even to hide them. The
     # background is then a patch of our own (the axes' own is drawn only with its axis).
@@ -128,9 +130,9 @@ def ward_static_map(
         )  # fmt: skip
     _polygons(axes, [ward.iloc[0]], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
     if layer == "incidents":
-        handles = _incidents(axes, incidents)
+        entries = _incidents(axes, incidents)
     else:
-        handles = _grid(axes, hotspot_cells, cell_size_m)
+        entries = _grid(axes, hotspot_cells, cell_size_m)
     hot = [c for c in hotspot_cells if c.get("hot")]
     if hot:
         axes.add_collection(
@@ -142,28 +144,72 @@ def ward_static_map(
                 zorder=4,
             )
         )
-        handles.append(
-            Patch(facecolor="none", edgecolor=HOT_COLOUR, linewidth=1.3, label="Hot spot (Gi*)")
-        )
+        entries.append(_Entry("hot", "Hot spot (Gi*)"))
     _polygons(axes, [ward.iloc[0]], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
-    handles.append(Line2D([], [], color="#000000", linewidth=1.6, label="Ward boundary"))
+    entries.append(_Entry("boundary", "Ward boundary"))
     axes.set_xlim(extent[0], extent[2])
     axes.set_ylim(extent[1], extent[3])
     axes.set_aspect("equal")
     _scale_bar(axes, extent)
     _north_arrow(axes)
-    legend = axes.legend(
-        handles=handles,
-        loc="lower right",
+    legend = _legend_image(tuple(entries), dpi=dpi)
+    width = legend.shape[1]
+    margin = round(0.02 * dpi)
+    figure.figimage(legend, xo=round(size_cm[0] * CM * dpi) - width - margin, yo=margin, zorder=9)
+    if attribution:
+        figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
+    return _save(figure, format=format, dpi=dpi)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One line of a map's legend: its ``kind`` of symbol and its label."""
+
+    kind: str
+    """``size`` (a grey circle of ``size`` points), ``square`` (filled with ``colour``),
+    ``hot`` (a red outline), ``boundary`` (a black line) or ``text`` (no symbol)."""
+    label: str
+    size: float = 0.0
+    colour: str = ""
+
+    def handle(self) -> Any:
+        if self.kind == "size":
+            return Line2D(
+                [], [], marker="o", linestyle="none", markerfacecolor="#BBBBBB",
+                markeredgewidth=0, markersize=self.size, label=self.label,
+            )  # fmt: skip
+        if self.kind == "square":
+            return Patch(facecolor=self.colour, edgecolor="#D0D0D0", label=self.label)
+        if self.kind == "hot":
+            return Patch(facecolor="none", edgecolor=HOT_COLOUR, linewidth=1.3, label=self.label)
+        if self.kind == "boundary":
+            return Line2D([], [], color="#000000", linewidth=1.6, label=self.label)
+        return Line2D([], [], linestyle="none", label=self.label)
+
+
+@lru_cache(maxsize=64)
+def _legend_image(entries: tuple[_Entry, ...], *, dpi: int) -> np.ndarray:
+    """The legend of ``entries`` as an RGBA image at ``dpi``, drawn once and pasted on every
+    map that shows the same symbols: a legend is a fifth of the time a map takes to draw,
+    and every internal map of a force has the same one (a public map's classes vary with
+    its counts, so the cache is bounded)."""
+    figure = _figure((8.0, 4.0), dpi=dpi)
+    legend = figure.legend(
+        handles=[entry.handle() for entry in entries],
+        loc="lower left",
         framealpha=0.85,
         edgecolor="#BBBBBB",
         handlelength=1.4,
         prop={"size": 6},
     )
-    legend.set_zorder(9)
-    if attribution:
-        figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
-    return _save(figure, format=format, dpi=dpi)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    box = legend.get_window_extent()
+    pixels = np.asarray(canvas.buffer_rgba())
+    rows = slice(pixels.shape[0] - math.ceil(box.y1), pixels.shape[0] - math.floor(box.y0))
+    image = pixels[rows, math.floor(box.x0) : math.ceil(box.x1)].copy()
+    image.flags.writeable = False
+    return image
 
 
 def _extent(bounds: Any, axes: Any, figure: Figure) -> tuple[float, float, float, float]:
@@ -201,14 +247,14 @@ def _polygons(axes: Any, geometries: Sequence[Any], **style: Any) -> None:
     axes.add_collection(PathCollection(paths, **style), autolim=False)
 
 
-def _incidents(axes: Any, incidents: pd.DataFrame) -> list[Any]:
+def _incidents(axes: Any, incidents: pd.DataFrame) -> list[_Entry]:
     """One circle per snap point and category, area proportional to the count."""
     located = incidents.dropna(subset=["longitude", "latitude"])
     points = (
         located.groupby(["category", "longitude", "latitude"], sort=False)["n"].sum().reset_index()
     )
     if points.empty:
-        return [Line2D([], [], linestyle="none", label="No located incidents")]
+        return [_Entry("text", "No located incidents")]
     x, y = _project(points["longitude"].to_numpy(float), points["latitude"].to_numpy(float))
     # The largest counts are drawn first, so small circles stay visible on top of them.
     order = np.argsort(-points["n"].to_numpy(), kind="stable")
@@ -218,21 +264,10 @@ def _incidents(axes: Any, incidents: pd.DataFrame) -> list[Any]:
         x[order], y[order], s=sizes, c=colours, alpha=0.8, linewidths=0.3,
         edgecolors="#FFFFFF", zorder=3, rasterized=True,
     )  # fmt: skip
-    handles: list[Any] = []
-    for n in (1, 10, 50):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markerfacecolor="#BBBBBB",
-                markeredgewidth=0,
-                markersize=math.sqrt(float(_area(np.array([n]))[0])),
-                label=f"{n} at one snap point",
-            )
-        )
-    return handles
+    return [
+        _Entry("size", f"{n} at one snap point", size=math.sqrt(float(_area(np.array([n]))[0])))
+        for n in (1, 10, 50)
+    ]
 
 
 def _area(counts: np.ndarray) -> np.ndarray:
@@ -250,11 +285,11 @@ def _cell(cell: Mapping[str, Any], size: float) -> Rectangle:
     return Rectangle((cell["col"] * size, cell["row"] * size), size, size)
 
 
-def _grid(axes: Any, cells: Sequence[Mapping[str, Any]], size: float) -> list[Any]:
+def _grid(axes: Any, cells: Sequence[Mapping[str, Any]], size: float) -> list[_Entry]:
     """Squares shaded by count in five equal classes up to the busiest square (at least
     five, so every class holds a whole number)."""
     if not cells:
-        return [Line2D([], [], linestyle="none", label="No hot-spot grid")]
+        return [_Entry("text", "No hot-spot grid")]
     top = max(max(int(c["count"]) for c in cells), len(SEQUENTIAL))
     edges = np.linspace(0, top, len(SEQUENTIAL) + 1)
     shade = [
@@ -272,11 +307,11 @@ def _grid(axes: Any, cells: Sequence[Mapping[str, Any]], size: float) -> list[An
             zorder=3,
         )
     )
-    handles: list[Any] = [Patch(facecolor="#FFFFFF", edgecolor="#D0D0D0", label="0 incidents")]
+    entries = [_Entry("square", "0 incidents", colour="#FFFFFF")]
     for low, high, colour in zip(edges[:-1], edges[1:], SEQUENTIAL, strict=True):
         label = f"{math.floor(low) + 1:,}-{math.floor(high):,} incidents"
-        handles.append(Patch(facecolor=colour, edgecolor="#D0D0D0", label=label))
-    return handles
+        entries.append(_Entry("square", label, colour=colour))
+    return entries
 
 
 def _scale_bar(axes: Any, extent: tuple[float, float, float, float]) -> None:

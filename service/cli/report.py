@@ -268,19 +268,24 @@ _WORKER_APP: Flask | None = None
 
 
 def _start_worker(config: dict[str, Any]) -> None:
-    """Make the worker's app, then move everything alive into the collector's permanent
-    generation: the full collections a layout triggers then walk only the layout's own
-    objects, not every module and the app (about a tenth of a worker's time otherwise)."""
+    """Make the worker's app, move everything alive into the collector's permanent
+    generation and leave collecting to :func:`_worker_render`: automatic collections during
+    a layout would walk every module and the app again and again."""
     global _WORKER_APP
     from service import create_app
 
     _WORKER_APP = create_app(config)
     gc.freeze()
+    gc.disable()
 
 
 def _worker_render(code: str, task: _Task) -> WardReport:
+    """One ward in a worker, then one collection of what its layout left in cycles."""
     assert _WORKER_APP is not None, "worker started without its app"
-    return _render_ward(_WORKER_APP, code, task)
+    try:
+        return _render_ward(_WORKER_APP, code, task)
+    finally:
+        gc.collect()
 
 
 def _render_ward(app: Flask, code: str, task: _Task) -> WardReport:
