@@ -168,13 +168,7 @@ def ward_report(
         return None
     priorities = ward_priorities(app, engine, code=code, period=period, today=today) or {}
     concerns = list_concerns(engine, ward_code=code, today=today)
-    plans = [
-        (
-            plan,
-            None if plan["status"] == "draft" else plan_evaluation(app, engine, plan_id=plan["id"]),
-        )
-        for plan in list_plans(engine, ward=code)
-    ]
+    plans = _evaluated_plans(app, engine, code=code)
     wards = _ward_frame(app, engine, profile["ward"]["vintage"])
     geometry = wards.geometry[wards["code"] == code].iloc[0]
     nearby = neighbours(wards, code)
@@ -245,6 +239,20 @@ def ward_report(
         pages=pages,
         combined_pdf=combined if combined_marking is not None else None,
     )
+
+
+def _evaluated_plans(
+    app: Flask, engine: sa.Engine, *, code: str
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """The plans covering ward ``code``, each with its evaluation (None for a draft, which
+    has nothing to evaluate yet)."""
+    return [
+        (
+            plan,
+            None if plan["status"] == "draft" else plan_evaluation(app, engine, plan_id=plan["id"]),
+        )
+        for plan in list_plans(engine, ward=code)
+    ]
 
 
 def report_marking(app: Flask, engine: sa.Engine, *, codes: Iterable[str], audience: str) -> str:
