@@ -33,7 +33,7 @@ from geodata.crime import CATEGORIES, canonical_category
 from geodata.crs import ENGLAND_WALES_BOUNDS
 from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE, VEHICLE_FALLING
 from geodata.errors import ConcernError, ConcernFileError, RowError
-from geodata.io.text import column_positions, read_text
+from geodata.io.text import csv_rows, read_text
 
 # --- Vocabulary ----------------------------------------------------------------------------
 
@@ -187,12 +187,7 @@ def read_concern_tags(path: str | os.PathLike[str]) -> dict[str, ConcernTag]:
         ``<file>, line <n>, column '<column>': <problem>``.
     """
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError as error:
-        raise ConcernFileError(f"{source}: no such file") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConcernFileError(f"{source}: cannot be read as UTF-8 text ({error})") from error
+    text = read_text(path, source=source, error=ConcernFileError)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(reader, [])]
     if header != list(TAG_COLUMNS):
@@ -418,36 +413,16 @@ def read_concerns_csv(
         When the file is missing, empty, not UTF-8 CSV, or its header lacks a column.
     """
     today = date.today() if today is None else today
-    text = read_text(data, source=source, error=ConcernFileError)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise ConcernFileError(
-                f"{source}: is empty; expected a header row with {', '.join(CONCERN_COLUMNS)}"
-            )
-        position = column_positions(header, CONCERN_COLUMNS, source=source, error=ConcernFileError)
-        concerns: list[Concern] = []
-        errors: list[RowError] = []
-        end = reader.line_num
-        for row in reader:
-            line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                errors.append(
-                    RowError(source, line, "", f"has {len(row)} fields, expected {len(header)}")
-                )
-                continue
-            cells = {name: from_spreadsheet(row[at]).strip() for name, at in position.items()}
-            concern, problems = _parse_row(cells, wards=wards, tags=tags, today=today)
-            errors.extend(RowError(source, line, column, problem) for column, problem in problems)
-            if concern is not None:
-                concerns.append(concern)
-    except csv.Error as error:
-        raise ConcernFileError(
-            f"{source}: cannot be read as CSV at line {reader.line_num} ({error})"
-        ) from error
+    concerns: list[Concern] = []
+    errors: list[RowError] = []
+    for line, raw in csv_rows(
+        data, CONCERN_COLUMNS, source=source, error=ConcernFileError, errors=errors
+    ):
+        cells = {name: from_spreadsheet(cell).strip() for name, cell in raw.items()}
+        concern, problems = _parse_row(cells, wards=wards, tags=tags, today=today)
+        errors.extend(RowError(source, line, column, problem) for column, problem in problems)
+        if concern is not None:
+            concerns.append(concern)
     return concerns, errors
 
 

@@ -43,7 +43,7 @@ from geodata.crime import ASB, CATEGORIES, canonical_category
 from geodata.crs import BNG, ENGLAND_WALES_BOUNDS, WGS84
 from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError, PlanFileError, RowError
-from geodata.io.text import column_positions, read_text
+from geodata.io.text import csv_rows, read_text
 
 # --- Vocabulary ----------------------------------------------------------------------------
 
@@ -1113,39 +1113,19 @@ def read_plans_csv(
     PlanFileError
         When the file is missing, empty, not UTF-8 CSV, or its header lacks a column.
     """
-    text = read_text(data, source=source, error=PlanFileError)
-    reader = csv.reader(io.StringIO(text, newline=""))
     plans: list[Plan] = []
     errors: list[RowError] = []
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise PlanFileError(
-                f"{source}: is empty; expected a header row with {', '.join(PLAN_COLUMNS)}"
-            )
-        position = column_positions(header, PLAN_COLUMNS, source=source, error=PlanFileError)
-        end = reader.line_num
-        for row in reader:
-            line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                errors.append(
-                    RowError(source, line, "", f"has {len(row)} fields, expected {len(header)}")
-                )
-                continue
-            cells = {name: from_spreadsheet(row[at]) for name, at in position.items()}
-            values, problems = _values_of_cells(cells)
-            plan = None
-            if not problems:
-                plan, problems = _checked(values, wards=wards, concern_ids=concern_ids)
-            errors.extend(RowError(source, line, name, problem) for name, problem in problems)
-            if plan is not None:
-                plans.append(plan)
-    except csv.Error as error:
-        raise PlanFileError(
-            f"{source}: cannot be read as CSV at line {reader.line_num} ({error})"
-        ) from error
+    for line, raw in csv_rows(
+        data, PLAN_COLUMNS, source=source, error=PlanFileError, errors=errors
+    ):
+        cells = {name: from_spreadsheet(cell) for name, cell in raw.items()}
+        values, problems = _values_of_cells(cells)
+        plan = None
+        if not problems:
+            plan, problems = _checked(values, wards=wards, concern_ids=concern_ids)
+        errors.extend(RowError(source, line, name, problem) for name, problem in problems)
+        if plan is not None:
+            plans.append(plan)
     return plans, errors
 
 
