@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from geodata.errors import PlanFileError
-from service.cli.options import json_option, report, show_rejected
+from service.cli.options import json_option, report_file_import
 from service.importing import import_plan_file
 from service.store.db import get_engine
 
@@ -33,15 +33,4 @@ def command(path: Path, as_json: bool) -> None:
         summary = import_plan_file(get_engine(), path)
     except PlanFileError as error:
         raise click.ClickException(str(error)) from error
-    show_rejected(summary["rejected"])
-    added = (
-        f"{summary['added']:,} new"
-        if summary["status"] == "stored"
-        else "none new: the same file was imported before"
-    )
-    report(
-        summary,
-        f"Read {summary['rows_read']:,} plans from {summary['source']}: "
-        f"{summary['rows_stored']:,} stored ({added}), {summary['rows_rejected']:,} rejected.",
-        as_json=as_json,
-    )
+    report_file_import(summary, unit="plans", as_json=as_json)

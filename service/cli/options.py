@@ -41,3 +41,20 @@ def show_rejected(rejected: Sequence[Mapping[str, Any]]) -> None:
         )
     if len(rejected) > SHOWN_ERRORS:
         click.echo(f"... and {len(rejected) - SHOWN_ERRORS} more (see --json)", err=True)
+
+
+def report_file_import(summary: dict[str, Any], *, unit: str, as_json: bool) -> None:
+    """What a file import of concerns or plans (``unit``) did: its rejected rows, then how
+    many it read, stored (and how many of those are new) and rejected."""
+    show_rejected(summary["rejected"])
+    added = (
+        f"{summary['added']:,} new"
+        if summary["status"] == "stored"
+        else "none new: the same file was imported before"
+    )
+    report(
+        summary,
+        f"Read {summary['rows_read']:,} {unit} from {summary['source']}: "
+        f"{summary['rows_stored']:,} stored ({added}), {summary['rows_rejected']:,} rejected.",
+        as_json=as_json,
+    )
