@@ -191,7 +191,8 @@ array of response objects and ``target_geojson`` a GeoJSON geometry object, each
 cell; dates are ``YYYY-MM-DD``; a blank cell is the field's default.
 """
 
-_TEXT_FIELDS = (
+TEXT_FIELDS: tuple[str, ...] = (
+    # A plan's free-text fields, in form order (the plan form lists the same ones).
     "title",
     "problem",
     "scanning",
@@ -212,7 +213,7 @@ _LIST_FIELDS = (
     "review_dates",
     "partners",
 )
-_NUMBER_FIELDS = ("longitude", "latitude", "radius_m", "buffer_m")
+NUMBER_FIELDS: tuple[str, ...] = ("longitude", "latitude", "radius_m", "buffer_m")
 _DATE_FIELDS = ("start_date", "assessment_date")
 _JSON_FIELDS = ("responses", "target_geojson")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -253,7 +254,7 @@ def plan_problems(
             add(("ward_codes", f"unknown ward code {code!r}: not a ward of the boundaries in use"))
     add(("title", _text_problem(plan.title, limit=MAX_TITLE, required="give the plan a title")))
     add(("problem", _text_problem(plan.problem, required="state the problem")))
-    for name in _TEXT_FIELDS[2:]:
+    for name in TEXT_FIELDS[2:]:
         add((name, _text_problem(getattr(plan, name))))
     add(("status", _choice_problem(plan.status, PLAN_STATUSES, what="status")))
     for source in plan.scanning_sources:
@@ -825,7 +826,7 @@ def plan_from_dict(
             problems.append((name, "is missing; it is required"))
     values: dict[str, Any] = {}
     reader = _Reader(problems)
-    for name in _TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         values[name] = reader.text(data.get(name), name)
     values["ward_codes"] = tuple(
         reader.text(v, "ward_codes") for v in reader.list(data, "ward_codes")
@@ -846,7 +847,7 @@ def plan_from_dict(
     values["partners"] = tuple(reader.text(v, "partners") for v in reader.list(data, "partners"))
     values["start_date"] = reader.day(data.get("start_date"), "start_date")
     values["assessment_date"] = reader.day(data.get("assessment_date"), "assessment_date")
-    for name in _NUMBER_FIELDS:
+    for name in NUMBER_FIELDS:
         values[name] = reader.number(data.get(name), name)
     if values["buffer_m"] is None:
         values["buffer_m"] = DEFAULT_BUFFER_M
@@ -1151,7 +1152,7 @@ def _values_of_cells(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tup
                     else:
                         problems.append((name, f"{item!r} is not a concern id (a number)"))
                 values[name] = ids
-        elif name in _NUMBER_FIELDS:
+        elif name in NUMBER_FIELDS:
             try:
                 values[name] = float(text) if text else None
             except ValueError:

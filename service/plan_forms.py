@@ -27,9 +27,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from geodata.crime import CATEGORIES
 from geodata.plans import (
     DEFAULT_BUFFER_M,
+    NUMBER_FIELDS,
     PLAN_STATUSES,
     SCANNING_SOURCES,
     TARGET_KINDS,
+    TEXT_FIELDS,
     TOOLKIT_RATINGS,
     Plan,
     plan_from_dict,
@@ -38,21 +40,6 @@ from geodata.plans import (
 
 RESPONSE_FORMAT = "action | owner | YYYY-MM-DD | evidence | rating"
 """One response per line of the responses box; an optional sixth part lists its partners."""
-
-TEXT_FIELDS: tuple[str, ...] = (
-    "title",
-    "problem",
-    "scanning",
-    "offenders",
-    "victims",
-    "places",
-    "root_cause",
-    "hypothesis",
-    "measure",
-    "objective",
-    "community_involvement",
-)
-NUMBER_FIELDS: tuple[str, ...] = ("longitude", "latitude", "radius_m", "buffer_m")
 
 
 def _choices(labels: Mapping[str, str], prompt: str | None = None) -> list[SelectChoice]:
