@@ -12,7 +12,13 @@ import shapely
 from geodata.crs import WGS84
 from geodata.errors import BoundaryError, PopulationError
 from geodata.join import OUTSIDE, assign_wards
-from geodata.wards import SOURCE_COLUMN, Repair, repair_geometries
+from geodata.wards import (
+    SOURCE_COLUMN,
+    Repair,
+    geometry_problems,
+    repair_geometries,
+    repeated_code_problems,
+)
 
 CENSUS_YEAR = 2021
 """The census the population figures come from unless an import says otherwise."""
@@ -27,7 +33,6 @@ WARD_POPULATION_COLUMNS: tuple[str, ...] = ("ward_code", "residents", "lsoas")
 """The columns of :func:`ward_population`."""
 
 _ONS_LSOA_CODE = re.compile(r"LSOA([0-9]{2})CD", re.IGNORECASE)
-_POLYGONAL = ("Polygon", "MultiPolygon")
 _MAX_LISTED = 10
 
 
@@ -106,15 +111,8 @@ def prepare_lsoas(
         for label, code in zip(labels, codes, strict=True)
         if not code
     ]
-    for label, geometry in zip(labels, frame.geometry, strict=True):
-        if geometry is None or geometry.is_empty:
-            problems.append(f"{label}: has no geometry")
-        elif geometry.geom_type not in _POLYGONAL:
-            problems.append(f"{label}: the geometry is a {geometry.geom_type}, not a polygon")
-    repeated = codes[(codes != "") & codes.duplicated(keep=False)]
-    for code, rows in repeated.groupby(repeated, sort=True):
-        where = ", ".join(labels[position] for position in rows.index)
-        problems.append(f"LSOA code {code} appears {len(rows)} times: {where}")
+    problems += geometry_problems(labels, frame.geometry)
+    problems += repeated_code_problems(codes, labels, what="LSOA code")
     if problems:
         listed = [f"  {problem}" for problem in problems[:_MAX_LISTED]]
         if len(problems) > _MAX_LISTED:

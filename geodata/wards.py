@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -324,19 +325,13 @@ def prepare_wards(
     ]
 
     problems: list[str] = []
-    for label, code, name, geometry in zip(labels, codes, names, frame.geometry, strict=True):
+    for label, code, name in zip(labels, codes, names, strict=True):
         if not code:
             problems.append(f"{label}: the ward code ({fields.code}) is blank")
         if not name:
             problems.append(f"{label}: the ward name ({fields.name}) is blank")
-        if geometry is None or geometry.is_empty:
-            problems.append(f"{label}: has no geometry")
-        elif geometry.geom_type not in _POLYGONAL:
-            problems.append(f"{label}: the geometry is a {geometry.geom_type}, not a polygon")
-    repeated = codes[(codes != "") & codes.duplicated(keep=False)]
-    for code, rows in repeated.groupby(repeated, sort=True):
-        where = ", ".join(features[position] for position in rows.index)
-        problems.append(f"ward code {code} appears {len(rows)} times: {where}")
+    problems += geometry_problems(labels, frame.geometry)
+    problems += repeated_code_problems(codes, features, what="ward code")
     _raise_problems("boundaries cannot be used as wards", problems)
 
     geometry, repairs = repair_geometries(frame.geometry, tolerance=tolerance, labels=labels)
@@ -377,6 +372,29 @@ def _feature_labels(frame: pd.DataFrame) -> list[str]:
     return [
         f"{source} feature {index}"
         for source, index in zip(frame[SOURCE_COLUMN], within_file, strict=True)
+    ]
+
+
+def geometry_problems(labels: Sequence[str], geometries: Iterable[Any]) -> list[str]:
+    """One problem per boundary, named by its label, that has no geometry or one that is
+    not a (multi)polygon."""
+    problems = []
+    for label, geometry in zip(labels, geometries, strict=True):
+        if geometry is None or geometry.is_empty:
+            problems.append(f"{label}: has no geometry")
+        elif geometry.geom_type not in _POLYGONAL:
+            problems.append(f"{label}: the geometry is a {geometry.geom_type}, not a polygon")
+    return problems
+
+
+def repeated_code_problems(codes: pd.Series, labels: Sequence[str], *, what: str) -> list[str]:
+    """One problem per code (``what``: "ward code", "LSOA code") held by several boundaries,
+    naming each by its label; blank codes are another problem's business."""
+    repeated = codes[(codes != "") & codes.duplicated(keep=False)]
+    return [
+        f"{what} {code} appears {len(rows)} times: "
+        + ", ".join(labels[position] for position in rows.index)
+        for code, rows in repeated.groupby(repeated, sort=True)
     ]
 
 
