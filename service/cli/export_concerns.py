@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from geodata.concerns import STATUSES
-from service.cli.options import json_option, overwrite_option, report
-from service.store.concerns import export_concerns, ward_codes
+from service.cli.options import (
+    check_out_file,
+    check_ward,
+    json_option,
+    overwrite_option,
+    report,
+    write_file,
+)
+from service.store.concerns import export_concerns
 from service.store.db import get_engine
-from service.store.wards import latest_vintage
 
 
 @click.command("export-concerns")
@@ -43,29 +48,11 @@ def command(
     Example: flask --app service export-concerns --out concerns.csv --status open
     """
     engine = get_engine()
-    if ward is not None:
-        vintage = latest_vintage(engine)
-        if vintage is None or ward not in ward_codes(engine, vintage=vintage):
-            raise click.UsageError(
-                f"--ward {ward!r} is not a ward of the latest boundary vintage ({vintage})"
-            )
-    if not out.parent.is_dir():
-        raise click.UsageError(f"--out: the folder {out.parent} does not exist")
-    if out.exists() and not overwrite:
-        raise click.UsageError(f"{out} exists; pass --overwrite to replace it")
+    check_ward(engine, ward)
+    check_out_file(out, overwrite=overwrite)
     rows = export_concerns(engine, ward_code=ward, status=status)
-    _write_csv(out, rows)
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    write_file(out, text.getvalue().encode("utf-8-sig"))
     summary = {"out": str(out), "concerns": len(rows) - 1, "ward": ward, "status": status}
     report(summary, f"Wrote {len(rows) - 1:,} concerns to {out}.", as_json=as_json)
-
-
-def _write_csv(path: Path, rows: list[list[str]]) -> None:
-    """Write next to ``path`` and move into place, so a failed export leaves no half file."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", newline="", encoding="utf-8-sig") as stream:
-            csv.writer(stream).writerows(rows)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from geodata.plans import PLAN_STATUSES
-from service.cli.options import json_option, overwrite_option, report
+from service.cli.options import (
+    check_out_file,
+    check_ward,
+    json_option,
+    overwrite_option,
+    report,
+    write_file,
+)
 from service.store.db import get_engine
 from service.store.plans import export_plans
-from service.store.wards import latest_vintage, list_wards
 
 
 @click.command("export-plans")
@@ -54,31 +58,10 @@ def command(
     Example: flask --app service export-plans --out plans.csv --status active
     """
     engine = get_engine()
-    if ward is not None:
-        vintage = latest_vintage(engine)
-        codes = {w["code"] for w in list_wards(engine, vintage=vintage)} if vintage else set()
-        if ward not in codes:
-            raise click.UsageError(
-                f"--ward {ward!r} is not a ward of the latest boundary vintage ({vintage})"
-            )
-    if not out.parent.is_dir():
-        raise click.UsageError(f"--out: the folder {out.parent} does not exist")
-    if out.exists() and not overwrite:
-        raise click.UsageError(f"{out} exists; pass --overwrite to replace it")
+    check_ward(engine, ward)
+    check_out_file(out, overwrite=overwrite)
     chosen = file_format or ("json" if out.suffix.casefold() == ".json" else "csv")
     text, count = export_plans(engine, ward=ward, status=status, format=chosen)
-    _write(out, text, encoding="utf-8-sig" if chosen == "csv" else "utf-8")
+    write_file(out, text.encode("utf-8-sig" if chosen == "csv" else "utf-8"))
     summary = {"out": str(out), "format": chosen, "plans": count, "ward": ward, "status": status}
     report(summary, f"Wrote {count:,} plans to {out} ({chosen}).", as_json=as_json)
-
-
-def _write(path: Path, text: str, *, encoding: str) -> None:
-    """Write next to ``path`` and move into place, so a failed export leaves no half file."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", newline="", encoding=encoding) as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

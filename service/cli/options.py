@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
+import sqlalchemy as sa
+
+from service.store.concerns import ward_codes
+from service.store.wards import latest_vintage
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary instead."
@@ -58,3 +64,35 @@ def report_file_import(summary: dict[str, Any], *, unit: str, as_json: bool) -> 
         f"{summary['rows_stored']:,} stored ({added}), {summary['rows_rejected']:,} rejected.",
         as_json=as_json,
     )
+
+
+def check_ward(engine: sa.Engine, ward: str | None) -> None:
+    """A --ward filter must name a ward of the latest boundary vintage."""
+    if ward is None:
+        return
+    vintage = latest_vintage(engine)
+    if vintage is None or ward not in ward_codes(engine, vintage=vintage):
+        raise click.UsageError(
+            f"--ward {ward!r} is not a ward of the latest boundary vintage ({vintage})"
+        )
+
+
+def check_out_file(out: Path, *, overwrite: bool) -> None:
+    """An --out file goes into a folder that exists, and replaces a file only when asked."""
+    if not out.parent.is_dir():
+        raise click.UsageError(f"--out: the folder {out.parent} does not exist")
+    if out.exists() and not overwrite:
+        raise click.UsageError(f"{out} exists; pass --overwrite to replace it")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write next to ``path`` and move into place, so a failed command leaves no half file
+    (and the file gets the usual permissions, which ``tempfile`` would narrow)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with temporary.open("wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from geodata.profile import Period, PeriodError
-from service.cli.options import json_option, overwrite_option, report
+from service.cli.options import json_option, overwrite_option, report, write_file
 from service.profiles import default_period
 from service.reports import (
     AUDIENCES,
@@ -149,12 +149,12 @@ def command(
             for_pdf=for_pdf,
         )
 
-    _write(out / INDEX, index(for_pdf=False).encode())
+    write_file(out / INDEX, index(for_pdf=False).encode())
     if combined:
         cover = pdf_document(index(for_pdf=True), figures={}).write_pdf()
         ordered = sorted(results, key=lambda r: (r.headline["lad_name"], r.name, r.code))
         reports = [(f"{r.name} ({r.code})", r.combined_pdf or b"") for r in ordered]
-        _write(out / COMBINED, combine_pdf(cover, reports))
+        write_file(out / COMBINED, combine_pdf(cover, reports))
     written = [str(t) for t in targets]
     seconds = time.perf_counter() - started
     summary = {
@@ -306,20 +306,7 @@ def _render_ward(app: Flask, code: str, task: _Task) -> WardReport:
         raise ReportError(f"no ward {code!r} in the latest boundary vintage")
     out = Path(task.out)
     if result.pdf is not None:
-        _write(out / f"{code}.pdf", result.pdf)
+        write_file(out / f"{code}.pdf", result.pdf)
     if result.html is not None:
-        _write(out / f"{code}.html", result.html.encode())
+        write_file(out / f"{code}.html", result.html.encode())
     return replace(result, pdf=None, html=None)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write next to ``path`` and move into place, so a failed run leaves no half file
-    (and the file gets the usual permissions, which ``tempfile`` would narrow)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
