@@ -37,7 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy.stats import norm
+from scipy import special
 
 from geodata.crime import CATEGORIES
 from geodata.crs import BNG, ENGLAND_WALES_BOUNDS, WGS84
@@ -77,7 +77,7 @@ WDD_METHOD = (
     "variances, counting the shared control once; two-sided p from the normal distribution"
 )
 
-_Z95 = float(norm.ppf(0.975))
+_Z95 = float(special.ndtri(0.975))
 _START = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(\d{2}))?$")
 _M2_PER_KM2 = 1_000_000.0
 
@@ -376,7 +376,7 @@ def _check_counts(**counts: float) -> None:
 
 
 def _two_sided_p(z: float) -> float:
-    return float(2 * norm.sf(abs(z)))
+    return float(2 * special.ndtr(-abs(z)))
 
 
 @dataclass(frozen=True, slots=True)

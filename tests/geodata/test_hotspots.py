@@ -365,6 +365,11 @@ def test_benjamini_hochberg_worked_by_hand() -> None:
     assert _adjust_p(np.array([])).size == 0
 
 
+@given(hnp.arrays(np.float64, st.integers(1, 60), elements=st.floats(0.0, 1.0)))
+def test_benjamini_hochberg_is_scipys(p: npt.NDArray[np.float64]) -> None:
+    np.testing.assert_array_equal(_adjust_p(p), stats.false_discovery_control(p, method="bh"))
+
+
 # Arguments and method
 
 
