@@ -67,16 +67,19 @@ def lines_svg(
     *,
     colours: Mapping[str, str],
     title: str,
-    note: str = "",
 ) -> str:
-    """Several monthly lines on one zero-based axis, with a legend, as an inline SVG string.
+    """Several monthly lines on one zero-based axis as an inline SVG string.
 
     ``series`` maps each line's name to one count per month of ``months`` (``YYYY-MM``), in
     drawing order; the first line is the total, drawn thicker and with a point on each
     month (the others only where a month stands alone between gaps). A count of None is a
-    gap in its line (a month not held, or a count a public report withholds), and ``note``
-    under the chart says why. ``colours`` gives each line's colour by name. The axes follow
-    :func:`trend_svg`; the description names the lines and the first line's range.
+    gap in its line (a month not held, or a count a public report withholds). ``colours``
+    gives each line's colour by name. The axes follow :func:`trend_svg`; the description
+    names the lines and the first line's range.
+
+    The key to the colours, and any note on the gaps, are the page's to print as text
+    beside the chart: WeasyPrint lays out and draws SVG text one letter at a time, and a
+    legend inside the drawing cost each PDF report about a twentieth of its layout.
     """
     lines = [
         _Line(
@@ -92,7 +95,7 @@ def lines_svg(
     desc = f"{', '.join(series)} per month" + (
         f"; {lines[0].name}, {_range(first)}." if first else "; no month held."
     )
-    return _chart(months, lines, title=title, desc=desc, legend=True, note=note)
+    return _chart(months, lines, title=title, desc=desc, width=WIDE)
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,7 @@ class _Line:
 
 
 WIDE = 800
-"""The drawing width of a chart with a legend: wider, so its text prints smaller."""
-LEGEND = 220
-"""The width taken from the plot by a legend, on its right."""
-NOTE = 18
-"""The height a note adds under the month labels."""
+"""The drawing width of a chart of several lines: wider, so its labels print smaller."""
 
 
 def _chart(
@@ -118,15 +117,12 @@ def _chart(
     *,
     title: str,
     desc: str,
-    legend: bool = False,
-    note: str = "",
+    width: int = WIDTH,
 ) -> str:
-    """The one drawing behind both charts: axes, month labels, lines with a point on each
-    month, an optional legend and an optional note."""
-    width = WIDE if legend else WIDTH
-    height = HEIGHT + (NOTE if note else 0)
+    """The one drawing behind both charts: axes, month labels and lines with a point on
+    each month."""
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" '
         'width="100%" role="img" class="chart" preserveAspectRatio="xMidYMid meet">'
         f"<title>{_text(title)}</title><desc>{_text(desc)}</desc>"
     )
@@ -137,7 +133,7 @@ def _chart(
             f'font-size="14">No months to show</text></svg>'
         )
     ticks = nice_ticks(max(counts, default=0))
-    right = width - RIGHT - (LEGEND if legend else 0)
+    right = width - RIGHT
     plot_w, plot_h = right - LEFT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(months) - 1, 1)
 
@@ -168,21 +164,9 @@ def _chart(
                 f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 31}" text-anchor="middle">'
                 f"{_text(year)}</text>"
             )
-    if note:
-        parts.append(f'<text x="{LEFT}" y="{height - 4}" font-size="11">{_text(note)}</text>')
     parts.append("</g>")
     for line in reversed(lines):
         parts.extend(_draw(line, x, y))
-    if legend:
-        parts.append('<g font-size="12" fill="#222">')
-        for i, line in enumerate(lines):
-            top = TOP + 6 + 18 * i
-            parts.append(
-                f'<line x1="{right + 14}" x2="{right + 34}" y1="{top}" y2="{top}" '
-                f'stroke="{line.colour}" stroke-width="{line.width}"/>'
-                f'<text x="{right + 40}" y="{top + 4}">{_text(line.name)}</text>'
-            )
-        parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 

@@ -23,6 +23,7 @@ reading; what the report decides is what to show to whom:
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import ExitStack
@@ -94,7 +95,30 @@ MAP_CM = (18.2, 10.5)
 TREND_CATEGORIES = 3
 """Crime categories drawn in the trend chart besides all crime and ASB: the busiest ones."""
 
+LISTED_LOCATIONS = 5
+"""Snap points a report lists, the busiest first: its map shows every one."""
+
+LISTED_OUTCOMES = 5
+"""Outcomes a report names, the commonest first; the rest are summed in one row."""
+
 _WARDS = "wardprofiles.report_wards"
+
+KEY_COLOURS = {ALL_CRIME: ALL_CRIME_COLOUR, **CATEGORY_COLOURS}
+"""The colour of each line of the trend and each category, as on the maps."""
+
+
+def key_class(name: str) -> str:
+    """The class that colours a key mark (the left border of an element with class ``key``)
+    for the line or category ``name``: a class rather than an inline style, which
+    WeasyPrint would parse again for every element."""
+    return "key-" + "-".join(re.findall(r"[a-z]+", name.lower()))
+
+
+KEY_CSS = "".join(
+    f".{key_class(name)} {{ border-left-color: {colour}; }}\n"
+    for name, colour in KEY_COLOURS.items()
+)
+"""The key colours, after ``report.css`` in every report (PDF and HTML)."""
 
 
 class ReportError(Exception):
@@ -330,13 +354,12 @@ def report_context(
         "suppress_below": shown.below,
         "headline": _headline(profile, priorities, open_concerns, shown),
         "categories": _categories(profile, shared, period, shown),
-        "legend": _legend(profile, public=public),
         "sentences": _sentences(profile, shown),
         "harm": _harm(profile, shown),
         "outcomes": _outcomes(profile, shown),
         "locations": [
             {"location": row["location"], "count": shown.count(row["count"])}
-            for row in profile["top_locations"]
+            for row in profile["top_locations"][:LISTED_LOCATIONS]
         ],
         "priorities": _priorities(priorities, shown, public=public),
         "concerns": _concerns(concerns, listed, shown),
@@ -344,6 +367,7 @@ def report_context(
         "caveats": _caveats(profile, priorities, shown),
         "methods": _methods(profile, priorities),
         "attribution": ATTRIBUTION,
+        "key_css": KEY_CSS,
     }
 
 
@@ -408,7 +432,7 @@ def _categories(
         withheld = shown.hidden(n)
         return {
             "category": label,
-            "colour": CATEGORY_COLOURS.get(label),
+            "key": key_class(label) if label in CATEGORY_COLOURS else None,
             "count": shown.count(n),
             "rate": shown.value(rate, n, digits=2),
             "force_rate": NONE if not comparison else f"{comparison['force_rate']:,.2f}",
@@ -441,14 +465,6 @@ def _categories(
     return rows
 
 
-def _legend(profile: Mapping[str, Any], *, public: bool) -> list[dict[str, str]]:
-    if public:
-        return []
-    counts = profile["counts"]
-    present = sorted((c for c in CATEGORIES if counts[c]), key=lambda c: (-counts[c], c))
-    return [{"category": c, "colour": CATEGORY_COLOURS[c]} for c in present]
-
-
 def _sentences(profile: Mapping[str, Any], shown: Shown) -> list[str]:
     """The profile's notable-change sentences; a public report drops those whose counts it
     would withhold (each sentence gives the two counts it compares)."""
@@ -465,10 +481,10 @@ def _sentences(profile: Mapping[str, Any], shown: Shown) -> list[str]:
     return found
 
 
-def _trend(profile: Mapping[str, Any], shown: Shown) -> str:
-    """The monthly lines of all crime, ASB and the busiest crime categories as an inline SVG,
-    which WeasyPrint draws as vectors; months not held are gaps, and so (public) are months
-    whose count is withheld."""
+def _trend(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
+    """The monthly lines of all crime, ASB and the busiest crime categories: an inline SVG,
+    which WeasyPrint draws as vectors, its key and its note as text. Months not held are
+    gaps, and so (public) are months whose count is withheld."""
     trends = {t["category"]: t for t in profile["trends"]}
     missing = set(profile["completeness"]["months_missing"])
     busiest = sorted(
@@ -488,13 +504,16 @@ def _trend(profile: Mapping[str, Any], shown: Shown) -> str:
         notes.append("Gaps: months with no records held.")
     if shown.below is not None:
         notes.append(f"Months with fewer than {shown.below} incidents are left as gaps.")
-    return lines_svg(
-        months,
-        series,
-        colours={ALL_CRIME: ALL_CRIME_COLOUR, **CATEGORY_COLOURS},
-        title=f"Incidents per month in {profile['ward']['name']}",
-        note=" ".join(notes),
-    )
+    return {
+        "svg": lines_svg(
+            months,
+            series,
+            colours=KEY_COLOURS,
+            title=f"Incidents per month in {profile['ward']['name']}",
+        ),
+        "key": [{"name": name, "class": key_class(name)} for name in series],
+        "note": " ".join(notes),
+    }
 
 
 def _harm(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
@@ -512,20 +531,25 @@ def _harm(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
 
 
 def _outcomes(profile: Mapping[str, Any], shown: Shown) -> list[dict[str, str]]:
-    """Each outcome's share of the period's crimes and the count it stands for (the share
-    times the crimes, which is exact: the shares are those counts over the total)."""
+    """The commonest outcomes, each with its share of the period's crimes and the count it
+    stands for (the share times the crimes, which is exact: the shares are those counts over
+    the total), then one row summing the rest."""
     crimes = profile["crime_total"]
-    rows = []
-    for outcome, share in profile["outcomes"].items():
-        n = round(share * crimes)
-        rows.append(
-            {
-                "outcome": outcome,
-                "count": shown.count(n),
-                "share": "withheld" if shown.hidden(n) else f"{100 * share:.1f} %",
-            }
-        )
-    return rows
+    counted = [
+        (outcome, round(share * crimes), share) for outcome, share in profile["outcomes"].items()
+    ]
+    named, rest = counted[:LISTED_OUTCOMES], counted[LISTED_OUTCOMES:]
+    if rest:
+        kinds = f"{len(rest)} other outcome{'s' if len(rest) > 1 else ''}"
+        named.append((kinds, sum(n for _, n, _ in rest), sum(share for _, _, share in rest)))
+    return [
+        {
+            "outcome": outcome,
+            "count": shown.count(n),
+            "share": "withheld" if shown.hidden(n) else f"{100 * share:.1f} %",
+        }
+        for outcome, n, share in named
+    ]
 
 
 def _priorities(priorities: Mapping[str, Any], shown: Shown, *, public: bool) -> dict[str, Any]:
@@ -816,9 +840,9 @@ class _FigureFetcher(URLFetcher):
 
 @cache
 def _stylesheet() -> CSS:
-    """``templates/reports/report.css``, parsed once per process: WeasyPrint compiles a
-    page's own ``<style>`` again for every page it lays out."""
-    return CSS(filename=str(TEMPLATES / "reports" / "report.css"))
+    """``templates/reports/report.css`` and :data:`KEY_CSS`, parsed once per process:
+    WeasyPrint compiles a page's own ``<style>`` again for every page it lays out."""
+    return CSS(string=(TEMPLATES / "reports" / "report.css").read_text() + KEY_CSS)
 
 
 _FONTS = threading.local()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from geodata.charts import HEIGHT, LEFT, NOTE, WIDE, WIDTH, lines_svg, nice_ticks, trend_svg
+from geodata.charts import HEIGHT, LEFT, WIDE, WIDTH, lines_svg, nice_ticks, trend_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -87,28 +87,25 @@ def test_nice_ticks_are_round_numbers_reaching_the_top() -> None:
     assert nice_ticks(0) == [0, 1]
 
 
-def test_several_lines_share_the_axis_with_gaps_and_a_legend() -> None:
+def test_several_lines_share_the_axis_with_gaps_and_leave_the_key_to_the_page() -> None:
     svg = parse(
         lines_svg(
             ["2025-01", "2025-02", "2025-03", "2025-04"],
             {"All crime": [10, None, 12, 14], "Burglary <b>": [None, None, None, None]},
             colours={"All crime": "#000000", "Burglary <b>": "#112233"},
             title="Incidents per month in West",
-            note="Gaps: months with no records held.",
         )
     )
 
-    assert svg.get("viewBox") == f"0 0 {WIDE} {HEIGHT + NOTE}"
+    assert svg.get("viewBox") == f"0 0 {WIDE} {HEIGHT}"
     # All crime breaks at the missing month: one point on its own, then a run of two.
     lines = svg.findall(f"{SVG}polyline")
     assert [len(line.get("points", "").split()) for line in lines] == [2]
     assert lines[0].get("stroke") == "#000000"
     assert len([c for c in svg.findall(f"{SVG}circle") if c.get("fill") == "#000000"]) == 3
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "All crime" in texts and "Burglary <b>" in texts  # the legend, escaped in the SVG
-    assert "Gaps: months with no records held." in texts
-    ticks = [t.text for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
-    assert ticks == ["0", "5", "10", "15"]
+    # The count axis and the months only: the page prints the key and any note as text.
+    assert texts == ["0", "5", "10", "15", "Jan", "2025", "Feb", "Mar", "Apr"]
     assert svg[1].text == (
         "All crime, Burglary <b> per month; All crime, 2025-01 to 2025-04: lowest 10 in "
         "2025-01, highest 14 in 2025-04."

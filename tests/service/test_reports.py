@@ -20,7 +20,17 @@ from geodata.demo import ASB_PARK
 from service import create_app
 from service.evaluations import plan_evaluation
 from service.profiles import default_period, ward_profile
-from service.reports import VENDOR, WardReport, ward_report
+from service.reports import (
+    KEY_COLOURS,
+    LISTED_LOCATIONS,
+    LISTED_OUTCOMES,
+    VENDOR,
+    Shown,
+    WardReport,
+    _outcomes,
+    key_class,
+    ward_report,
+)
 from service.store.concerns import record_concern
 from service.store.db import get_engine
 from service.store.plans import list_plans
@@ -128,7 +138,48 @@ def test_pdf_text_gives_the_ward_period_and_profile_figures(demo: dict[str, Any]
             assert re.search(rf"{re.escape(category)} {n:,}\b", text), category
     top = profile["top_locations"][0]
     assert f"{top['location']} {top['count']}" in text
+    listed = [row for row in profile["top_locations"] if row["location"] in text]
+    assert 0 < len(listed) <= LISTED_LOCATIONS
     assert "Method notes" in text and "Data caveats" in text
+
+
+def test_trend_key_is_text_coloured_as_its_lines(demo: dict[str, Any]) -> None:
+    text = re.sub(r"\s+", " ", pdf_pages(demo["internal"])[0])
+    html = demo["internal"].html
+
+    assert "All crime Anti-social behaviour" in text  # the key, under the chart
+    assert f'<span class="key {key_class("All crime")}">All crime</span>' in html
+    assert f".{key_class('All crime')} {{ border-left-color: {KEY_COLOURS['All crime']}; }}" in html
+    assert key_class("Violence and sexual offences") == "key-violence-and-sexual-offences"
+    assert len({key_class(name) for name in KEY_COLOURS}) == len(KEY_COLOURS)
+
+
+def _profile_with_outcomes(shares: dict[str, float], crimes: int) -> dict[str, Any]:
+    return {"crime_total": crimes, "outcomes": shares}
+
+
+def test_outcomes_name_the_commonest_and_sum_the_rest() -> None:
+    counts = {f"Outcome {i}": n for i, n in enumerate([40, 20, 12, 10, 8, 6, 3, 1])}
+    crimes = sum(counts.values())
+    rows = _outcomes(
+        _profile_with_outcomes({k: n / crimes for k, n in counts.items()}, crimes), Shown(None)
+    )
+
+    assert len(rows) == LISTED_OUTCOMES + 1
+    assert [r["outcome"] for r in rows[:LISTED_OUTCOMES]] == list(counts)[:LISTED_OUTCOMES]
+    assert rows[-1] == {"outcome": "3 other outcomes", "count": "10", "share": "10.0 %"}
+
+
+def test_outcomes_sum_is_withheld_in_public_when_small() -> None:
+    counts = {f"Outcome {i}": n for i, n in enumerate([50, 20, 12, 10, 8, 2, 1])}
+    crimes = sum(counts.values())
+    rows = _outcomes(
+        _profile_with_outcomes({k: n / crimes for k, n in counts.items()}, crimes), Shown(5)
+    )
+
+    assert rows[-1] == {"outcome": "2 other outcomes", "count": "<5", "share": "withheld"}
+    few = _outcomes(_profile_with_outcomes({"Only one": 1.0}, 7), Shown(5))
+    assert few == [{"outcome": "Only one", "count": "7", "share": "100.0 %"}]
 
 
 def test_payloads_are_text_in_the_pdf(demo: dict[str, Any]) -> None:
