@@ -24,7 +24,6 @@ anything, too narrow; an evaluation is evidence to weigh, not proof.
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import re
 from collections.abc import Sequence
@@ -36,11 +35,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from scipy import special
 
 from geodata.crime import CATEGORIES
-from geodata.crs import BNG, ENGLAND_WALES_BOUNDS, WGS84
+from geodata.crs import ENGLAND_WALES_BOUNDS, project, transformers
 from geodata.errors import GeodataError
 from geodata.profile import SIGNIFICANCE, Period
 
@@ -160,21 +158,6 @@ def _add_months(month: str, months: int) -> str:
 # --- Areas and counting --------------------------------------------------------------------
 
 
-@functools.cache
-def _transformers() -> tuple[Transformer, Transformer]:
-    """WGS84 → BNG and back, built once; pyproj transformers are thread-safe."""
-    return (
-        Transformer.from_crs(WGS84, BNG, always_xy=True),
-        Transformer.from_crs(BNG, WGS84, always_xy=True),
-    )
-
-
-def _project(geometry: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
-    return shapely.transform(
-        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
-
-
 def _check_metres(metres: float) -> None:
     if isinstance(metres, bool) or not isinstance(metres, int | float) or not metres > 0:
         raise EvaluationError(f"metres: {metres!r} is not a distance greater than 0")
@@ -205,8 +188,8 @@ def buffer_ring(target: shapely.Geometry, *, metres: float) -> shapely.Geometry:
     """
     _check_area("target", target)
     _check_metres(metres)
-    to_bng, to_wgs84 = _transformers()
-    grown = _project(shapely.buffer(_project(target, to_bng), metres), to_wgs84)
+    to_bng, to_wgs84 = transformers()
+    grown = project(shapely.buffer(project(target, to_bng), metres), to_wgs84)
     return shapely.difference(grown, target)
 
 
@@ -216,15 +199,15 @@ def point_buffer(longitude: float, latitude: float, *, metres: float) -> shapely
     point = shapely.Point(longitude, latitude)
     if not (math.isfinite(longitude) and math.isfinite(latitude)):
         raise EvaluationError(f"longitude, latitude: ({longitude}, {latitude}) is not a point")
-    to_bng, to_wgs84 = _transformers()
-    circle = _project(shapely.buffer(_project(point, to_bng), metres), to_wgs84)
+    to_bng, to_wgs84 = transformers()
+    circle = project(shapely.buffer(project(point, to_bng), metres), to_wgs84)
     _check_area("longitude, latitude", circle)
     return circle
 
 
 def area_m2(geometry: shapely.Geometry) -> float:
     """Area in square metres, measured in British National Grid."""
-    return float(shapely.area(_project(geometry, _transformers()[0])))
+    return float(shapely.area(project(geometry, transformers()[0])))
 
 
 @dataclass(frozen=True, slots=True)

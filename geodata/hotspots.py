@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from dataclasses import dataclass
@@ -11,11 +10,10 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
-from pyproj import Transformer
 from scipy import special
 from shapely.geometry import MultiPolygon, Polygon
 
-from geodata.crs import BNG, WGS84
+from geodata.crs import WGS84, project, transformers
 from geodata.errors import GeodataError
 
 MIN_CELLS = 3
@@ -117,9 +115,9 @@ def hotspot_grid(
         False-discovery rate at which a cell is called hot or cold.
     """
     lon, lat = _check_arguments(ward, longitude, latitude, cell_size_m=cell_size_m, alpha=alpha)
-    to_bng, to_wgs84 = _transformers()
+    to_bng, to_wgs84 = transformers()
     size = float(cell_size_m)
-    row0, col0, kept = _kept_cells(_project(ward, to_bng), size)
+    row0, col0, kept = _kept_cells(project(ward, to_bng), size)
     easting, northing = to_bng.transform(lon, lat)
     counts = _count(easting, northing, size=size, row0=row0, col0=col0, kept=kept)
     z_grid = _gi_star(counts, kept)
@@ -140,7 +138,7 @@ def hotspot_grid(
             "hot": significant & (z > 0),
             "cold": significant & (z < 0),
         },
-        geometry=_project(_boxes(rows + row0, cols + col0, size, inset=0.0), to_wgs84),
+        geometry=project(_boxes(rows + row0, cols + col0, size, inset=0.0), to_wgs84),
         crs=WGS84,
     )
     return HotspotGrid(
@@ -184,22 +182,6 @@ def _check_arguments(
 
 def _is_real(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-@functools.cache
-def _transformers() -> tuple[Transformer, Transformer]:
-    """WGS84 → BNG and back, built once (about 0.1 s); pyproj transformers are thread-safe."""
-    return (
-        Transformer.from_crs(WGS84, BNG, always_xy=True),
-        Transformer.from_crs(BNG, WGS84, always_xy=True),
-    )
-
-
-def _project(geometry: npt.ArrayLike, transformer: Transformer) -> npt.NDArray[np.object_]:
-    """Geometry (or an array of them) with every vertex passed through ``transformer``."""
-    return shapely.transform(  # type: ignore[no-any-return]
-        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
 
 
 def _boxes(

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -28,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
-from geodata.crs import BNG, WGS84
+from geodata.crs import project, transformers
 from geodata.errors import GeodataError
 from geodata.maps import CATEGORY_COLOURS, SEQUENTIAL
 
@@ -106,8 +105,9 @@ def ward_static_map(
     """
     _check("layer", layer, LAYERS)
     _check("format", format, FORMATS)
-    ward = gpd.GeoSeries([ward_geometry], crs=WGS84).to_crs(BNG)
-    others = gpd.GeoSeries([g for _, g in neighbours], crs=WGS84).to_crs(BNG)
+    to_bng = transformers()[0]
+    ward = project(ward_geometry, to_bng)
+    others = [project(g, to_bng) for _, g in neighbours]
     figure = _figure(size_cm, dpi=dpi)
     axes = figure.add_axes((0.0, 0.05, 1.0, 0.95) if attribution else (0.0, 0.0, 1.0, 1.0))
     # No axis at all: a map has no ticks, and matplotlib builds them even to hide them. The
@@ -117,9 +117,9 @@ def ward_static_map(
         Rectangle((0, 0), 1, 1, transform=axes.transAxes, facecolor="#E9E9E9",
                   edgecolor="#8C8C8C", linewidth=0.8, zorder=0)
     )  # fmt: skip
-    extent = _extent(ward.total_bounds, axes, figure)
+    extent = _extent(shapely.bounds(ward), axes, figure)
     view = shapely.box(*extent)
-    _polygons(axes, list(others), facecolor="#F4F4F4", edgecolor="#8C8C8C", linewidth=0.6)
+    _polygons(axes, others, facecolor="#F4F4F4", edgecolor="#8C8C8C", linewidth=0.6)
     for (name, _), geometry in zip(neighbours, others, strict=True):
         if not geometry.intersects(view):
             continue
@@ -128,7 +128,7 @@ def ward_static_map(
             label.x, label.y, name, ha="center", va="center", fontsize=6, color="#6E6E6E",
             style="italic", clip_on=True, zorder=4.5,
         )  # fmt: skip
-    _polygons(axes, [ward.iloc[0]], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
+    _polygons(axes, [ward], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
     if layer == "incidents":
         entries = _incidents(axes, incidents)
     else:
@@ -145,7 +145,7 @@ def ward_static_map(
             )
         )
         entries.append(_Entry("hot", "Hot spot (Gi*)"))
-    _polygons(axes, [ward.iloc[0]], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
+    _polygons(axes, [ward], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
     entries.append(_Entry("boundary", "Ward boundary"))
     axes.set_xlim(extent[0], extent[2])
     axes.set_ylim(extent[1], extent[3])
@@ -255,7 +255,9 @@ def _incidents(axes: Any, incidents: pd.DataFrame) -> list[_Entry]:
     )
     if points.empty:
         return [_Entry("text", "No located incidents")]
-    x, y = _project(points["longitude"].to_numpy(float), points["latitude"].to_numpy(float))
+    x, y = transformers()[0].transform(
+        points["longitude"].to_numpy(float), points["latitude"].to_numpy(float)
+    )
     # The largest counts are drawn first, so small circles stay visible on top of them.
     order = np.argsort(-points["n"].to_numpy(), kind="stable")
     colours = points["category"].map(CATEGORY_COLOURS).to_numpy()[order]
@@ -273,11 +275,6 @@ def _incidents(axes: Any, incidents: pd.DataFrame) -> list[_Entry]:
 def _area(counts: np.ndarray) -> np.ndarray:
     """Marker area in points squared: 6 for one incident, growing with the count."""
     return 6.0 * np.asarray(counts, dtype=float) ** 0.8
-
-
-def _project(longitude: np.ndarray, latitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    points = gpd.GeoSeries(gpd.points_from_xy(longitude, latitude), crs=WGS84).to_crs(BNG)
-    return points.x.to_numpy(), points.y.to_numpy()
 
 
 def _cell(cell: Mapping[str, Any], size: float) -> Rectangle:
