@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.path import Path
 
 from geodata.crs import project, transformers
@@ -334,10 +334,25 @@ def _scale_bar(axes: Any, extent: tuple[float, float, float, float]) -> None:
 
 def _north_arrow(axes: Any) -> None:
     """An arrow to grid north (British National Grid north, within a degree or two of true
-    north across England and Wales)."""
-    axes.annotate(
-        "N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
-        ha="center", va="center", fontsize=8, fontweight="bold", zorder=8,
-        arrowprops={"arrowstyle": "-|>", "color": "#000000", "linewidth": 1.2},
+    north across England and Wales), drawn as a line and a triangle: an annotation's arrow
+    costs matplotlib a search for where it meets the label on every map."""
+    frame = axes.transAxes
+    axes.add_line(
+        Line2D(
+            [0.95, 0.95], [0.88, 0.925], transform=frame, color="#000000", linewidth=1.2, zorder=8
+        )
+    )
+    axes.add_patch(
+        Polygon(
+            [(0.95, 0.955), (0.9425, 0.915), (0.9575, 0.915)],
+            transform=frame,
+            facecolor="#000000",
+            edgecolor="none",
+            zorder=8,
+        )
+    )
+    axes.text(
+        0.95, 0.85, "N", transform=frame, ha="center", va="center", fontsize=8,
+        fontweight="bold", zorder=8,
         bbox={"boxstyle": "circle,pad=0.2", "facecolor": "#FFFFFF", "edgecolor": "none"},
     )  # fmt: skip
