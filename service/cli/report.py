@@ -135,10 +135,9 @@ def command(
         out=str(out),
         combined_marking=marking if combined else None,
     )
-    results = _render_all(current_app, codes, task)
-    files = {r.code: [f"{r.code}.{kind}" for kind in formats] for r in results}
+    files = {code: [f"{code}.{kind}" for kind in formats] for code in codes}
 
-    def index(*, for_pdf: bool) -> str:
+    def index(results: Sequence[WardReport], *, for_pdf: bool) -> str:
         return index_page(
             results,
             period=period,
@@ -149,9 +148,14 @@ def command(
             for_pdf=for_pdf,
         )
 
-    write_file(out / INDEX, index(for_pdf=False).encode())
-    if combined:
-        cover = pdf_document(index(for_pdf=True), figures={}).write_pdf()
+    results, cover = _render_all(
+        current_app,
+        codes,
+        task,
+        cover=(lambda results: index(results, for_pdf=True)) if combined else None,
+    )
+    write_file(out / INDEX, index(results, for_pdf=False).encode())
+    if cover is not None:
         ordered = sorted(results, key=lambda r: (r.headline["lad_name"], r.name, r.code))
         reports = [(f"{r.name} ({r.code})", r.combined_pdf or b"") for r in ordered]
         write_file(out / COMBINED, combine_pdf(cover, reports))
@@ -217,10 +221,18 @@ class _Task:
     combined_marking: str | None
 
 
-def _render_all(app: Flask, codes: Sequence[str], task: _Task) -> list[WardReport]:
+def _render_all(
+    app: Flask,
+    codes: Sequence[str],
+    task: _Task,
+    *,
+    cover: Callable[[list[WardReport]], str] | None,
+) -> tuple[list[WardReport], bytes | None]:
     """Render every ward, in this process for one ward, else in a pool of one process per
     core, each with its own app on the same database (workers only read); the progress bar
-    on standard error moves as each ward is written."""
+    on standard error moves as each ward is written. ``cover``, when given, makes the HTML
+    of a cover page from the results, which is then laid out as PDF (by a worker, whose
+    WeasyPrint is warm: a cold first layout costs this process a third more)."""
     jobs = min(os.cpu_count() or 1, len(codes))
     with click.progressbar(
         length=len(codes), label="Rendering wards", file=sys.stderr, show_pos=True
@@ -230,20 +242,28 @@ def _render_all(app: Flask, codes: Sequence[str], task: _Task) -> list[WardRepor
             for code in codes:
                 results.append(_render_ward(app, code, task))
                 bar.update(1)
-            return results
+            return results, None if cover is None else _lay_out(cover(results))
         # Everything alive now goes to the collector's permanent generation before the fork,
         # so that the workers' collections never write to the pages they share with this
         # process (each write would copy a page: hundreds of thousands of page faults).
         gc.freeze()
         try:
-            return _render_in_pool(app, codes, task, jobs=jobs, done=lambda: bar.update(1))
+            return _render_in_pool(
+                app, codes, task, jobs=jobs, done=lambda: bar.update(1), cover=cover
+            )
         finally:
             gc.unfreeze()
 
 
 def _render_in_pool(
-    app: Flask, codes: Sequence[str], task: _Task, *, jobs: int, done: Callable[[], None]
-) -> list[WardReport]:
+    app: Flask,
+    codes: Sequence[str],
+    task: _Task,
+    *,
+    jobs: int,
+    done: Callable[[], None],
+    cover: Callable[[list[WardReport]], str] | None,
+) -> tuple[list[WardReport], bytes | None]:
     """Render ``codes`` in ``jobs`` worker processes; the first failure stops the rest."""
     config = {s.name: app.config[s.name] for s in SETTINGS}
     results = []
@@ -261,7 +281,8 @@ def _render_in_pool(
                     pool.shutdown(cancel_futures=True)
                     raise click.ClickException(f"ward {code}: {error}") from error
                 done()
-    return results
+        pdf = None if cover is None else pool.submit(_lay_out, cover(results)).result()
+    return results, pdf
 
 
 _WORKER_APP: Flask | None = None
@@ -286,6 +307,11 @@ def _worker_render(code: str, task: _Task) -> WardReport:
         return _render_ward(_WORKER_APP, code, task)
     finally:
         gc.collect()
+
+
+def _lay_out(html: str) -> bytes:
+    """A page with no figures (the cover of a combined PDF) as PDF."""
+    return pdf_document(html, figures={}).write_pdf()
 
 
 def _render_ward(app: Flask, code: str, task: _Task) -> WardReport:
