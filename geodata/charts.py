@@ -17,8 +17,9 @@ from typing import Any
 
 WIDTH, HEIGHT = 640, 220
 """The drawing's own units (the viewBox); the page scales it to its width."""
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 40
-"""Margins for the count axis (left) and the month labels (bottom)."""
+LEFT, RIGHT, TOP, BOTTOM = 44, 20, 12, 40
+"""Margins for the count axis (left), half the last month label (right) and the month
+labels (bottom)."""
 LINE = "#1d4f91"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
