@@ -181,7 +181,7 @@ def import_concern_file(
             engine, kind="concerns", source=source, sha256=sha256, message=str(error)
         )
         raise
-    rejected = len({error.line for error in errors})
+    rejected = _rejected_rows(errors)
     stored = import_concerns(
         engine,
         concerns,
@@ -190,7 +190,8 @@ def import_concern_file(
         rows_read=len(concerns) + rejected,
         rows_rejected=rejected,
     )
-    return {"vintage": vintage, **_file_summary(source, sha256, stored, len(concerns), errors)}
+    summary = _file_summary(source, sha256, stored, len(concerns), rejected, errors)
+    return {"vintage": vintage, **summary}
 
 
 def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -223,7 +224,7 @@ def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[st
     except PlanFileError as error:
         record_failed_import(engine, kind="plans", source=source, sha256=sha256, message=str(error))
         raise
-    rejected = len({error.line for error in errors})
+    rejected = _rejected_rows(errors)
     stored = import_plans(
         engine,
         plans,
@@ -232,7 +233,7 @@ def import_plan_file(engine: sa.Engine, path: str | os.PathLike[str]) -> dict[st
         rows_read=len(plans) + rejected,
         rows_rejected=rejected,
     )
-    return _file_summary(source, sha256, stored, len(plans), errors)
+    return _file_summary(source, sha256, stored, len(plans), rejected, errors)
 
 
 def import_population_files(
@@ -349,12 +350,21 @@ def import_threat_file(
     }
 
 
+def _rejected_rows(errors: list[RowError]) -> int:
+    """The rows ``errors`` reject: a row with several problems counts once."""
+    return len({error.line for error in errors})
+
+
 def _file_summary(
-    source: str, sha256: str, stored: dict[str, Any], kept: int, errors: list[RowError]
+    source: str,
+    sha256: str,
+    stored: dict[str, Any],
+    kept: int,
+    rejected: int,
+    errors: list[RowError],
 ) -> dict[str, Any]:
-    """What one file's import did: ``rows_read == rows_stored + rows_rejected``, a row with
-    several problems counted once, every problem listed."""
-    rejected = len({error.line for error in errors})
+    """What one file's import did: ``rows_read == rows_stored + rows_rejected``, every
+    problem listed."""
     return {
         "source": source,
         "sha256": sha256,
