@@ -385,6 +385,11 @@ def _rank(comparison: Mapping[str, Any] | None) -> str:
     return NONE if not comparison else f"{comparison['rank']} of {comparison['of']}"
 
 
+def _ratio_rank(ratio: str, rank: str) -> str:
+    """A ratio with its rank in brackets, when there is a rank to give."""
+    return ratio if rank in ("withheld", NONE) else f"{ratio} ({rank})"
+
+
 def _headline(
     profile: Mapping[str, Any],
     priorities: Mapping[str, Any],
@@ -395,6 +400,8 @@ def _headline(
     rates = profile["rates_per_1000"]
     crimes = profile["crime_total"]
     ranked = priorities.get("priorities") or []
+    ratio = "withheld" if shown.hidden(crimes) else _ratio(rates["force"])
+    rank = "withheld" if shown.hidden(crimes) else _rank(rates["force"])
     return {
         "code": profile["ward"]["code"],
         "name": profile["ward"]["name"],
@@ -404,8 +411,9 @@ def _headline(
         "population": NONE if not rates["population"] else f"{rates['population']:,}",
         "crime_rate": shown.value(rates["crime"], crimes),
         "force_rate": NONE if not rates["force"] else f"{rates['force']['force_rate']:,.1f}",
-        "ratio": "withheld" if shown.hidden(crimes) else _ratio(rates["force"]),
-        "rank": "withheld" if shown.hidden(crimes) else _rank(rates["force"]),
+        "ratio": ratio,
+        "rank": rank,
+        "ratio_rank": _ratio_rank(ratio, rank),
         "harm_rate": shown.value(profile["harm"]["per_1000"], crimes, digits=0),
         "harm_ratio": "withheld" if shown.hidden(crimes) else _ratio(profile["harm"]["force"]),
         "hot_cells": profile["hotspots"]["hot_cells"],
@@ -430,14 +438,17 @@ def _categories(
 
     def row(label: str, n: int, rate: float | None, comparison: Any, harm: float | None) -> dict:
         withheld = shown.hidden(n)
+        ratio = "withheld" if withheld else _ratio(comparison)
+        rank = "withheld" if withheld else _rank(comparison)
         return {
             "category": label,
             "key": key_class(label) if label in CATEGORY_COLOURS else None,
             "count": shown.count(n),
             "rate": shown.value(rate, n, digits=2),
             "force_rate": NONE if not comparison else f"{comparison['force_rate']:,.2f}",
-            "ratio": "withheld" if withheld else _ratio(comparison),
-            "rank": "withheld" if withheld else _rank(comparison),
+            "ratio": ratio,
+            "rank": rank,
+            "ratio_rank": _ratio_rank(ratio, rank),
             "harm": "" if harm is None else shown.value(harm, n, digits=0),
         }
 
@@ -641,9 +652,9 @@ def _plans(
     """The problem-solving plans covering the ward, newest first, each with its evaluation's
     verdict (:func:`service.evaluations.plan_evaluation`; drafts are not evaluated).
 
-    A public report leaves out titles (they may name people or places) and withholds a
-    verdict whose target-area counts before or after are below the threshold, since its
-    percentages would reveal them.
+    A public report names a plan by its categories, not its title (titles may name people or
+    places), and withholds a verdict whose target-area counts before or after are below the
+    threshold, since its percentages would reveal them.
     """
     rows = []
     for plan, evaluation in plans:
@@ -651,12 +662,13 @@ def _plans(
         target = None if evaluation is None else evaluation["counts"]["target"]
         if verdict is not None and target and min(target.values()) < (shown.below or 0):
             verdict = f"Withheld: fewer than {shown.below} incidents in the target area."
+        categories = ", ".join(plan["categories"]) or "all crime and ASB"
         rows.append(
             {
-                "title": None if public else plan["title"],
+                "title": f"A plan on {categories}" if public else plan["title"],
                 "status": PLAN_STATUSES.get(plan["status"], plan["status"]),
                 "start": plan["start_date"],
-                "categories": ", ".join(plan["categories"]) or "all crime and ASB",
+                "categories": categories,
                 "quality": f"{plan['quality']['score']}/{plan['quality']['out_of']}",
                 "verdict": verdict or "Not evaluated: the plan is a draft.",
             }
