@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.cleveland import cleveland_app, signed_in_client
-from service.profiles import SHARED
+from service.readmodels.ward_profiles import SHARED
 
 
 def main() -> None:

@@ -1,9 +1,9 @@
 """Ward reports: one ward's profile, priorities and concerns as an A4 PDF or one HTML file.
 
-A report reads what the ward pages read (:func:`service.profiles.ward_profile`,
-:func:`service.priorities.ward_priorities` and the ward's concerns), draws its figures with
-:mod:`geodata.static_maps`, and renders ``templates/reports/ward.html`` with Jinja, which
-escapes every string. WeasyPrint lays that page out as an A4 PDF whose margin boxes carry
+A report reads what the ward pages read (:func:`service.readmodels.ward_profiles.ward_profile`,
+:func:`service.readmodels.ward_priorities.ward_priorities` and the ward's concerns), draws its
+figures with :mod:`geodata.static_maps`, and renders ``templates/reports/ward.html`` with Jinja,
+which escapes every string. WeasyPrint lays that page out as an A4 PDF whose margin boxes carry
 the protective marking and the page number on every page. The HTML edition is one file that
 opens from disk with no network: its images are ``data:`` URIs and its interactive map has
 Leaflet written into the page (:func:`geodata.maps.inline_assets`), with no basemap tiles.
@@ -59,9 +59,9 @@ from geodata.plans import PLAN_STATUSES
 from geodata.profile import ALL_CRIME, Period, crime_total, force_comparison
 from geodata.static_maps import ward_static_map
 from service import TEMPLATES
-from service.evaluations import plan_evaluation
-from service.priorities import ward_priorities
-from service.profiles import shared_figures, ward_profile
+from service.readmodels.plan_evaluations import plan_evaluation
+from service.readmodels.ward_priorities import ward_priorities
+from service.readmodels.ward_profiles import shared_figures, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
@@ -650,7 +650,7 @@ def _plans(
     public: bool,
 ) -> list[dict[str, Any]]:
     """The problem-solving plans covering the ward, newest first, each with its evaluation's
-    verdict (:func:`service.evaluations.plan_evaluation`; drafts are not evaluated).
+    verdict (:func:`service.readmodels.plan_evaluations.plan_evaluation`; drafts are not evaluated).
 
     A public report names a plan by its categories, not its title (titles may name people or
     places), and withholds a verdict whose target-area counts before or after are below the

@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 
 from geodata.profile import Period, PeriodError
 from service.cli.options import json_option, overwrite_option, report, write_file
-from service.profiles import default_period
+from service.readmodels.ward_profiles import default_period
 from service.reports import (
     AUDIENCES,
     ReportError,

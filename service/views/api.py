@@ -15,11 +15,11 @@ from geodata.features import incident_features, ward_features
 from geodata.plans import plan_from_dict
 from geodata.profile import Period, PeriodError, headline_figures
 from service.auth import role_required
-from service.evaluations import plan_evaluation
 from service.forms import concern_from_json
 from service.openapi import OPENAPI
-from service.priorities import priority_matrix, ward_priorities
-from service.profiles import default_period, shared_figures, ward_profile
+from service.readmodels.plan_evaluations import plan_evaluation
+from service.readmodels.ward_priorities import priority_matrix, ward_priorities
+from service.readmodels.ward_profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import (
     check_filters,

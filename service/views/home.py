@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest
 
 from geodata.overview import OverviewError, WardQuery, exact_code
-from service.overview import get_overview, overview_map
+from service.readmodels.force_overview import get_overview, overview_map
 from service.store.db import get_engine
 
 bp = Blueprint("home", __name__)

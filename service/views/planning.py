@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
 
-from service.planning import planning_summary
-from service.profiles import shared_figures
+from service.readmodels.planning import planning_summary
+from service.readmodels.ward_profiles import shared_figures
 from service.store.db import get_engine
 from service.views.api import requested_period
 

@@ -19,7 +19,6 @@ from geodata.crime import CATEGORIES
 from geodata.errors import PlanError
 from geodata.plans import PLAN_STATUSES, SCANNING_SOURCES, TARGET_KINDS, TOOLKIT_RATINGS
 from service.auth import role_required
-from service.evaluations import plan_evaluation
 from service.plan_forms import (
     RESPONSE_FORMAT,
     PlanForm,
@@ -27,6 +26,7 @@ from service.plan_forms import (
     add_plan_problems,
     form_data,
 )
+from service.readmodels.plan_evaluations import plan_evaluation
 from service.store.db import get_engine
 from service.store.plans import (
     check_filters,

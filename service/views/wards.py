@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.exceptions import NotFound
 
-from service.pages import briefing_page, profile_page
+from service.readmodels.pages import briefing_page, profile_page
 from service.store.db import get_engine
 from service.views.api import requested_period
 

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from geodata.concerns import Concern
 from geodata.demo import ASB_PARK
 from service import create_app
-from service.evaluations import plan_evaluation
-from service.profiles import default_period, ward_profile
+from service.readmodels.plan_evaluations import plan_evaluation
+from service.readmodels.ward_profiles import default_period, ward_profile
 from service.reports import (
     KEY_COLOURS,
     LISTED_LOCATIONS,

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 
 from geodata.demo import ASB_PARK
-from service.evaluations import plan_evaluation
 from service.plan_forms import form_data
+from service.readmodels.plan_evaluations import plan_evaluation
 from service.store.db import get_engine
 from service.store.plans import get_plan, list_plans, set_status
 from service.store.wards import latest_vintage, list_wards

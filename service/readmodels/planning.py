@@ -19,8 +19,8 @@ from flask import Flask
 
 from geodata.overview import gaps_by_kind, matrix_rows, score_legend, seldom_heard_wards
 from geodata.profile import Period
-from service.priorities import priority_matrix, priority_weights, ward_priorities
-from service.profiles import shared_figures
+from service.readmodels.ward_priorities import priority_matrix, priority_weights, ward_priorities
+from service.readmodels.ward_profiles import shared_figures
 from service.store.concerns import list_concerns
 from service.store.plans import list_plans
 from service.store.wards import list_wards

@@ -22,7 +22,7 @@ from geodata.priorities import (
     themes_for,
 )
 from geodata.profile import Period
-from service.profiles import SharedFigures, harm_weights, shared_figures
+from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
 from service.store.threat import active_assessment, get_themes

@@ -12,7 +12,7 @@ from flask import Flask
 from geodata.evaluation import DEFAULT_MONTHS, evaluate
 from geodata.plans import buffer_geometry, target_geometry
 from geodata.profile import Period
-from service.profiles import shared_figures
+from service.readmodels.ward_profiles import shared_figures
 from service.store.aggregates import force_facts
 from service.store.plans import stored_plans
 from service.store.wards import load_ward_frame

@@ -1,10 +1,9 @@
 """The home page's overview: every ward with its headline figures, and the force map.
 
-Built from the shared figures of ``service.profiles`` once per data version (the latest
-import ledger id) and kept in the app, as the profiles are; each force map is rendered once
-per metric on first use. Every import, failed ones included, adds a ledger row, so the
-ledger shown with the overview is never older than the figures.
-"""
+Built from the shared figures of ``service.readmodels.ward_profiles`` once per data version (the
+latest import ledger id) and kept in the app, as the profiles are; each force map is rendered
+once per metric on first use. Every import, failed ones included, adds a ledger row, so the
+ledger shown with the overview is never older than the figures."""
 
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from geodata.maps import MapParts, force_map, render
 from geodata.overview import METRICS, map_frame, ward_rows, ward_table
 from geodata.priorities import harm_rates
 from geodata.profile import Period, headline_figures, latest_period
-from service.profiles import harm_weights, shared_figures
+from service.readmodels.ward_profiles import harm_weights, shared_figures
 from service.store.imports import list_imports
 from service.store.incidents import summarise_forces
 from service.store.wards import load_ward_frame

@@ -1,10 +1,11 @@
 """Ward pages: the profile, priorities, concerns and map a page shows, fetched in one place.
 
 A view parses its input and renders; what a page reads (the cached profile of
-:mod:`service.profiles`, the priorities of :mod:`service.priorities`, the ward's concerns)
-and the map built from them (:func:`geodata.maps.ward_map`) are gathered here. Every figure
-a page shows is one of the profile's or the priorities' JSON values
-(``/api/wards/<code>/profile``, ``/api/wards/<code>/priorities``), only rounded for reading.
+:mod:`service.readmodels.ward_profiles`, the priorities of
+:mod:`service.readmodels.ward_priorities`, the ward's concerns) and the map built from them
+(:func:`geodata.maps.ward_map`) are gathered here. Every figure a page shows is one of the
+profile's or the priorities' JSON values (``/api/wards/<code>/profile``,
+``/api/wards/<code>/priorities``), only rounded for reading.
 
 A rendered map is kept per data version, ward, period and set of mapped concerns, like the
 profiles: building a busy ward's map with folium takes a few hundred milliseconds, reading a
@@ -26,8 +27,8 @@ from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
 from geodata.crime import ASB
 from geodata.maps import MapParts, neighbours, render, ward_map
 from geodata.profile import ALL_CRIME, Period
-from service.priorities import ward_priorities
-from service.profiles import default_period, shared_figures, ward_profile
+from service.readmodels.ward_priorities import ward_priorities
+from service.readmodels.ward_profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import list_concerns
 from service.store.plans import list_plans
