@@ -41,6 +41,14 @@ class PlanFileError(GeodataError, ValueError):
     """A plans file cannot be read at all (missing, not CSV or JSON, wrong header or shape)."""
 
 
+class AreaError(GeodataError, ValueError):
+    """A target, ring or circle that cannot be drawn: a bad distance, point or shape."""
+
+
+class EvaluationError(GeodataError, ValueError):
+    """A plan evaluation cannot be made as asked; the message names the argument."""
+
+
 class PlanError(GeodataError, ValueError):
     """A problem-solving plan cannot be stored as given; ``problems`` lists (field, problem)."""
 

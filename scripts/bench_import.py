@@ -22,7 +22,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geodata.demo import make_demo_force
+from geodata.demo.force import make_demo_force
 from geodata.io.police_uk import find_street_files, read_street_file
 from geodata.join import assign_wards
 from service.importing import import_crime_paths, import_ward_files

@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from geodata.concerns import read_concerns_csv
 from geodata.errors import (
     ConcernFileError,
     CrimeFileError,
@@ -23,10 +22,12 @@ from geodata.errors import (
 )
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
+from geodata.io.concerns import read_concerns_csv
+from geodata.io.plans import read_plans_csv, read_plans_json
 from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
-from geodata.plans import read_plans_csv, read_plans_json
+from geodata.io.threat import read_threat_assessment
 from geodata.population import CENSUS_YEAR, describe_method, lsoa_points, prepare_lsoas
-from geodata.threat import band_counts, read_threat_assessment
+from geodata.threat import band_counts
 from geodata.wards import SOURCE_COLUMN, detect_ons_fields, prepare_wards
 from service.store.concerns import (
     concern_tags,

@@ -6,11 +6,11 @@ from typing import Any
 
 from geodata.concerns import CHANNELS, MAX_DESCRIPTION, STATUSES
 from geodata.crime import CATEGORIES
+from geodata.plan_quality import QUALITY_ITEMS
 from geodata.plans import (
     DEFAULT_BUFFER_M,
     MAX_RADIUS_M,
     PLAN_STATUSES,
-    QUALITY_ITEMS,
     REQUIRED_FIELDS,
     SCANNING_SOURCES,
     TARGET_KINDS,

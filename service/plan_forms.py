@@ -1,7 +1,7 @@
 """The plan form: what was typed turned into a plan's JSON values, checked by ``geodata.plans``.
 
 The form only reads text: a response per line, a list from commas, a number, a GeoJSON
-object. :func:`geodata.plans.plan_from_dict` reads the types and
+object. :func:`geodata.io.plans.plan_from_dict` reads the types and
 :func:`geodata.plans.plan_problems` decides whether the plan may be stored; their
 (field, problem) pairs are shown next to the fields they name.
 """
@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from geodata.crime import CATEGORIES
+from geodata.io.plans import plan_from_dict
 from geodata.plans import (
     DEFAULT_BUFFER_M,
     NUMBER_FIELDS,
@@ -34,7 +35,6 @@ from geodata.plans import (
     TEXT_FIELDS,
     TOOLKIT_RATINGS,
     Plan,
-    plan_from_dict,
     plan_problems,
 )
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from geodata.concerns import demo_concerns
-from geodata.demo import DEMO_FORCE, make_demo_force
+from geodata.demo.concerns import demo_concerns
+from geodata.demo.force import DEMO_FORCE, make_demo_force
 from service.cli.options import json_option, report
 from service.importing import import_crime_paths, import_threat_file, import_ward_files
 from service.store.concerns import list_concerns, record_concern, update_concern

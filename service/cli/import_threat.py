@@ -9,8 +9,9 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from geodata.concerns import DEFAULT_TAGS_PATH, read_concern_tags
+from geodata.concerns import DEFAULT_TAGS_PATH
 from geodata.errors import ThreatFileError
+from geodata.io.concerns import read_concern_tags
 from service.cli.options import json_option, report
 from service.importing import import_threat_file
 from service.store.db import get_engine

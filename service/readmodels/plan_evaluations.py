@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.areas import buffer_geometry, target_geometry
 from geodata.evaluation import DEFAULT_MONTHS, evaluate
-from geodata.plans import buffer_geometry, target_geometry
 from geodata.profile import Period
 from service.readmodels.ward_profiles import shared_figures
 from service.store.aggregates import force_facts

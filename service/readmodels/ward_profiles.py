@@ -15,7 +15,8 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import Flask
 
-from geodata.harm import DEFAULT_WEIGHTS_PATH, HarmWeights, read_harm_weights
+from geodata.harm import DEFAULT_WEIGHTS_PATH, HarmWeights
+from geodata.io.harm import read_harm_weights
 from geodata.profile import (
     ForceCounts,
     Period,

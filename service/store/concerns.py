@@ -29,11 +29,10 @@ from geodata.concerns import (
     Concern,
     ConcernTag,
     check_concern,
-    export_rows,
     normalise_community,
-    read_concern_tags,
 )
 from geodata.errors import ConcernError
+from geodata.io.concerns import export_rows, read_concern_tags
 from service.store.imports import now, record_if_unchanged, record_import
 from service.store.schema import boundary_sets, concern_updates, wards
 from service.store.schema import concerns as concern_rows

@@ -22,22 +22,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from geodata.crime import CATEGORIES
-from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
+from geodata.demo.plans import demo_plans
+from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
-from geodata.plans import (
+from geodata.io.plans import (
     EXPORT_EXTRAS,
-    PLAN_COLUMNS,
-    PLAN_FIELDS,
-    PLAN_STATUSES,
-    Plan,
-    check_plan,
-    demo_plans,
     plan_from_dict,
     plan_to_dict,
     plans_to_csv,
     plans_to_json,
-    quality,
 )
+from geodata.plan_quality import quality
+from geodata.plans import PLAN_COLUMNS, PLAN_FIELDS, PLAN_STATUSES, Plan, check_plan
 from service.store.imports import now, record_if_unchanged, record_import
 from service.store.schema import boundary_sets, concerns, plan_history, wards
 from service.store.schema import plans as plan_rows

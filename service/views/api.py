@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from geodata.crime import CATEGORIES
 from geodata.errors import ConcernError, PlanError
 from geodata.features import incident_features, ward_features
-from geodata.plans import plan_from_dict
+from geodata.io.plans import plan_from_dict
 from geodata.profile import Period, PeriodError, headline_figures
 from service.auth import role_required
 from service.forms import concern_from_json

@@ -17,23 +17,26 @@ from geodata.concerns import (
     CHANNELS,
     CONCERN_COLUMNS,
     DEFAULT_TAGS_PATH,
-    FORMULA_TRIGGERS,
     MAX_DESCRIPTION,
     STATUSES,
     Concern,
     ConcernTag,
     concern_problems,
-    demo_concerns,
+    normalise_community,
+)
+from geodata.crime import CATEGORIES
+from geodata.demo.concerns import demo_concerns
+from geodata.demo.force import make_demo_force
+from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
+from geodata.errors import ConcernFileError, RowError
+from geodata.io.concerns import (
+    FORMULA_TRIGGERS,
     export_rows,
     from_spreadsheet,
-    normalise_community,
     read_concern_tags,
     read_concerns_csv,
     spreadsheet_safe,
 )
-from geodata.crime import CATEGORIES
-from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE, make_demo_force
-from geodata.errors import ConcernFileError, RowError
 
 TODAY = date(2025, 6, 30)
 WARDS = {"E05000001", "E05000002"}

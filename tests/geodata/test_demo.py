@@ -10,20 +10,17 @@ import pandas as pd
 import pytest
 import shapely
 
-import geodata.demo
+import geodata.demo.force
 from geodata.crime import ASB, CATEGORIES, STREET_COLUMNS
 from geodata.crs import BNG, ENGLAND_WALES_BOUNDS, WGS84
-from geodata.demo import (
+from geodata.demo.force import DEMO_FORCE, DEMO_VINTAGE, DemoForce, make_demo_force
+from geodata.demo.wards import (
     ASB_PARK,
     BURGLARY_RISING,
-    DEMO_FORCE,
-    DEMO_VINTAGE,
     DETACHED_WARD,
     HOLED_WARD,
     TOWN_CENTRE,
     VEHICLE_FALLING,
-    DemoForce,
-    make_demo_force,
 )
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
@@ -92,7 +89,7 @@ def monthly_count(in_wards: pd.DataFrame, *, ward: str, category: str) -> list[i
 
 
 def test_module_says_the_data_is_synthetic():
-    assert "SYNTHETIC DATA - NOT REAL POLICE RECORDS" in (geodata.demo.__doc__ or "")
+    assert "SYNTHETIC DATA - NOT REAL POLICE RECORDS" in (geodata.demo.force.__doc__ or "")
     assert "synthetic" in DEMO_FORCE
     assert DEMO_VINTAGE == "2025"
 

@@ -7,39 +7,37 @@ import math
 from statistics import NormalDist
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
-import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
+from geodata.areas import ring
 from geodata.crs import BNG, WGS84
-from geodata.evaluation import (
-    SMALL_COUNTS_CAVEAT,
+from geodata.effects import (
     WDQ_DIFFUSION,
     WDQ_DIFFUSION_GREATER,
     WDQ_DISPLACEMENT_GREATER,
     WDQ_DISPLACEMENT_SMALLER,
     WDQ_NEITHER,
     WDQ_NO_SUCCESS,
+    rate_ratio,
+    sustained,
+    wdd,
+    wdq,
+)
+from geodata.errors import EvaluationError
+from geodata.evaluation import (
+    SMALL_COUNTS_CAVEAT,
     AreaCounts,
-    EvaluationError,
-    area_m2,
-    buffer_ring,
     caveats,
     count_in_areas,
     evaluate,
     monthly_in_area,
     plan_periods,
-    point_buffer,
-    rate_ratio,
-    sustained,
     verdict,
-    wdd,
-    wdq,
 )
 from geodata.profile import Period
 
@@ -191,56 +189,6 @@ def test_monthly_in_area_counts_each_month_edge_included() -> None:
     assert monthly_in_area(
         facts, area=TARGET, categories=["Burglary"], months=["2025-04", "2025-05", "2025-06"]
     ) == [3, 0, 5]
-
-
-# --- Areas ---------------------------------------------------------------------------------
-
-
-def to_bng(geometry: shapely.Geometry) -> shapely.Geometry:
-    return shapely.transform(
-        geometry, lambda xy: np.column_stack(TO_BNG.transform(xy[:, 0], xy[:, 1]))
-    )
-
-
-def test_buffer_ring_surrounds_the_target_without_overlapping_it() -> None:
-    ring = buffer_ring(TARGET, metres=100)
-    assert ring.intersection(TARGET).area == 0
-    assert ring.union(TARGET).covers(TARGET)
-    # 1 degree of longitude at 54.605 N is about 64.4 km: 0.0008 is about 52 m, 0.0024 about 155 m.
-    assert ring.contains(Point(-1.19 + 0.0008, 54.605))
-    assert not ring.contains(Point(-1.19 + 0.0024, 54.605))
-    assert not ring.contains(Point(*IN_TARGET))
-
-
-def test_buffer_ring_area_is_perimeter_times_width_plus_the_corners() -> None:
-    """A rectangle grown by r gains its perimeter times r plus a circle of radius r at the
-    corners; shapely draws the circle as a 32-gon, 0.64 % short of pi r^2."""
-    metres = 100.0
-    expected = to_bng(TARGET).length * metres + 16 * math.sin(2 * math.pi / 32) * metres**2
-    assert area_m2(buffer_ring(TARGET, metres=metres)) == pytest.approx(expected, rel=1e-3)
-
-
-def test_point_buffer_is_a_circle_in_metres() -> None:
-    circle = point_buffer(*IN_TARGET, metres=200)
-    polygon_area = 16 * math.sin(2 * math.pi / 32) * 200**2
-    assert area_m2(circle) == pytest.approx(polygon_area, rel=1e-3)
-    centre = TO_BNG.transform(*IN_TARGET)
-    centroid_bng = to_bng(circle).centroid
-    assert math.dist(centre, (centroid_bng.x, centroid_bng.y)) < 0.5
-    assert circle.contains(Point(*IN_TARGET))
-
-
-@pytest.mark.parametrize("metres", [0, -5, float("inf"), float("nan"), True])
-def test_buffers_need_a_positive_distance(metres: float) -> None:
-    with pytest.raises(EvaluationError, match="metres: "):
-        buffer_ring(TARGET, metres=metres)
-    with pytest.raises(EvaluationError, match="metres: "):
-        point_buffer(*IN_TARGET, metres=metres)
-
-
-def test_buffer_ring_refuses_a_target_in_metres() -> None:
-    with pytest.raises(EvaluationError, match="target: bounds"):
-        buffer_ring(box(450_000, 520_000, 451_000, 521_000), metres=100)
 
 
 # --- Periods -------------------------------------------------------------------------------
@@ -632,7 +580,7 @@ def test_evaluate_brings_the_figures_together() -> None:
     result = evaluate(
         plan_facts(),
         target=TARGET,
-        buffer=buffer_ring(TARGET, metres=500),
+        buffer=ring(TARGET, metres=500),
         categories=["Burglary"],
         start="2025-01",
         months=3,

@@ -16,8 +16,8 @@ from geodata.harm import (
     HarmWeights,
     harm_by_category,
     harm_total,
-    read_harm_weights,
 )
+from geodata.io.harm import read_harm_weights
 
 NOTES = "# source: Test force harm table, 2024\n# caveat: for tests only\n"
 HEADER = "category,weight,basis\n"

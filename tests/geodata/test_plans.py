@@ -5,43 +5,34 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shapely
 from hypothesis import given
 from hypothesis import strategies as st
-from pyproj import Transformer
 from shapely.geometry import box, mapping
 
-from geodata.concerns import FORMULA_TRIGGERS
+from geodata.areas import target_geometry
 from geodata.crime import CATEGORIES
-from geodata.crs import BNG, WGS84
-from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE, make_demo_force
+from geodata.demo.force import make_demo_force
+from geodata.demo.plans import demo_plans
+from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError, PlanFileError, RowError
-from geodata.plans import (
-    PLAN_COLUMNS,
-    QUALITY_ITEMS,
-    Plan,
-    Response,
-    buffer_geometry,
-    check_plan,
-    demo_plans,
+from geodata.io.concerns import FORMULA_TRIGGERS
+from geodata.io.plans import (
     plan_from_dict,
-    plan_problems,
     plan_rows,
     plan_to_dict,
     plans_to_csv,
     plans_to_json,
-    quality,
     read_plans_csv,
     read_plans_json,
-    target_geometry,
 )
+from geodata.plan_quality import QUALITY_ITEMS, quality
+from geodata.plans import PLAN_COLUMNS, Plan, Response, check_plan, plan_problems
 from tests.factories import EAST, NORTH, WEST
 
 WARDS = {"E05000001": EAST, "E05000002": WEST, "E05000003": NORTH}
@@ -327,68 +318,6 @@ def test_partners_of_a_response_count() -> None:
 
     assert met(good_plan(partners=(), responses=(response,)))["partners"]
     assert not met(good_plan(partners=(), responses=(replace(response, partners=()),)))["partners"]
-
-
-# --- Target area ---------------------------------------------------------------------------
-
-
-def test_a_ward_target_is_the_union_of_its_wards() -> None:
-    plan = good_plan(
-        ward_codes=("E05000002", "E05000001"),
-        target_kind="ward",
-        longitude=None,
-        latitude=None,
-        radius_m=None,
-    )
-
-    target = target_geometry(plan, ward_geometries=WARDS)
-
-    assert target.equals(box(-1.22, 54.60, -1.18, 54.62))
-    with pytest.raises(PlanError, match="no geometry for E05000002"):
-        target_geometry(plan, ward_geometries={"E05000001": EAST})
-
-
-def test_a_polygon_target_is_its_geojson() -> None:
-    square = box(-1.215, 54.605, -1.205, 54.615)
-    plan = good_plan(
-        target_kind="polygon",
-        target_geojson=mapping(square),
-        longitude=None,
-        latitude=None,
-        radius_m=None,
-    )
-
-    assert target_geometry(plan, ward_geometries={}).equals(square)
-
-
-def test_a_point_buffer_is_a_circle_of_true_metres() -> None:
-    plan = good_plan(radius_m=300.0, buffer_m=100.0)
-    to_bng = Transformer.from_crs(WGS84, BNG, always_xy=True)
-    centre = shapely.Point(to_bng.transform(-1.21, 54.61))
-
-    circle = shapely.transform(
-        target_geometry(plan, ward_geometries={}), lambda xy: _stack(to_bng.transform(*xy.T))
-    )
-    ring = shapely.transform(
-        buffer_geometry(plan, ward_geometries={}), lambda xy: _stack(to_bng.transform(*xy.T))
-    )
-
-    distances = [centre.distance(shapely.Point(xy)) for xy in circle.exterior.coords]
-    assert min(distances) == pytest.approx(300.0, abs=1e-3)
-    assert max(distances) == pytest.approx(300.0, abs=1e-3)
-    assert len(circle.exterior.coords) == 65
-    assert ring.area == pytest.approx(math.pi * (400.0**2 - 300.0**2), rel=3e-3)
-    assert ring.intersection(circle).area == pytest.approx(0.0, abs=1.0)
-
-
-def test_no_buffer_is_an_empty_ring() -> None:
-    assert buffer_geometry(good_plan(buffer_m=0.0), ward_geometries={}).is_empty
-
-
-def _stack(xy: tuple[Any, Any]) -> Any:
-    import numpy as np
-
-    return np.column_stack(xy)
 
 
 # --- JSON and CSV --------------------------------------------------------------------------

@@ -10,18 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
-from geodata.concerns import DEFAULT_TAGS_PATH, read_concern_tags
+from geodata.concerns import DEFAULT_TAGS_PATH
 from geodata.crime import CATEGORIES
-from geodata.demo import DEMO_FORCE
+from geodata.demo.force import DEMO_FORCE
 from geodata.errors import GeodataError, ThreatFileError
-from geodata.threat import (
-    BAND_ORDER,
-    THEME_FIELDS,
-    ThreatAssessment,
-    ThreatTheme,
-    band_counts,
-    read_threat_assessment,
-)
+from geodata.io.concerns import read_concern_tags
+from geodata.io.threat import read_threat_assessment
+from geodata.threat import BAND_ORDER, THEME_FIELDS, ThreatAssessment, ThreatTheme, band_counts
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_YAML = EXAMPLES / "threat-assessment-demo.yaml"

@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from geodata.crime import CATEGORIES
-from geodata.plans import Plan, Response, plan_to_dict
+from geodata.io.plans import plan_to_dict
+from geodata.plans import Plan, Response
 from service.openapi import OPENAPI
 from service.store.db import get_engine
 from service.store.plans import create_plan

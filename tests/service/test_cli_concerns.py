@@ -12,13 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from geodata.concerns import (
-    CONCERN_COLUMNS,
-    Concern,
-    demo_concerns,
-    read_concerns_csv,
-)
+from geodata.concerns import CONCERN_COLUMNS, Concern
+from geodata.demo.concerns import demo_concerns
 from geodata.errors import ConcernError
+from geodata.io.concerns import read_concerns_csv
 from service.store.concerns import (
     EXPORT_COLUMNS,
     concern_tags,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskCliRunner
 
-from geodata.demo import DEMO_FORCE
+from geodata.demo.force import DEMO_FORCE
 from tests.factories import run_json
 
 

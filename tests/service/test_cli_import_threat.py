@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from geodata.threat import read_threat_assessment
+from geodata.io.threat import read_threat_assessment
 from service.store.db import get_engine
 from service.store.threat import get_themes, list_assessments
 from tests.factories import run_json

@@ -15,17 +15,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from geodata.crime import CATEGORIES
-from geodata.demo import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE, make_demo_force
+from geodata.demo.force import make_demo_force
+from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
-from geodata.plans import (
-    PLAN_COLUMNS,
-    Plan,
-    Response,
-    plan_to_dict,
-    plans_to_csv,
-    plans_to_json,
-    read_plans_csv,
-)
+from geodata.io.plans import plan_to_dict, plans_to_csv, plans_to_json, read_plans_csv
+from geodata.plans import PLAN_COLUMNS, Plan, Response
 from service.store.db import get_engine
 from service.store.plans import (
     EXPORT_COLUMNS,

@@ -16,7 +16,7 @@ from flask import Flask
 from pypdf import PdfReader
 
 from geodata.concerns import Concern
-from geodata.demo import ASB_PARK
+from geodata.demo.wards import ASB_PARK
 from service import create_app
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_profiles import default_period, ward_profile

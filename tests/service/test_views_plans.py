@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 
-from geodata.demo import ASB_PARK
+from geodata.demo.wards import ASB_PARK
 from service.plan_forms import form_data
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.store.db import get_engine

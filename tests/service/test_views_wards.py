@@ -14,7 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 from shapely.geometry import box
 
-from geodata.demo import ASB_PARK, TOWN_CENTRE
+from geodata.demo.wards import ASB_PARK, TOWN_CENTRE
 from service import create_app
 from service.store.concerns import record_concern
 from service.store.db import get_engine
