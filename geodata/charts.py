@@ -13,7 +13,10 @@ import html
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geodata.profile import MonthCount
 
 WIDTH, HEIGHT = 640, 220
 """The drawing's own units (the viewBox); the page scales it to its width."""
@@ -46,18 +49,18 @@ def month_label(month: str) -> tuple[str, str]:
     return MONTH_NAMES[int(number) - 1], year
 
 
-def trend_svg(monthly: Sequence[Mapping[str, Any]], *, title: str, unit: str = "incidents") -> str:
+def trend_svg(monthly: Sequence[MonthCount], *, title: str, unit: str = "incidents") -> str:
     """A line chart of monthly counts as an inline SVG string.
 
-    ``monthly`` is a list of ``{"month": "YYYY-MM", "n": count}`` in month order, as the
-    profile's trends hold them. The count axis starts at zero (so a change is never drawn
-    bigger than it is) and ends at a round number at or above the highest month
-    (:func:`nice_ticks`); each month is a point joined by a line, labelled by its short name
-    and, on the first month and every January, its year; with more than 12 months only
-    every second, third, ... month is labelled. ``title`` names the chart and the
-    description gives the months covered, the lowest and the highest month.
+    ``monthly`` is the counts in month order, as the profile's trends hold them. The count
+    axis starts at zero (so a change is never drawn bigger than it is) and ends at a round
+    number at or above the highest month (:func:`nice_ticks`); each month is a point joined
+    by a line, labelled by its short name and, on the first month and every January, its
+    year; with more than 12 months only every second, third, ... month is labelled.
+    ``title`` names the chart and the description gives the months covered, the lowest and
+    the highest month.
     """
-    points = [(str(m["month"]), int(m["n"])) for m in monthly]
+    points = [(m.month, m.n) for m in monthly]
     line = _Line(name=title, colour=LINE, values=[n for _, n in points], width=2, radius=3)
     return _chart([month for month, _ in points], [line], title=title, desc=_describe(points, unit))
 

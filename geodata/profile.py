@@ -8,14 +8,20 @@ docstring states its method, so any number on a page can be recomputed by hand f
   longitude, latitude, n), ``n`` identical incidents per row;
 - a :class:`ForceCounts`: incidents per ward, category and month for every ward of the
   boundary vintage, plus the rows outside every ward and the rows with no location.
+
+The result is a :class:`WardProfile`: frozen dataclasses that pages, reports and templates
+read by attribute (mypy checks every read), kept in the service's cache and shared between
+requests, so nothing may change them. :func:`to_json` is the one place they become the JSON
+of ``/api/wards/<code>/profile``. The hot-spot cells and the mappings keyed by category or
+outcome stay plain dicts: they are JSON shapes passed through unchanged, the cells to the
+maps (:mod:`geodata.maps`, :mod:`geodata.static_maps`) as well as to the API.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -24,10 +30,12 @@ import shapely
 from scipy import special
 
 from geodata.crime import ASB, CATEGORIES
-from geodata.errors import GeodataError
 from geodata.harm import HarmWeights, harm_by_category
 from geodata.hotspots import hotspot_grid
 from geodata.outcomes import outcome_shares
+from geodata.period import Period, comparison_span
+from geodata.period import PeriodError as PeriodError
+from geodata.period import latest_period as latest_period
 
 ALL_CRIME = "All crime"
 """The trend line for every category except anti-social behaviour."""
@@ -37,69 +45,8 @@ PLACES_CAVEAT = (
     "police.uk moves every record to the nearest of about 750,000 anonymous map points; "
     "these are those points, never addresses, and one point can stand for a whole street."
 )
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _CRIME = np.array([c != ASB for c in CATEGORIES])
 _ASB = CATEGORIES.index(ASB)
-
-
-class PeriodError(GeodataError, ValueError):
-    """A month range that cannot be used; the message names the parameter."""
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """An inclusive range of whole months, ``first`` and ``last`` as ``YYYY-MM``."""
-
-    first: str
-    last: str
-
-    @classmethod
-    def parse(cls, first: str, last: str, *, names: tuple[str, str] = ("from", "to")) -> Period:
-        for name, value in zip(names, (first, last), strict=True):
-            if not _MONTH.fullmatch(value or ""):
-                raise PeriodError(f"{name}: {value!r} is not a month as YYYY-MM")
-        if first > last:
-            raise PeriodError(f"{names[0]}: {first} is after {names[1]} {last}")
-        return cls(first, last)
-
-    @property
-    def months(self) -> list[str]:
-        return [_month(i) for i in range(_index(self.first), _index(self.last) + 1)]
-
-    def shifted(self, months: int) -> Period:
-        return Period(_month(_index(self.first) + months), _month(_index(self.last) + months))
-
-    def previous(self) -> Period:
-        """The period of equal length that ends the month before this one starts."""
-        return self.shifted(-len(self.months))
-
-    def year_earlier(self) -> Period:
-        return self.shifted(-12)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"from": self.first, "to": self.last, "months": len(self.months)}
-
-
-def _index(month: str) -> int:
-    year, number = month.split("-")
-    return int(year) * 12 + int(number) - 1
-
-
-def _month(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def latest_period(months_held: Sequence[str], *, length: int = 12) -> Period | None:
-    """The last ``length`` calendar months up to the latest month held, or None if none."""
-    if not months_held:
-        return None
-    last = max(months_held)
-    return Period(_month(_index(last) - length + 1), last)
-
-
-def comparison_span(period: Period) -> Period:
-    """The months a profile reads: the period, the one before it and a year earlier."""
-    return Period(min(period.previous().first, period.year_earlier().first), period.last)
 
 
 @dataclass(frozen=True)
@@ -153,6 +100,189 @@ class ForceCounts:
         return self.counts[:, :, self.within(period)].sum(axis=2)
 
 
+@dataclass(frozen=True, slots=True)
+class ProfileWard:
+    """The ward a profile describes: its stored fields and its residents (None: unknown)."""
+
+    code: str
+    name: str
+    lad_code: str | None
+    lad_name: str | None
+    vintage: str
+    area_km2: float
+    population: int | None
+    population_method: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ForceComparison:
+    """A ward's rate against the force-wide rate; see :func:`force_comparison`."""
+
+    rate: float
+    force_rate: float
+    ratio: float | None
+    rank: int
+    of: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """Incidents per 1,000 residents; every rate is None when the population is unknown."""
+
+    population: int | None
+    method: str | None
+    crime: float | None
+    asb: float | None
+    by_category: Mapping[str, float | None]
+    force: ForceComparison | None
+
+
+@dataclass(frozen=True, slots=True)
+class Harm:
+    """Crime Severity Score harm: the total, per 1,000 residents and by category."""
+
+    total: float
+    per_1000: float | None
+    by_category: Mapping[str, float]
+    force: ForceComparison | None
+    source: str
+    caveat: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One comparison of a period's count with another period's (see :func:`compare`).
+
+    When ``available`` is false some month of the other period is not held: the other
+    fields are then empty, and the JSON gives only the period and ``available``.
+    """
+
+    period: Period
+    available: bool
+    count: int | None = None
+    change_pct: float | None = None
+    p_value: float | None = None
+    significant: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        if not self.available:
+            return {"period": self.period.to_json(), "available": False}
+        return {
+            "period": self.period.to_json(),
+            "available": True,
+            "count": self.count,
+            "change_pct": self.change_pct,
+            "p_value": self.p_value,
+            "significant": self.significant,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """One line (all crime, or a category): its months, its count and its two changes."""
+
+    category: str
+    monthly: tuple[MonthCount, ...]
+    count: int
+    previous: Change
+    year_earlier: Change
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A police.uk snap point and its incidents in the period (never an address)."""
+
+    location: str
+    count: int
+    longitude: float | None
+    latitude: float | None
+
+
+class HotCell(TypedDict):
+    """A grid cell of :func:`geodata.hotspots.hotspot_grid` with its polygon as GeoJSON:
+    a JSON shape handed unchanged to the maps and the API."""
+
+    row: int
+    col: int
+    count: int
+    z: float
+    p: float
+    q: float
+    hot: bool
+    cold: bool
+    geometry: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Hotspots:
+    cell_size_m: float
+    alpha: float
+    method: str
+    hot_cells: int
+    cells: tuple[HotCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """What the figures rest on; see :func:`completeness`."""
+
+    months_missing: tuple[str, ...]
+    rows: int
+    no_location: int
+    no_location_share: float | None
+    outside_wards: int
+    boundary_vintage: str
+    population: str | None
+    """The population's method, or a sentence saying the ward has none."""
+
+
+@dataclass(frozen=True, slots=True)
+class WardProfile:
+    """Every section of one ward's profile for one period (:func:`build_profile`)."""
+
+    ward: ProfileWard
+    period: Period
+    counts: Mapping[str, int]
+    crime_total: int
+    asb_total: int
+    rates_per_1000: Rates
+    harm: Harm
+    trends: tuple[Trend, ...]
+    outcomes: Mapping[str, float]
+    top_locations: tuple[Place, ...]
+    top_locations_caveat: str
+    hotspots: Hotspots
+    completeness: Completeness
+
+    def trend(self, category: str) -> Trend:
+        """The trend line of ``category`` (a police.uk category or :data:`ALL_CRIME`)."""
+        return next(t for t in self.trends if t.category == category)
+
+
+def to_json(value: Any) -> Any:
+    """A profile (or any part of one) as the plain JSON values of the API.
+
+    Field names become keys, tuples lists; a value with its own ``to_json`` (a
+    :class:`Period`, a :class:`Change`) writes itself.
+    """
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    return value
+
+
 def category_counts(facts: pd.DataFrame, period: Period) -> dict[str, int]:
     """Incidents per police.uk category in the period, every category listed (zeros too).
 
@@ -180,7 +310,7 @@ def force_comparison(
     period: Period,
     *,
     weights: Mapping[str, float] | None = None,
-) -> dict[str, Any] | None:
+) -> ForceComparison | None:
     """The ward's rate against the force-wide rate, and its rank among wards.
 
     Method: for each ward with a population, the period's crimes (ASB excluded), each
@@ -203,13 +333,13 @@ def force_comparison(
     rates = 1000 * total / residents
     rate = rates[codes.index(ward_code)]
     force_rate = 1000 * total.sum() / residents.sum()
-    return {
-        "rate": float(rate),
-        "force_rate": float(force_rate),
-        "ratio": float(rate / force_rate) if force_rate else None,
-        "rank": int((rates > rate).sum()) + 1,
-        "of": len(codes),
-    }
+    return ForceComparison(
+        rate=float(rate),
+        force_rate=float(force_rate),
+        ratio=float(rate / force_rate) if force_rate else None,
+        rank=int((rates > rate).sum()) + 1,
+        of=len(codes),
+    )
 
 
 def change_test(current: int, previous: int) -> float:
@@ -227,19 +357,19 @@ def change_test(current: int, previous: int) -> float:
     return min(1.0, 2.0 * float(special.bdtr(min(current, previous), total, 0.5)))
 
 
-def compare(current: int, previous: int, *, available: bool, period: Period) -> dict[str, Any]:
+def compare(current: int, previous: int, *, available: bool, period: Period) -> Change:
     """One comparison: counts, percentage change, p-value and the 5 % significance flag."""
     if not available:
-        return {"period": period.to_json(), "available": False}
+        return Change(period, available=False)
     p_value = change_test(current, previous)
-    return {
-        "period": period.to_json(),
-        "available": True,
-        "count": previous,
-        "change_pct": None if previous == 0 else 100 * (current - previous) / previous,
-        "p_value": p_value,
-        "significant": p_value < SIGNIFICANCE,
-    }
+    return Change(
+        period,
+        available=True,
+        count=previous,
+        change_pct=None if previous == 0 else 100 * (current - previous) / previous,
+        p_value=p_value,
+        significant=p_value < SIGNIFICANCE,
+    )
 
 
 def monthly_counts(facts: pd.DataFrame, months: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -260,7 +390,7 @@ def monthly_counts(facts: pd.DataFrame, months: Sequence[str]) -> npt.NDArray[np
     return table
 
 
-def trends(facts: pd.DataFrame, period: Period, months_held: Sequence[str]) -> list[dict[str, Any]]:
+def trends(facts: pd.DataFrame, period: Period, months_held: Sequence[str]) -> tuple[Trend, ...]:
     """Monthly series and changes, for all crime (ASB excluded) and per category.
 
     Method: for each category, the monthly sums of ``n``; the period's total is compared
@@ -292,37 +422,37 @@ def trends(facts: pd.DataFrame, period: Period, months_held: Sequence[str]) -> l
             for kind, other in others.items()
         }
         result.append(
-            {
-                "category": name,
-                "monthly": [
-                    {"month": m, "n": int(n)}
+            Trend(
+                category=name,
+                monthly=tuple(
+                    MonthCount(m, int(n))
                     for m, n in zip(months, line, strict=True)
                     if period.first <= m
-                ],
-                "count": current,
-                **comparisons,
-                "sentences": [
-                    sentence(name, current, c, kind=kind, length=len(period.months))
+                ),
+                count=current,
+                previous=comparisons["previous"],
+                year_earlier=comparisons["year_earlier"],
+                sentences=tuple(
+                    sentence(name, current, c, kind=kind, length=period.length)
                     for kind, c in comparisons.items()
-                    if c["available"] and c["significant"]
-                ],
-            }
+                    if c.available and c.significant
+                ),
+            )
         )
-    return result
+    return tuple(result)
 
 
-def sentence(
-    category: str, current: int, comparison: Mapping[str, Any], *, kind: str, length: int
-) -> str:
+def sentence(category: str, current: int, comparison: Change, *, kind: str, length: int) -> str:
     """A plain sentence for a notable change, e.g. "Burglary up 45 % on the previous
     3 months, 31 vs 21, significant at 5 %"."""
-    previous = comparison["count"]
+    previous = comparison.count
+    assert previous is not None, "a sentence needs an available comparison"
     direction = "up" if current > previous else "down"
     months = "month" if length == 1 else f"{length} months"
     against = (
         f"the previous {months}" if kind == "previous" else f"the same {months} a year earlier"
     )
-    change = comparison["change_pct"]
+    change = comparison.change_pct
     amount = f" {abs(change):.0f} %" if change is not None else ""
     return (
         f"{category} {direction}{amount} on {against}, {current} vs {previous}, "
@@ -330,7 +460,7 @@ def sentence(
     )
 
 
-def top_locations(facts: pd.DataFrame, period: Period, *, limit: int = 10) -> list[dict[str, Any]]:
+def top_locations(facts: pd.DataFrame, period: Period, *, limit: int = 10) -> tuple[Place, ...]:
     """The snap points with most incidents in the period (ties by name).
 
     Method: the sum of ``n`` per snap point. These are police.uk's anonymised snap points,
@@ -345,15 +475,15 @@ def top_locations(facts: pd.DataFrame, period: Period, *, limit: int = 10) -> li
     order = sorted(range(len(place)), key=lambda i: (-totals[i], names[i]))[:limit]
     longitude = within["longitude"].to_numpy(float)[first]
     latitude = within["latitude"].to_numpy(float)[first]
-    return [
-        {
-            "location": names[i],
-            "count": int(totals[i]),
-            "longitude": None if np.isnan(longitude[i]) else float(longitude[i]),
-            "latitude": None if np.isnan(latitude[i]) else float(latitude[i]),
-        }
+    return tuple(
+        Place(
+            location=names[i],
+            count=int(totals[i]),
+            longitude=None if np.isnan(longitude[i]) else float(longitude[i]),
+            latitude=None if np.isnan(latitude[i]) else float(latitude[i]),
+        )
         for i in order
-    ]
+    )
 
 
 def headline_figures(
@@ -380,32 +510,37 @@ def headline_figures(
 
 
 def completeness(
-    force: ForceCounts, period: Period, months_held: Sequence[str], *, vintage: str
-) -> dict[str, Any]:
+    force: ForceCounts,
+    period: Period,
+    months_held: Sequence[str],
+    *,
+    vintage: str,
+    population: str | None,
+) -> Completeness:
     """What the figures rest on: months missing, rows without location or outside wards.
 
     Method: months of the period with no stored records; over all the period's stored rows
     (every ward and force of the database), the rows with no location and their share, and
-    the rows whose snap point lies outside every ward of ``vintage``.
+    the rows whose snap point lies outside every ward of ``vintage``. ``population`` is
+    said as given (the population's method, or that there is none).
     """
     within = force.within(period)
     no_location = int(force.no_location[within].sum())
     outside = int(force.outside[within].sum())
     rows = int(force.counts[:, :, within].sum()) + no_location + outside
     held = set(months_held)
-    return {
-        "months_missing": [m for m in period.months if m not in held],
-        "rows": rows,
-        "no_location": no_location,
-        "no_location_share": no_location / rows if rows else None,
-        "outside_wards": outside,
-        "boundary_vintage": vintage,
-    }
+    return Completeness(
+        months_missing=tuple(m for m in period.months if m not in held),
+        rows=rows,
+        no_location=no_location,
+        no_location_share=no_location / rows if rows else None,
+        outside_wards=outside,
+        boundary_vintage=vintage,
+        population=population,
+    )
 
 
-def hotspots(
-    geometry: Any, facts: pd.DataFrame, period: Period, *, cell_size_m: float
-) -> dict[str, Any]:
+def hotspots(geometry: Any, facts: pd.DataFrame, period: Period, *, cell_size_m: float) -> Hotspots:
     """Hot-spot cells of every incident (crime and ASB) in the period; see ``hotspot_grid``."""
     within = facts[facts["month"].between(period.first, period.last)].dropna(
         subset=["longitude", "latitude"]
@@ -419,17 +554,32 @@ def hotspots(
     )
     frame = grid.cells
     rings = shapely.get_coordinates(shapely.get_exterior_ring(frame.geometry.values))
-    columns = {name: frame[name].tolist() for name in frame.columns if name != "geometry"}
-    cells = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-    for cell, ring in zip(cells, rings.reshape(len(frame), -1, 2).tolist(), strict=True):
-        cell["geometry"] = {"type": "Polygon", "coordinates": [ring]}
-    return {
-        "cell_size_m": grid.cell_size_m,
-        "alpha": grid.alpha,
-        "method": grid.method,
-        "hot_cells": int(grid.cells["hot"].sum()),
-        "cells": cells,
-    }
+    columns = ("row", "col", "count", "z", "p", "q", "hot", "cold")
+    cells = tuple(
+        HotCell(
+            row=row,
+            col=col,
+            count=count,
+            z=z,
+            p=p,
+            q=q,
+            hot=hot,
+            cold=cold,
+            geometry={"type": "Polygon", "coordinates": [ring]},
+        )
+        for row, col, count, z, p, q, hot, cold, ring in zip(
+            *(frame[name].tolist() for name in columns),
+            rings.reshape(len(frame), -1, 2).tolist(),
+            strict=True,
+        )
+    )
+    return Hotspots(
+        cell_size_m=grid.cell_size_m,
+        alpha=grid.alpha,
+        method=grid.method,
+        hot_cells=int(grid.cells["hot"].sum()),
+        cells=cells,
+    )
 
 
 def build_profile(
@@ -444,46 +594,58 @@ def build_profile(
     harm_weights: HarmWeights,
     months_held: Sequence[str],
     cell_size_m: float = 250.0,
-) -> dict[str, Any]:
-    """Every section of the profile, as plain JSON-ready values."""
+) -> WardProfile:
+    """Every section of the profile; ``ward`` holds the stored fields of the ward
+    (code, name, lad_code, lad_name, vintage, area_km2)."""
+    code = ward["code"]
     counts = category_counts(facts, period)
     crimes = crime_total(counts)
-    residents = population.get(ward["code"])
+    residents = population.get(code)
     harm = harm_by_category({c: n for c, n in counts.items() if c != ASB}, harm_weights)
     harm_total = sum(harm.values())
     within = facts[facts["month"].between(period.first, period.last)]
     outcomes = within[within["category"] != ASB].groupby("outcome")["n"].sum()
-    return {
-        "ward": {**ward, "population": residents, "population_method": population_method},
-        "period": period.to_json(),
-        "counts": counts,
-        "crime_total": crimes,
-        "asb_total": counts[ASB],
-        "rates_per_1000": {
-            "population": residents,
-            "method": population_method,
-            "crime": per_1000(crimes, residents),
-            "asb": per_1000(counts[ASB], residents),
-            "by_category": {c: per_1000(n, residents) for c, n in counts.items()},
-            "force": force_comparison(ward["code"], force, population, period),
-        },
-        "harm": {
-            "total": harm_total,
-            "per_1000": per_1000(harm_total, residents),
-            "by_category": harm,
-            "force": force_comparison(
-                ward["code"], force, population, period, weights=harm_weights.weights
-            ),
-            "source": harm_weights.source,
-            "caveat": harm_weights.caveat,
-        },
-        "trends": trends(facts, period, months_held),
-        "outcomes": outcome_shares(outcomes.index.tolist(), counts=outcomes.tolist()),
-        "top_locations": top_locations(facts, period),
-        "top_locations_caveat": PLACES_CAVEAT,
-        "hotspots": hotspots(geometry, facts, period, cell_size_m=cell_size_m),
-        "completeness": {
-            **completeness(force, period, months_held, vintage=ward["vintage"]),
-            "population": population_method if residents else "no population for this ward",
-        },
-    }
+    return WardProfile(
+        ward=ProfileWard(
+            code=code,
+            name=ward["name"],
+            lad_code=ward["lad_code"],
+            lad_name=ward["lad_name"],
+            vintage=ward["vintage"],
+            area_km2=ward["area_km2"],
+            population=residents,
+            population_method=population_method,
+        ),
+        period=period,
+        counts=counts,
+        crime_total=crimes,
+        asb_total=counts[ASB],
+        rates_per_1000=Rates(
+            population=residents,
+            method=population_method,
+            crime=per_1000(crimes, residents),
+            asb=per_1000(counts[ASB], residents),
+            by_category={c: per_1000(n, residents) for c, n in counts.items()},
+            force=force_comparison(code, force, population, period),
+        ),
+        harm=Harm(
+            total=harm_total,
+            per_1000=per_1000(harm_total, residents),
+            by_category=harm,
+            force=force_comparison(code, force, population, period, weights=harm_weights.weights),
+            source=harm_weights.source,
+            caveat=harm_weights.caveat,
+        ),
+        trends=trends(facts, period, months_held),
+        outcomes=outcome_shares(outcomes.index.tolist(), counts=outcomes.tolist()),
+        top_locations=top_locations(facts, period),
+        top_locations_caveat=PLACES_CAVEAT,
+        hotspots=hotspots(geometry, facts, period, cell_size_m=cell_size_m),
+        completeness=completeness(
+            force,
+            period,
+            months_held,
+            vintage=ward["vintage"],
+            population=population_method if residents else "no population for this ward",
+        ),
+    )

@@ -55,17 +55,23 @@ from geodata.maps import (
     render,
     ward_map,
 )
+from geodata.period import Period
 from geodata.plans import PLAN_STATUSES
-from geodata.profile import ALL_CRIME, Period, crime_total, force_comparison
+from geodata.profile import (
+    ALL_CRIME,
+    ForceComparison,
+    WardProfile,
+    crime_total,
+    force_comparison,
+)
 from geodata.static_maps import ward_static_map
 from service import TEMPLATES
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_priorities import ward_priorities
-from service.readmodels.ward_profiles import shared_figures, ward_profile
+from service.readmodels.ward_profiles import SharedFigures, shared_figures, ward_frame, ward_profile
 from service.store.aggregates import ward_facts
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
-from service.store.wards import load_ward_frame
 
 AUDIENCES = ("internal", "public")
 FORMATS = ("pdf", "html")
@@ -100,8 +106,6 @@ LISTED_LOCATIONS = 5
 
 LISTED_OUTCOMES = 5
 """Outcomes a report names, the commonest first; the rest are summed in one row."""
-
-_WARDS = "wardprofiles.report_wards"
 
 KEY_COLOURS = {ALL_CRIME: ALL_CRIME_COLOUR, **CATEGORY_COLOURS}
 """The colour of each line of the trend and each category, as on the maps."""
@@ -193,12 +197,12 @@ def ward_report(
     priorities = ward_priorities(app, engine, code=code, period=period, today=today) or {}
     concerns = list_concerns(engine, ward_code=code, today=today)
     plans = _evaluated_plans(app, engine, code=code)
-    wards = _ward_frame(app, engine, profile["ward"]["vintage"])
+    wards = ward_frame(app, engine, vintage=profile.ward.vintage)
     geometry = wards.geometry[wards["code"] == code].iloc[0]
     nearby = neighbours(wards, code)
     facts = ward_facts(
         engine,
-        vintage=profile["ward"]["vintage"],
+        vintage=profile.ward.vintage,
         ward_code=code,
         first=period.first,
         last=period.last,
@@ -209,7 +213,7 @@ def ward_report(
         priorities,
         concerns,
         plans,
-        shared=_force_inputs(app, engine),
+        shared=shared_figures(app, engine),
         audience=audience,
         shown=shown,
         marking=app.config["PROTECTIVE_MARKING"],
@@ -224,8 +228,8 @@ def ward_report(
             ward_geometry=geometry,
             neighbours=nearby,
             incidents=facts,
-            hotspot_cells=profile["hotspots"]["cells"],
-            cell_size_m=profile["hotspots"]["cell_size_m"],
+            hotspot_cells=profile.hotspots.cells,
+            cell_size_m=profile.hotspots.cell_size_m,
             attribution="",  # printed as text in the caption
             layer="hotspots" if audience == "public" else "incidents",
             size_cm=MAP_CM,
@@ -255,7 +259,7 @@ def ward_report(
         )
     return WardReport(
         code=code,
-        name=profile["ward"]["name"],
+        name=profile.ward.name,
         marking=context["marking"],
         headline=context["headline"],
         html=html,
@@ -294,34 +298,13 @@ def _open(concerns: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [c for c in concerns if c["status"] in OPEN_STATUSES]
 
 
-@dataclass(frozen=True)
-class _Force:
-    force: Any
-    population: dict[str, int]
-
-
-def _force_inputs(app: Flask, engine: sa.Engine) -> _Force:
-    shared = shared_figures(app, engine)
-    return _Force(shared.force, {c: p["residents"] for c, p in shared.population.items()})
-
-
-def _ward_frame(app: Flask, engine: sa.Engine, vintage: str) -> Any:
-    """The wards of ``vintage``, read once per data version (a run reads them for every ward)."""
-    version = shared_figures(app, engine).version
-    kept = app.extensions.get(_WARDS)
-    if kept is None or kept[0] != (version, vintage):
-        kept = ((version, vintage), load_ward_frame(engine, vintage=vintage))
-        app.extensions[_WARDS] = kept
-    return kept[1]
-
-
 def report_context(
-    profile: Mapping[str, Any],
+    profile: WardProfile,
     priorities: Mapping[str, Any],
     concerns: Sequence[Mapping[str, Any]],
     plans: Sequence[tuple[Mapping[str, Any], Mapping[str, Any] | None]],
     *,
-    shared: _Force,
+    shared: SharedFigures,
     audience: str,
     shown: Shown,
     marking: str,
@@ -332,8 +315,8 @@ def report_context(
     Counts, rates and shares are formatted here rather than in the template, so that what a
     public report withholds is decided in one place.
     """
-    ward = profile["ward"]
-    period = Period(profile["period"]["from"], profile["period"]["to"])
+    ward = profile.ward
+    period = profile.period
     public = audience == "public"
     open_concerns = _open(concerns)
     listed = [] if public else open_concerns
@@ -358,8 +341,8 @@ def report_context(
         "harm": _harm(profile, shown),
         "outcomes": _outcomes(profile, shown),
         "locations": [
-            {"location": row["location"], "count": shown.count(row["count"])}
-            for row in profile["top_locations"][:LISTED_LOCATIONS]
+            {"location": place.location, "count": shown.count(place.count)}
+            for place in profile.top_locations[:LISTED_LOCATIONS]
         ],
         "priorities": _priorities(priorities, shown, public=public),
         "concerns": _concerns(concerns, listed, shown),
@@ -375,14 +358,14 @@ def _month_name(month: str) -> str:
     return f"{date.fromisoformat(month + '-01'):%B %Y}"
 
 
-def _ratio(comparison: Mapping[str, Any] | None) -> str:
-    if not comparison or comparison.get("ratio") is None:
+def _ratio(comparison: ForceComparison | None) -> str:
+    if comparison is None or comparison.ratio is None:
         return NONE
-    return f"{comparison['ratio']:.2f}{TIMES}"
+    return f"{comparison.ratio:.2f}{TIMES}"
 
 
-def _rank(comparison: Mapping[str, Any] | None) -> str:
-    return NONE if not comparison else f"{comparison['rank']} of {comparison['of']}"
+def _rank(comparison: ForceComparison | None) -> str:
+    return NONE if not comparison else f"{comparison.rank} of {comparison.of}"
 
 
 def _ratio_rank(ratio: str, rank: str) -> str:
@@ -391,40 +374,40 @@ def _ratio_rank(ratio: str, rank: str) -> str:
 
 
 def _headline(
-    profile: Mapping[str, Any],
+    profile: WardProfile,
     priorities: Mapping[str, Any],
     open_concerns: Sequence[Mapping[str, Any]],
     shown: Shown,
 ) -> dict[str, Any]:
     """The figures an index lists for the ward, as shown to the report's audience."""
-    rates = profile["rates_per_1000"]
-    crimes = profile["crime_total"]
+    rates = profile.rates_per_1000
+    crimes = profile.crime_total
     ranked = priorities.get("priorities") or []
-    ratio = "withheld" if shown.hidden(crimes) else _ratio(rates["force"])
-    rank = "withheld" if shown.hidden(crimes) else _rank(rates["force"])
+    ratio = "withheld" if shown.hidden(crimes) else _ratio(rates.force)
+    rank = "withheld" if shown.hidden(crimes) else _rank(rates.force)
     return {
-        "code": profile["ward"]["code"],
-        "name": profile["ward"]["name"],
-        "lad_name": profile["ward"]["lad_name"],
+        "code": profile.ward.code,
+        "name": profile.ward.name,
+        "lad_name": profile.ward.lad_name,
         "crimes": shown.count(crimes),
-        "asb": shown.count(profile["asb_total"]),
-        "population": NONE if not rates["population"] else f"{rates['population']:,}",
-        "crime_rate": shown.value(rates["crime"], crimes),
-        "force_rate": NONE if not rates["force"] else f"{rates['force']['force_rate']:,.1f}",
+        "asb": shown.count(profile.asb_total),
+        "population": NONE if not rates.population else f"{rates.population:,}",
+        "crime_rate": shown.value(rates.crime, crimes),
+        "force_rate": NONE if not rates.force else f"{rates.force.force_rate:,.1f}",
         "ratio": ratio,
         "rank": rank,
         "ratio_rank": _ratio_rank(ratio, rank),
-        "harm_rate": shown.value(profile["harm"]["per_1000"], crimes, digits=0),
-        "harm_ratio": "withheld" if shown.hidden(crimes) else _ratio(profile["harm"]["force"]),
-        "hot_cells": profile["hotspots"]["hot_cells"],
-        "cell_m": f"{profile['hotspots']['cell_size_m']:g}",
+        "harm_rate": shown.value(profile.harm.per_1000, crimes, digits=0),
+        "harm_ratio": "withheld" if shown.hidden(crimes) else _ratio(profile.harm.force),
+        "hot_cells": profile.hotspots.hot_cells,
+        "cell_m": f"{profile.hotspots.cell_size_m:g}",
         "top_priority": ranked[0]["theme"] if ranked else NONE,
         "open_concerns": shown.count(len(open_concerns)),
     }
 
 
 def _categories(
-    profile: Mapping[str, Any], shared: _Force, period: Period, shown: Shown
+    profile: WardProfile, shared: SharedFigures, period: Period, shown: Shown
 ) -> list[dict[str, Any]]:
     """One row per category (crimes by count, then all crime, then ASB): count, rate per
     1,000, the force-wide rate, the ratio and the rank among wards, and harm.
@@ -432,11 +415,17 @@ def _categories(
     The force comparison of a category is :func:`geodata.profile.force_comparison` with a
     weight of 1 on that category alone.
     """
-    code = profile["ward"]["code"]
-    counts = profile["counts"]
-    rates = profile["rates_per_1000"]
+    code = profile.ward.code
+    counts = profile.counts
+    rates = profile.rates_per_1000
 
-    def row(label: str, n: int, rate: float | None, comparison: Any, harm: float | None) -> dict:
+    def row(
+        label: str,
+        n: int,
+        rate: float | None,
+        comparison: ForceComparison | None,
+        harm: float | None,
+    ) -> dict:
         withheld = shown.hidden(n)
         ratio = "withheld" if withheld else _ratio(comparison)
         rank = "withheld" if withheld else _rank(comparison)
@@ -445,68 +434,67 @@ def _categories(
             "key": key_class(label) if label in CATEGORY_COLOURS else None,
             "count": shown.count(n),
             "rate": shown.value(rate, n, digits=2),
-            "force_rate": NONE if not comparison else f"{comparison['force_rate']:,.2f}",
+            "force_rate": NONE if not comparison else f"{comparison.force_rate:,.2f}",
             "ratio": ratio,
             "rank": rank,
             "ratio_rank": _ratio_rank(ratio, rank),
             "harm": "" if harm is None else shown.value(harm, n, digits=0),
         }
 
-    def comparison(category: str) -> Any:
+    def comparison(category: str) -> ForceComparison | None:
         return force_comparison(
-            code, shared.force, shared.population, period, weights={category: 1.0}
+            code, shared.force, shared.residents, period, weights={category: 1.0}
         )
 
     crimes = sorted((c for c in CATEGORIES if c != ASB), key=lambda c: (-counts[c], c))
     rows = [
-        row(c, counts[c], rates["by_category"][c], comparison(c), profile["harm"]["by_category"][c])
+        row(c, counts[c], rates.by_category[c], comparison(c), profile.harm.by_category[c])
         for c in crimes
     ]
     rows.append(
         row(
             f"{ALL_CRIME} (ASB excluded)",
             crime_total(counts),
-            rates["crime"],
-            rates["force"],
-            profile["harm"]["total"],
+            rates.crime,
+            rates.force,
+            profile.harm.total,
         )
         | {"total": True}
     )
-    rows.append(row(ASB, counts[ASB], rates["asb"], comparison(ASB), None))
+    rows.append(row(ASB, counts[ASB], rates.asb, comparison(ASB), None))
     return rows
 
 
-def _sentences(profile: Mapping[str, Any], shown: Shown) -> list[str]:
+def _sentences(profile: WardProfile, shown: Shown) -> list[str]:
     """The profile's notable-change sentences; a public report drops those whose counts it
     would withhold (each sentence gives the two counts it compares)."""
     found = []
-    for trend in profile["trends"]:
-        kinds = [
-            kind
-            for kind in ("previous", "year_earlier")
-            if trend[kind]["available"] and trend[kind]["significant"]
+    for trend in profile.trends:
+        changes = [
+            change
+            for change in (trend.previous, trend.year_earlier)
+            if change.available and change.significant
         ]
-        for kind, sentence in zip(kinds, trend["sentences"], strict=True):
-            if not (shown.hidden(trend["count"]) or shown.hidden(trend[kind]["count"])):
+        for change, sentence in zip(changes, trend.sentences, strict=True):
+            if not (shown.hidden(trend.count) or shown.hidden(change.count)):
                 found.append(sentence)
     return found
 
 
-def _trend(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
+def _trend(profile: WardProfile, shown: Shown) -> dict[str, Any]:
     """The monthly lines of all crime, ASB and the busiest crime categories: an inline SVG,
     which WeasyPrint draws as vectors, its key and its note as text. Months not held are
     gaps, and so (public) are months whose count is withheld."""
-    trends = {t["category"]: t for t in profile["trends"]}
-    missing = set(profile["completeness"]["months_missing"])
+    trends = {t.category: t for t in profile.trends}
+    missing = set(profile.completeness.months_missing)
     busiest = sorted(
-        (c for c in CATEGORIES if c != ASB and profile["counts"][c]),
-        key=lambda c: (-profile["counts"][c], c),
+        (c for c in CATEGORIES if c != ASB and profile.counts[c]),
+        key=lambda c: (-profile.counts[c], c),
     )[:TREND_CATEGORIES]
-    months = [m["month"] for m in trends[ALL_CRIME]["monthly"]]
+    months = [m.month for m in trends[ALL_CRIME].monthly]
     series = {
         name: [
-            None if m["month"] in missing or shown.hidden(m["n"]) else m["n"]
-            for m in trends[name]["monthly"]
+            None if m.month in missing or shown.hidden(m.n) else m.n for m in trends[name].monthly
         ]
         for name in (ALL_CRIME, ASB, *busiest)
     }
@@ -520,34 +508,34 @@ def _trend(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
             months,
             series,
             colours=KEY_COLOURS,
-            title=f"Incidents per month in {profile['ward']['name']}",
+            title=f"Incidents per month in {profile.ward.name}",
         ),
         "key": [{"name": name, "class": key_class(name)} for name in series],
         "note": " ".join(notes),
     }
 
 
-def _harm(profile: Mapping[str, Any], shown: Shown) -> dict[str, Any]:
-    harm = profile["harm"]
-    crimes = profile["crime_total"]
+def _harm(profile: WardProfile, shown: Shown) -> dict[str, Any]:
+    harm = profile.harm
+    crimes = profile.crime_total
     return {
-        "total": shown.value(harm["total"], crimes, digits=0),
-        "per_1000": shown.value(harm["per_1000"], crimes, digits=0),
-        "force_rate": NONE if not harm["force"] else f"{harm['force']['force_rate']:,.0f}",
-        "ratio": "withheld" if shown.hidden(crimes) else _ratio(harm["force"]),
-        "rank": "withheld" if shown.hidden(crimes) else _rank(harm["force"]),
-        "source": harm["source"],
-        "caveat": harm["caveat"],
+        "total": shown.value(harm.total, crimes, digits=0),
+        "per_1000": shown.value(harm.per_1000, crimes, digits=0),
+        "force_rate": NONE if not harm.force else f"{harm.force.force_rate:,.0f}",
+        "ratio": "withheld" if shown.hidden(crimes) else _ratio(harm.force),
+        "rank": "withheld" if shown.hidden(crimes) else _rank(harm.force),
+        "source": harm.source,
+        "caveat": harm.caveat,
     }
 
 
-def _outcomes(profile: Mapping[str, Any], shown: Shown) -> list[dict[str, str]]:
+def _outcomes(profile: WardProfile, shown: Shown) -> list[dict[str, str]]:
     """The commonest outcomes, each with its share of the period's crimes and the count it
     stands for (the share times the crimes, which is exact: the shares are those counts over
     the total), then one row summing the rest."""
-    crimes = profile["crime_total"]
+    crimes = profile.crime_total
     counted = [
-        (outcome, round(share * crimes), share) for outcome, share in profile["outcomes"].items()
+        (outcome, round(share * crimes), share) for outcome, share in profile.outcomes.items()
     ]
     named, rest = counted[:LISTED_OUTCOMES], counted[LISTED_OUTCOMES:]
     if rest:
@@ -676,29 +664,29 @@ def _plans(
     return rows
 
 
-def _caveats(profile: Mapping[str, Any], priorities: Mapping[str, Any], shown: Shown) -> list[str]:
-    found = [profile["top_locations_caveat"]]
-    completeness = profile["completeness"]
-    missing = completeness["months_missing"]
+def _caveats(profile: WardProfile, priorities: Mapping[str, Any], shown: Shown) -> list[str]:
+    found = [profile.top_locations_caveat]
+    completeness = profile.completeness
+    missing = completeness.months_missing
     found.append(
         "Months of the period with no records held: "
         + (", ".join(missing) if missing else "none")
         + "."
     )
-    share = completeness["no_location_share"]
+    share = completeness.no_location_share
     found.append(
-        f"Across the force's records for the period, {completeness['no_location']:,} of "
-        f"{completeness['rows']:,} rows"
+        f"Across the force's records for the period, {completeness.no_location:,} of "
+        f"{completeness.rows:,} rows"
         + (f" ({100 * share:.1f} %)" if share is not None else "")
         + " had no location and cannot be placed in any ward, and "
-        f"{completeness['outside_wards']:,} lay outside every ward of the "
-        f"{completeness['boundary_vintage']} boundaries."
+        f"{completeness.outside_wards:,} lay outside every ward of the "
+        f"{completeness.boundary_vintage} boundaries."
     )
-    if profile["ward"]["population"]:
-        found.append(f"Residents: {completeness['population']}.")
+    if profile.ward.population:
+        found.append(f"Residents: {completeness.population}.")
     else:
         found.append("This ward has no population on record, so no rates are given.")
-    found.append(f"Harm weights: {profile['harm']['caveat']}.")
+    found.append(f"Harm weights: {profile.harm.caveat}.")
     assessment = priorities.get("threat_assessment")
     if assessment is None:
         found.append("No force threat assessment is stored: priorities rest on concerns only.")
@@ -716,9 +704,9 @@ def _caveats(profile: Mapping[str, Any], priorities: Mapping[str, Any], shown: S
     return found
 
 
-def _methods(profile: Mapping[str, Any], priorities: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _methods(profile: WardProfile, priorities: Mapping[str, Any]) -> list[tuple[str, str]]:
     weights = priorities.get("weights") or {}
-    hotspots = profile["hotspots"]
+    hotspots = profile.hotspots
     return [
         (
             "Counts",
@@ -736,7 +724,7 @@ def _methods(profile: Mapping[str, Any], priorities: Mapping[str, Any]) -> list[
         (
             "Harm",
             "Each crime weighted by its category's Crime Severity Score weight (days of "
-            f"custody): {profile['harm']['source']}.",
+            f"custody): {profile.harm.source}.",
         ),
         (
             "Trends",
@@ -746,11 +734,11 @@ def _methods(profile: Mapping[str, Any], priorities: Mapping[str, Any]) -> list[
         ),
         (
             "Hot spots",
-            f"Incidents counted in {hotspots['cell_size_m']:g} m squares of the British "
+            f"Incidents counted in {hotspots.cell_size_m:g} m squares of the British "
             "National Grid over the ward; each square and its touching neighbours scored with "
             "the Getis-Ord Gi* statistic, the p-values adjusted for testing every square at once "
             "(Benjamini-Hochberg false discovery rate); a hot spot has an adjusted p-value below "
-            f"{hotspots['alpha']:g} and a positive z-score. The full method is the ward "
+            f"{hotspots.alpha:g} and a positive z-score. The full method is the ward "
             "profile's hotspots.method (GET /api/wards/CODE/profile).",
         ),
         (
@@ -770,7 +758,7 @@ def _methods(profile: Mapping[str, Any], priorities: Mapping[str, Any]) -> list[
 
 
 def _interactive_map(
-    profile: Mapping[str, Any],
+    profile: WardProfile,
     geometry: Any,
     nearby: list[tuple[str, Any]],
     facts: pd.DataFrame,
@@ -785,12 +773,12 @@ def _interactive_map(
     neighbours and the hot-spot squares only, their counts shown as the report shows them.
     """
     public = audience == "public"
-    cells = profile["hotspots"]["cells"]
+    cells: Sequence[Mapping[str, Any]] = profile.hotspots.cells
     if public:
         cells = [{**c, "count": shown.count(c["count"])} for c in cells if c["hot"]]
     parts = render(
         ward_map(
-            ward_name=profile["ward"]["name"],
+            ward_name=profile.ward.name,
             ward_geometry=geometry,
             neighbours=nearby,
             incidents=facts.iloc[0:0] if public else facts,

@@ -1,13 +1,14 @@
 """The home page's overview: every ward with its headline figures, and the force map.
 
 Built from the shared figures of ``service.readmodels.ward_profiles`` once per data version (the
-latest import ledger id) and kept in the app, as the profiles are; each force map is rendered
-once per metric on first use. Every import, failed ones included, adds a ledger row, so the
-ledger shown with the overview is never older than the figures."""
+latest import ledger id) and kept in the app (:mod:`service.readmodels.cache`), as the
+profiles are; each force map is rendered once per metric on first use. Every import, failed
+ones included, adds a ledger row, so the ledger shown with the overview is never older than
+the figures."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -17,14 +18,14 @@ from flask import Flask
 
 from geodata.maps import MapParts, force_map, render
 from geodata.overview import METRICS, map_frame, ward_rows, ward_table
+from geodata.period import Period, latest_period
 from geodata.priorities import harm_rates
-from geodata.profile import Period, headline_figures, latest_period
-from service.readmodels.ward_profiles import harm_weights, shared_figures
+from geodata.profile import headline_figures
+from service.readmodels.cache import data_cache
+from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures, ward_frame
 from service.store.imports import list_imports
 from service.store.incidents import summarise_forces
-from service.store.wards import load_ward_frame
 
-OVERVIEW = "wardprofiles.overview"
 LEDGER = 10
 """Import ledger rows shown: the latest ten."""
 
@@ -45,23 +46,24 @@ class Overview:
     imports: list[dict[str, Any]]
     harm_source: str
     """Where the harm weights come from, said next to the harm figures."""
-    maps: dict[tuple[str, str], MapParts] = field(default_factory=dict)
-    """Rendered force maps by (metric, asset URL)."""
 
 
 def get_overview(app: Flask, engine: sa.Engine) -> Overview:
     """The overview of the current data version, built on first use after each import."""
     shared = shared_figures(app, engine)
-    cached: Overview | None = app.extensions.get(OVERVIEW)
-    if cached is not None and cached.version == shared.version:
-        return cached
+    return data_cache(app, "overview", size=1).get(
+        shared.version, None, lambda: _build(app, engine, shared)
+    )
+
+
+def _build(app: Flask, engine: sa.Engine, shared: SharedFigures) -> Overview:
     period = latest_period(shared.months_held)
     boundaries = (
-        load_ward_frame(engine, vintage=shared.vintage)
+        ward_frame(app, engine, vintage=shared.vintage)
         if shared.vintage
         else gpd.GeoDataFrame({"code": [], "name": [], "lad_name": []}, geometry=[])
     )
-    population = {code: p["residents"] for code, p in shared.population.items()}
+    population = shared.residents
     if period is None:
         headline = pd.DataFrame(
             columns=["crime_total", "asb_total", "population", "crime_per_1000"]
@@ -71,7 +73,7 @@ def get_overview(app: Flask, engine: sa.Engine) -> Overview:
         headline = headline_figures(shared.force, population, period)
         harm = harm_rates(shared.force, population, period, dict(harm_weights(app).weights))
     table = ward_table(boundaries, headline, harm)
-    cached = Overview(
+    return Overview(
         version=shared.version,
         vintage=shared.vintage,
         period=period,
@@ -82,8 +84,6 @@ def get_overview(app: Flask, engine: sa.Engine) -> Overview:
         imports=list_imports(engine, limit=LEDGER),
         harm_source=harm_weights(app).source,
     )
-    app.extensions[OVERVIEW] = cached
-    return cached
 
 
 def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str) -> MapParts | None:
@@ -91,10 +91,11 @@ def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str)
     None when no wards are stored."""
     if overview.boundaries.empty:
         return None
-    key = (metric, asset_url)
-    if key not in overview.maps:
-        column, label = METRICS[metric]
-        overview.maps[key] = render(
+    column, label = METRICS[metric]
+    return data_cache(app, "force maps", size=2 * len(METRICS)).get(
+        overview.version,
+        (metric, asset_url),
+        lambda: render(
             force_map(
                 map_frame(overview.boundaries, overview.table),
                 value_column=column,
@@ -103,5 +104,5 @@ def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str)
                 attribution=app.config["TILE_ATTRIBUTION"],
                 asset_url=asset_url,
             )
-        )
-    return overview.maps[key]
+        ),
+    )

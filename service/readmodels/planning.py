@@ -6,7 +6,7 @@ and ``/api/priorities/matrix`` never disagree, and it is kept in the app: a summ
 on the data version (the latest import ledger id), the period, the day (concern ages and
 the 12-month window) and the stored concerns, which the web app changes without an import,
 so the concerns' own fields that the scores read are part of the key, and so are the
-active plans, which close force-priority gaps.
+active plans, which close force-priority gaps (:mod:`service.readmodels.cache`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ import sqlalchemy as sa
 from flask import Flask
 
 from geodata.overview import gaps_by_kind, matrix_rows, score_legend, seldom_heard_wards
-from geodata.profile import Period
+from geodata.period import Period
+from service.readmodels.cache import data_cache
 from service.readmodels.ward_priorities import priority_matrix, priority_weights, ward_priorities
 from service.readmodels.ward_profiles import shared_figures
 from service.store.concerns import list_concerns
 from service.store.plans import list_plans
 from service.store.wards import list_wards
 
-PLANNING = "wardprofiles.planning"
 CACHED = 16
 """Summaries kept for the current data version: a few periods, each for one day."""
 
@@ -47,15 +47,12 @@ def planning_summary(
         (p["id"], tuple(p["ward_codes"]), tuple(p["categories"]))
         for p in list_plans(engine, status="active")
     )
-    key = (shared.version, period, today, concerns, plans)
-    kept: dict[tuple[Any, ...], dict[str, Any]] = app.extensions.setdefault(PLANNING, {})
-    if key not in kept:
-        keys = list(kept)  # one step, so another thread may write meanwhile
-        stale = [k for k in keys if k[0] != shared.version]
-        for old in keys if len(keys) - len(stale) >= CACHED else stale:
-            kept.pop(old, None)
-        kept[key] = _build(app, engine, vintage=shared.vintage, period=period, today=today)
-    return kept[key]
+    vintage = shared.vintage
+    return data_cache(app, "planning summaries", size=CACHED).get(
+        shared.version,
+        (period, today, concerns, plans),
+        lambda: _build(app, engine, vintage=vintage, period=period, today=today),
+    )
 
 
 def _build(

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from geodata.concerns import OPEN_STATUSES
+from geodata.period import Period
 from geodata.priorities import (
     OpenConcern,
     PriorityWeights,
@@ -21,7 +22,6 @@ from geodata.priorities import (
     seldom_heard,
     themes_for,
 )
-from geodata.profile import Period
 from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
@@ -128,7 +128,7 @@ def _context(
 ) -> dict[str, Any]:
     tags = concern_tags()
     tag_categories = {tag: t.categories for tag, t in tags.items()}
-    population = {c: p["residents"] for c, p in shared.population.items()}
+    population = shared.residents
     harm = dict(harm_weights(app).weights)
     assessment = active_assessment(engine)
     return {

@@ -1,38 +1,37 @@
 """Ward profiles: the store's grouped records handed to ``geodata.profile``.
 
 The figures every profile shares (each ward's counts, populations, the months held) are
-read once per version of the data and kept in the app, and so are the profiles built
-from them; a version is the latest import ledger id, since every import of any kind adds a
-ledger row, so nothing kept can outlive the data it came from.
+read once per version of the data and kept in the app (:mod:`service.readmodels.cache`), and
+so are the profiles built from them and the wards' boundaries; a version is the latest
+import ledger id, since every import of any kind adds a ledger row, so nothing kept can
+outlive the data it came from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import sqlalchemy as sa
 from flask import Flask
 
 from geodata.harm import DEFAULT_WEIGHTS_PATH, HarmWeights
 from geodata.io.harm import read_harm_weights
-from geodata.profile import (
-    ForceCounts,
-    Period,
-    build_profile,
-    comparison_span,
-    latest_period,
-)
+from geodata.period import Period, comparison_span, latest_period
+from geodata.profile import ForceCounts, WardProfile, build_profile
+from service.readmodels.cache import data_cache, request_version
 from service.store.aggregates import count_by_ward, months_held, ward_facts
-from service.store.imports import data_version
 from service.store.population import list_ward_population
-from service.store.wards import get_ward, latest_vintage
+from service.store.wards import get_ward, latest_vintage, load_ward_frame
 
 WEIGHTS = "wardprofiles.harm_weights"
-SHARED = "wardprofiles.shared_figures"
 CACHED = 512
 """Profiles kept per data version: a briefing room opens the same few wards again and again."""
+VINTAGES_CACHED = 2
+"""Boundary vintages whose wards are kept per data version: the latest, and one a report of
+an older vintage asks for."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,8 @@ class SharedFigures:
     force: ForceCounts
     population: dict[str, dict[str, Any]]
     months_held: list[str]
-    profiles: dict[tuple[str, Period], dict[str, Any] | None] = field(default_factory=dict)
-    """Profiles already built for this data version, the oldest dropped past ``CACHED``."""
+    residents: dict[str, int]
+    """Usual residents by ward code (the ``residents`` of ``population``)."""
 
 
 def harm_weights(app: Flask) -> HarmWeights:
@@ -58,20 +57,32 @@ def harm_weights(app: Flask) -> HarmWeights:
 
 
 def shared_figures(app: Flask, engine: sa.Engine) -> SharedFigures:
-    version = data_version(engine)
-    cached: SharedFigures | None = app.extensions.get(SHARED)
-    if cached is None or cached.version != version:
-        vintage = latest_vintage(engine)
-        held = months_held(engine)
-        force = ForceCounts.from_frame(
-            count_by_ward(engine, vintage=vintage, first=held[0], last=held[-1])
-            if vintage and held
-            else pd.DataFrame(columns=["status", "ward_code", "month", "category", "n"])
-        )
-        population = list_ward_population(engine, vintage=vintage) if vintage else {}
-        cached = SharedFigures(version, vintage, force, population, held)
-        app.extensions[SHARED] = cached
-    return cached
+    """The figures every ward shares, for the data version of this request."""
+    version = request_version(engine)
+    return data_cache(app, "shared figures", size=1).get(
+        version, None, lambda: _read_shared(engine, version)
+    )
+
+
+def _read_shared(engine: sa.Engine, version: int) -> SharedFigures:
+    vintage = latest_vintage(engine)
+    held = months_held(engine)
+    force = ForceCounts.from_frame(
+        count_by_ward(engine, vintage=vintage, first=held[0], last=held[-1])
+        if vintage and held
+        else pd.DataFrame(columns=["status", "ward_code", "month", "category", "n"])
+    )
+    population = list_ward_population(engine, vintage=vintage) if vintage else {}
+    residents = {code: p["residents"] for code, p in population.items()}
+    return SharedFigures(version, vintage, force, population, held, residents)
+
+
+def ward_frame(app: Flask, engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFrame:
+    """The wards of ``vintage`` with their polygons, read once per data version (every map
+    needs the ward and its neighbours, and a report run needs them for every ward)."""
+    return data_cache(app, "ward boundaries", size=VINTAGES_CACHED).get(
+        request_version(engine), vintage, lambda: load_ward_frame(engine, vintage=vintage)
+    )
 
 
 def default_period(app: Flask, engine: sa.Engine) -> Period | None:
@@ -79,22 +90,19 @@ def default_period(app: Flask, engine: sa.Engine) -> Period | None:
     return latest_period(shared_figures(app, engine).months_held)
 
 
-def ward_profile(
-    app: Flask, engine: sa.Engine, *, code: str, period: Period
-) -> dict[str, Any] | None:
+def ward_profile(app: Flask, engine: sa.Engine, *, code: str, period: Period) -> WardProfile | None:
     """The profile of ward ``code`` in the latest vintage, or None when there is no such ward."""
     shared = shared_figures(app, engine)
-    key = (code, period)
-    if key not in shared.profiles:
-        if len(shared.profiles) >= CACHED:
-            del shared.profiles[next(iter(shared.profiles))]
-        shared.profiles[key] = _build(app, engine, shared, code=code, period=period)
-    return shared.profiles[key]
+    return data_cache(app, "profiles", size=CACHED).get(
+        shared.version,
+        (code, period),
+        lambda: _build(app, engine, shared, code=code, period=period),
+    )
 
 
 def _build(
     app: Flask, engine: sa.Engine, shared: SharedFigures, *, code: str, period: Period
-) -> dict[str, Any] | None:
+) -> WardProfile | None:
     found = get_ward(engine, vintage=shared.vintage, code=code) if shared.vintage else None
     if shared.vintage is None or found is None:
         return None
@@ -108,7 +116,7 @@ def _build(
             engine, vintage=shared.vintage, ward_code=code, first=span.first, last=span.last
         ),
         force=shared.force,
-        population={c: p["residents"] for c, p in shared.population.items()},
+        population=shared.residents,
         population_method=shared.population.get(code, {}).get("method"),
         harm_weights=harm_weights(app),
         months_held=shared.months_held,

@@ -13,13 +13,19 @@ from geodata.crime import CATEGORIES
 from geodata.errors import ConcernError, PlanError
 from geodata.features import incident_features, ward_features
 from geodata.io.plans import plan_from_dict
-from geodata.profile import Period, PeriodError, headline_figures
+from geodata.period import Period, PeriodError
+from geodata.profile import headline_figures, to_json
 from service.auth import role_required
 from service.forms import concern_from_json
 from service.openapi import OPENAPI
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_priorities import priority_matrix, ward_priorities
-from service.readmodels.ward_profiles import default_period, shared_figures, ward_profile
+from service.readmodels.ward_profiles import (
+    default_period,
+    shared_figures,
+    ward_frame,
+    ward_profile,
+)
 from service.store.aggregates import ward_facts
 from service.store.concerns import (
     check_filters,
@@ -34,7 +40,7 @@ from service.store.plans import check_filters as check_plan_filters
 from service.store.plans import create_plan, get_plan, list_plans, update_plan
 from service.store.population import list_ward_population
 from service.store.threat import active_assessment, list_assessments
-from service.store.wards import latest_vintage, list_wards, load_ward_frame
+from service.store.wards import latest_vintage, list_wards
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -86,7 +92,7 @@ def profile(code: str) -> ResponseReturnValue:
     result = ward_profile(current_app, get_engine(), code=code, period=period)
     if result is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
-    return jsonify(result)
+    return jsonify(to_json(result))
 
 
 @bp.get("/wards/<code>/incidents.geojson")
@@ -247,9 +253,9 @@ def wards_geojson() -> ResponseReturnValue:
     if shared.vintage is None:
         abort(404, description="no ward boundaries are stored")
     period = requested_period()
-    population = {code: p["residents"] for code, p in shared.population.items()}
-    headline = headline_figures(shared.force, population, period)
-    return jsonify(ward_features(load_ward_frame(engine, vintage=shared.vintage), headline, period))
+    headline = headline_figures(shared.force, shared.residents, period)
+    wards = ward_frame(current_app, engine, vintage=shared.vintage)
+    return jsonify(ward_features(wards, headline, period))
 
 
 @bp.get("/wards/<code>/priorities")
@@ -260,7 +266,7 @@ def priorities(code: str) -> ResponseReturnValue:
     )
     if result is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
-    return jsonify(result)
+    return jsonify(to_json(result))
 
 
 @bp.get("/priorities/matrix")

@@ -28,7 +28,7 @@ def profile(code: str) -> str:
     )
     if page is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
-    return render_template("wards/profile.html", period=period, **page)
+    return render_template("wards/profile.html", period=period, **vars(page))
 
 
 @bp.get("/<code>/briefing")
@@ -43,4 +43,4 @@ def briefing(code: str) -> str:
     )
     if page is None:
         raise NotFound(f"no ward {code!r} with police.uk records in the latest boundary vintage")
-    return render_template("wards/briefing.html", **page)
+    return render_template("wards/briefing.html", **vars(page))

@@ -6,15 +6,16 @@ import re
 import xml.etree.ElementTree as ET
 
 from geodata.charts import HEIGHT, LEFT, WIDE, WIDTH, lines_svg, nice_ticks, trend_svg
+from geodata.profile import MonthCount
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def months(*counts: int, start: int = 1, year: int = 2025) -> list[dict[str, object]]:
+def months(*counts: int, start: int = 1, year: int = 2025) -> list[MonthCount]:
     rows = []
     for i, n in enumerate(counts):
         index = year * 12 + start - 1 + i
-        rows.append({"month": f"{index // 12:04d}-{index % 12 + 1:02d}", "n": n})
+        rows.append(MonthCount(f"{index // 12:04d}-{index % 12 + 1:02d}", n))
     return rows
 
 

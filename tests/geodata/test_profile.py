@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
@@ -22,8 +23,10 @@ from geodata.profile import (
     ALL_CRIME,
     PLACES_CAVEAT,
     ForceCounts,
+    MonthCount,
     Period,
     PeriodError,
+    WardProfile,
     build_profile,
     category_counts,
     change_test,
@@ -36,6 +39,7 @@ from geodata.profile import (
     latest_period,
     per_1000,
     sentence,
+    to_json,
     top_locations,
     trends,
 )
@@ -247,8 +251,8 @@ def test_force_counts_hold_ward_by_category_by_month() -> None:
 def test_force_comparison_rates_ratio_and_rank() -> None:
     force = three_wards()
 
-    a = force_comparison(WARD_A, force, POPULATION, Q1)
-    b = force_comparison(WARD_B, force, POPULATION, Q1)
+    a = to_json(force_comparison(WARD_A, force, POPULATION, Q1))
+    b = to_json(force_comparison(WARD_B, force, POPULATION, Q1))
 
     # A: 10 crimes (ASB left out) per 1,000 residents; B: 30 per 2,000 = 15 per 1,000.
     # Force: (10 + 30) / (1,000 + 2,000) residents = 13.33 per 1,000; C is not counted.
@@ -266,8 +270,8 @@ def test_force_comparison_rates_ratio_and_rank() -> None:
 def test_force_comparison_weighted_by_harm() -> None:
     weights = {"Burglary": 2.0, "Robbery": 0.5}
 
-    a = force_comparison(WARD_A, three_wards(), POPULATION, Q1, weights=weights)
-    b = force_comparison(WARD_B, three_wards(), POPULATION, Q1, weights=weights)
+    a = to_json(force_comparison(WARD_A, three_wards(), POPULATION, Q1, weights=weights))
+    b = to_json(force_comparison(WARD_B, three_wards(), POPULATION, Q1, weights=weights))
 
     # A: 10 x 2 = 20 per 1,000; B: (10 x 2 + 20 x 0.5) = 30 per 2,000 = 15; force 50 / 3.
     force_rate = 1000 * 50 / 3000
@@ -283,9 +287,9 @@ def test_ward_with_population_and_no_crime_ranks_last_and_ties_share_the_better_
     force = three_wards()
     population = {WARD_A: 1000, WARD_B: 3000, "E05000004": 500}
 
-    a = force_comparison(WARD_A, force, population, Q1)
-    b = force_comparison(WARD_B, force, population, Q1)
-    empty = force_comparison("E05000004", force, population, Q1)
+    a = to_json(force_comparison(WARD_A, force, population, Q1))
+    b = to_json(force_comparison(WARD_B, force, population, Q1))
+    empty = to_json(force_comparison("E05000004", force, population, Q1))
 
     # A: 10 per 1,000 residents; B: 30 per 3,000, also 10; the fourth ward none.
     assert a is not None and b is not None and empty is not None
@@ -295,7 +299,9 @@ def test_ward_with_population_and_no_crime_ranks_last_and_ties_share_the_better_
 
 
 def test_force_comparison_without_any_crime_has_no_ratio() -> None:
-    comparison = force_comparison(WARD_A, three_wards(), POPULATION, Period("2025-06", "2025-06"))
+    comparison = to_json(
+        force_comparison(WARD_A, three_wards(), POPULATION, Period("2025-06", "2025-06"))
+    )
 
     assert comparison == {"rate": 0.0, "force_rate": 0.0, "ratio": None, "rank": 1, "of": 2}
 
@@ -353,7 +359,7 @@ def test_compare_flags_a_significant_change_at_five_percent() -> None:
     noise = binomtest(31, 52, 0.5).pvalue
     assert rise < 0.05 < noise
 
-    assert compare(31, 10, available=True, period=period) == {
+    assert to_json(compare(31, 10, available=True, period=period)) == {
         "period": {"from": "2025-01", "to": "2025-03", "months": 3},
         "available": True,
         "count": 10,
@@ -361,7 +367,7 @@ def test_compare_flags_a_significant_change_at_five_percent() -> None:
         "p_value": pytest.approx(rise, rel=1e-12),
         "significant": True,
     }
-    assert compare(31, 21, available=True, period=period) == {
+    assert to_json(compare(31, 21, available=True, period=period)) == {
         "period": {"from": "2025-01", "to": "2025-03", "months": 3},
         "available": True,
         "count": 21,
@@ -369,8 +375,8 @@ def test_compare_flags_a_significant_change_at_five_percent() -> None:
         "p_value": pytest.approx(noise, rel=1e-12),
         "significant": False,
     }
-    assert compare(5, 0, available=True, period=period)["change_pct"] is None
-    assert compare(31, 10, available=False, period=period) == {
+    assert compare(5, 0, available=True, period=period).change_pct is None
+    assert to_json(compare(31, 10, available=False, period=period)) == {
         "period": {"from": "2025-01", "to": "2025-03", "months": 3},
         "available": False,
     }
@@ -427,7 +433,7 @@ def by_name(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def test_trends_all_crime_leaves_out_asb_and_monthly_covers_the_period_only() -> None:
-    lines = trends(planted_rise(), Q2, HELD)
+    lines = to_json(trends(planted_rise(), Q2, HELD))
 
     assert [line["category"] for line in lines] == [ALL_CRIME, *CATEGORIES]
     everything = by_name(lines)[ALL_CRIME]
@@ -445,7 +451,7 @@ def test_trends_all_crime_leaves_out_asb_and_monthly_covers_the_period_only() ->
 
 
 def test_trends_test_each_change_and_describe_the_significant_ones() -> None:
-    lines = by_name(trends(planted_rise(), Q2, HELD))
+    lines = by_name(to_json(trends(planted_rise(), Q2, HELD)))
 
     burglary = lines["Burglary"]
     assert burglary["count"] == 31
@@ -478,7 +484,7 @@ def test_trends_test_each_change_and_describe_the_significant_ones() -> None:
 def test_comparison_is_unavailable_when_a_month_is_not_held() -> None:
     held = [m for m in HELD if m not in ("2024-05", "2025-02")]
 
-    burglary = by_name(trends(planted_rise(), Q2, held))["Burglary"]
+    burglary = by_name(to_json(trends(planted_rise(), Q2, held)))["Burglary"]
 
     assert burglary["previous"] == {
         "period": {"from": "2025-01", "to": "2025-03", "months": 3},
@@ -511,7 +517,7 @@ def test_top_locations_by_count_then_name_and_by_snap_point() -> None:
     )
     period = Period("2025-01", "2025-03")
 
-    top = top_locations(facts, period)
+    top = to_json(top_locations(facts, period))
 
     assert top == [
         {
@@ -539,8 +545,8 @@ def test_top_locations_by_count_then_name_and_by_snap_point() -> None:
             "latitude": 54.605,
         },
     ]
-    assert top_locations(facts, period, limit=2) == top[:2]
-    assert top_locations(facts, Period("2025-06", "2025-06")) == []
+    assert to_json(top_locations(facts, period, limit=2)) == top[:2]
+    assert to_json(top_locations(facts, Period("2025-06", "2025-06"))) == []
 
 
 def test_completeness_counts_missing_months_and_rows_without_a_ward() -> None:
@@ -554,7 +560,9 @@ def test_completeness_counts_missing_months_and_rows_without_a_ward() -> None:
         ]
     )
 
-    figures = completeness(force, Q1, ["2024-12", "2025-01", "2025-03"], vintage="2025")
+    figures = to_json(
+        completeness(force, Q1, ["2024-12", "2025-01", "2025-03"], vintage="2025", population=None)
+    )
 
     assert figures == {
         "months_missing": ["2025-02"],
@@ -563,14 +571,18 @@ def test_completeness_counts_missing_months_and_rows_without_a_ward() -> None:
         "no_location_share": 0.15,
         "outside_wards": 2,
         "boundary_vintage": "2025",
+        "population": None,
     }
-    assert completeness(force, Period("2025-06", "2025-06"), [], vintage="2025") == {
+    assert to_json(
+        completeness(force, Period("2025-06", "2025-06"), [], vintage="2025", population=None)
+    ) == {
         "months_missing": ["2025-06"],
         "rows": 0,
         "no_location": 0,
         "no_location_share": None,
         "outside_wards": 0,
         "boundary_vintage": "2025",
+        "population": None,
     }
 
 
@@ -632,6 +644,12 @@ def square_ward_force() -> ForceCounts:
 
 
 def square_ward_profile(population: dict[str, int]) -> dict[str, Any]:
+    """The profile as the API serves it (:func:`to_json`)."""
+    json_ready: dict[str, Any] = to_json(square_ward(population))
+    return json_ready
+
+
+def square_ward(population: dict[str, int]) -> WardProfile:
     return build_profile(
         ward=WARD,
         geometry=SQUARE,
@@ -643,6 +661,37 @@ def square_ward_profile(population: dict[str, int]) -> dict[str, Any]:
         harm_weights=WEIGHTS,
         months_held=months("2024-01", "2025-03"),
     )
+
+
+def test_build_profile_is_typed_frozen_and_its_json_holds_the_same_values() -> None:
+    profile = square_ward({WARD_A: 2000, WARD_B: 1000})
+    served = to_json(profile)
+
+    assert profile.ward.code == served["ward"]["code"] == WARD_A
+    assert profile.period == Q1 and served["period"]["months"] == Q1.length == 3
+    assert profile.rates_per_1000.force is not None
+    assert profile.rates_per_1000.force.rank == served["rates_per_1000"]["force"]["rank"] == 2
+    burglary = profile.trend("Burglary")
+    assert burglary.previous.count == 5 and burglary.monthly[0] == MonthCount("2025-01", 2)
+    assert [t["category"] for t in served["trends"]] == [t.category for t in profile.trends]
+    assert served["top_locations"][0] == {
+        "location": profile.top_locations[0].location,
+        "count": 4,
+        "longitude": profile.top_locations[0].longitude,
+        "latitude": profile.top_locations[0].latitude,
+    }
+    # Kept in a cache and shared between requests: nothing may change it.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        profile.crime_total = 0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        profile.rates_per_1000.crime = 0.0  # type: ignore[misc]
+
+
+def test_an_unavailable_change_is_served_as_its_period_alone() -> None:
+    change = compare(3, 1, available=False, period=Q1)
+
+    assert (change.available, change.count, change.significant) == (False, None, False)
+    assert to_json(change) == {"period": Q1.to_json(), "available": False}
 
 
 def test_build_profile_has_every_section_of_the_contract() -> None:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from flask import Flask
@@ -17,6 +18,7 @@ from pypdf import PdfReader
 
 from geodata.concerns import Concern
 from geodata.demo.wards import ASB_PARK
+from geodata.profile import WardProfile
 from service import create_app
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_profiles import default_period, ward_profile
@@ -131,14 +133,14 @@ def test_pdf_text_gives_the_ward_period_and_profile_figures(demo: dict[str, Any]
     assert "boundary vintage 2025" in first
     assert f"Generated {TODAY.day} {TODAY:%B %Y}" in first
     boxes = re.sub(r"\s+", " ", first)  # the headline boxes, their labels wrapped
-    assert f" {profile['crime_total']:,} crimes (ASB excluded) " in boxes
-    assert f" {profile['asb_total']:,} anti-social behaviour " in boxes
-    for category, n in profile["counts"].items():
+    assert f" {profile.crime_total:,} crimes (ASB excluded) " in boxes
+    assert f" {profile.asb_total:,} anti-social behaviour " in boxes
+    for category, n in profile.counts.items():
         if n:
             assert re.search(rf"{re.escape(category)} {n:,}\b", text), category
-    top = profile["top_locations"][0]
-    assert f"{top['location']} {top['count']}" in text
-    listed = [row for row in profile["top_locations"] if row["location"] in text]
+    top = profile.top_locations[0]
+    assert f"{top.location} {top.count}" in text
+    listed = [place for place in profile.top_locations if place.location in text]
     assert 0 < len(listed) <= LISTED_LOCATIONS
     assert "Method notes" in text and "Data caveats" in text
 
@@ -154,8 +156,9 @@ def test_trend_key_is_text_coloured_as_its_lines(demo: dict[str, Any]) -> None:
     assert len({key_class(name) for name in KEY_COLOURS}) == len(KEY_COLOURS)
 
 
-def _profile_with_outcomes(shares: dict[str, float], crimes: int) -> dict[str, Any]:
-    return {"crime_total": crimes, "outcomes": shares}
+def _profile_with_outcomes(shares: dict[str, float], crimes: int) -> WardProfile:
+    """Just the two fields ``_outcomes`` reads."""
+    return cast(WardProfile, SimpleNamespace(crime_total=crimes, outcomes=shares))
 
 
 def test_outcomes_name_the_commonest_and_sum_the_rest() -> None:
@@ -268,7 +271,7 @@ def test_public_edition_leaves_out_concern_text_names_and_places(demo: dict[str,
         assert secret not in (public.html or "")
     assert "Public edition" in pdf
     assert "<5" in pdf  # small counts suppressed
-    small = [c for c, n in demo["profile"]["counts"].items() if 0 < n < 5]
+    small = [c for c, n in demo["profile"].counts.items() if 0 < n < 5]
     for category in small:
         assert re.search(rf"{re.escape(category)} <5 withheld", pdf), category
 
@@ -324,19 +327,19 @@ def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[st
             profile
             for ward in list_wards(engine, vintage=latest_vintage(engine) or "")
             if (profile := ward_profile(app, engine, code=ward["code"], period=period))
-            and profile["hotspots"]["hot_cells"]
+            and profile.hotspots.hot_cells
         )
         made = ward_report(
             app,
             engine,
-            code=hot["ward"]["code"],
+            code=hot.ward.code,
             period=period,
             audience="public",
             today=TODAY,
             formats=("html",),
         )
     assert made is not None and made.html is not None
-    cells = [c for c in hot["hotspots"]["cells"] if c["hot"]]
+    cells = [c for c in hot.hotspots.cells if c["hot"]]
     for cell in cells:
         shown = "\\u0026lt;5" if cell["count"] < 5 else f"{cell['count']:,}"
         assert f"Hot spot: {shown} incidents" in made.html

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
@@ -357,3 +358,46 @@ def test_a_concern_raised_after_the_map_was_built_is_on_it(
 
     assert '"Open concerns (2)"' in page
     assert "Fireworks on the green." in scripts(page)[-1]
+
+
+WARM_PAGE_STATEMENTS = [
+    "SELECT users.",  # the signed-in user
+    "FROM imports",  # the data version, once per request
+    "FROM concerns",  # the ward's concerns (the page lists them) ...
+    "FROM concerns",  # ... and again for the priorities (their tags)
+    "FROM threat_assessments",  # the active threat assessment ...
+    "FROM threat_assessments",  # ... its version number
+    "FROM threat_themes",  # its themes ...
+    "FROM threat_assessments",  # ... of the latest assessment
+    "FROM threat_themes",
+    "FROM plans",  # the ward's active plans ...
+    "FROM plans",  # ... and those a priority theme is planned for
+    "INSERT INTO access_log",  # who read the ward's concerns
+]
+"""What a ward page runs once its profile and map are kept: no figure is read again."""
+
+
+def test_a_warm_ward_page_reads_the_data_version_once_and_no_shared_figures(
+    demo_app: Flask, viewer: FlaskClient
+) -> None:
+    statements: list[str] = []
+
+    def record(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    code = code_of(viewer, TOWN_CENTRE)
+    with demo_app.app_context():
+        engine = get_engine()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        page_of(viewer, f"/wards/{code}?from=2025-01&to=2025-03")  # cold: builds and keeps
+        cold = list(statements)
+        statements.clear()
+        page_of(viewer, f"/wards/{code}?from=2025-01&to=2025-03")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+    assert sum("FROM imports" in s for s in cold) == 1, cold
+    assert len(statements) == len(WARM_PAGE_STATEMENTS), "\n".join(statements)
+    for statement, expected in zip(statements, WARM_PAGE_STATEMENTS, strict=True):
+        assert expected in statement, (expected, statement)
