@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 
-from geodata.demo import ASB_PARK
+from geodata.crime import ASB
+from geodata.demo import ASB_PARK, BURGLARY_RISING
+from geodata.plans import demo_plans
 from service.plan_forms import form_data
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.store.db import get_engine
-from service.store.plans import get_plan, list_plans, set_status
+from service.store.plans import create_plan, get_plan, list_plans, set_status
 from service.store.wards import latest_vintage, list_wards
-from service.views import plans as plan_views
 from tests.conftest import signed_in
-from tests.factories import run_json
+from tests.factories import (
+    HAND_DRAWN_WARDS,
+    run_json,
+    street_row,
+    write_street_csv,
+    write_wards,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -281,30 +294,123 @@ def test_what_works_lists_only_closed_significant_good_plans(
     assert client.get("/plans/what-works?theme=nonsense").status_code == 400
 
 
-def test_what_works_shows_a_plan_whose_evaluation_found_a_fall(
-    app: Flask, demo: dict[str, Any], client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    plan_id = park_plan(app)
+PLANTED_MONTHS = tuple(f"2025-{m:02d}" for m in range(1, 13))
+WEST_CODE, EAST_CODE, NORTH_CODE = (code for code, _, _ in HAND_DRAWN_WARDS)
+
+
+@pytest.fixture
+def planted(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """The hand-drawn wards and a year of ASB: 20 a month in WEST until June, then 4 a
+    month from July (a fall of 80 %); 20 a month in EAST all year (no change)."""
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    for month in PLANTED_MONTHS:
+        west = 20 if month < "2025-07" else 4
+        rows = [
+            *(street_row(month=month, category=ASB, lon="-1.21", lat="54.61") for _ in range(west)),
+            *(street_row(month=month, category=ASB, lon="-1.19", lat="54.61") for _ in range(20)),
+        ]
+        write_street_csv(tmp_path / "crime" / month / f"{month}-test-street.csv", rows)
+    run_json(runner, "import-crime", str(tmp_path / "crime"))
+
+
+def closed_plan(
+    app: Flask,
+    *,
+    ward: str,
+    good: bool = True,
+    title: str | None = None,
+    start: date = date(2025, 7, 1),
+) -> int:
+    """A closed plan in ``ward`` from ``start``: the demo's park plan (ASB and criminal
+    damage, quality 9/9) or, unless ``good``, its weak burglary plan (1/9) aimed at ASB."""
+    made = demo_plans([ward], names={ASB_PARK: ward, BURGLARY_RISING: ward}, start=start)
+    plan = made[0] if good else dataclasses.replace(made[-1], categories=(ASB,))
+    plan = dataclasses.replace(plan, status="closed", title=title or plan.title)
     with app.app_context():
-        set_status(get_engine(), plan_id, "closed", by="Test")
-    fell: dict[str, Any] = {
-        "rate_ratio": {"ratio": 0.7, "low": 0.55, "high": 0.89},
-        "verdict": "ASB fell 30 % against the rest of the force (significant).",
-    }
-    monkeypatch.setattr(plan_views, "plan_evaluation", lambda *a, **k: fell)
+        return create_plan(get_engine(), plan, by="Test")
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run on the app's engine while the block runs."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = get_engine()
+
+    def note(*args: Any) -> None:
+        seen.append(args[2])  # (connection, cursor, statement, parameters, context, many)
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.mark.usefixtures("planted")
+def test_what_works_shows_a_plan_whose_evaluation_found_a_fall(
+    app: Flask, client: FlaskClient
+) -> None:
+    plan_id = closed_plan(app, ward=WEST_CODE)
+    with app.app_context():
+        evaluation = plan_evaluation(app, get_engine(), plan_id=plan_id)
+    assert evaluation is not None
+    assert evaluation["counts"]["target"] == {"before": 120, "after": 24}
+    assert evaluation["rate_ratio"]["high"] < 1
     title = str(escape(stored(app, plan_id)["title"]))
 
     page = client.get("/plans/what-works").text
     assert title in page
-    assert fell["verdict"] in page
+    assert str(escape(evaluation["verdict"])) in page
     assert "<h2>Anti-social behaviour</h2>" in page
+    assert "<h2>Criminal damage and arson</h2>" in page  # listed under each of its themes
+    assert page.count(f'href="/plans/{plan_id}"') == 2
+    assert "<p>1 plan.</p>" in page
+    assert "(quality 9/9)" in page
     themed = client.get("/plans/what-works?theme=Burglary").text
     assert title not in themed
+    assert "No closed plan of good quality with a significant fall matches." in themed
+    damage = client.get("/plans/what-works?theme=Criminal+damage+and+arson").text
+    assert title in damage
+    assert "<h2>Anti-social behaviour</h2>" not in damage
     assert title in client.get("/plans/what-works?q=play+area").text
 
-    not_significant = {**fell, "rate_ratio": {"ratio": 0.9, "low": 0.7, "high": 1.1}}
-    monkeypatch.setattr(plan_views, "plan_evaluation", lambda *a, **k: not_significant)
-    assert title not in client.get("/plans/what-works").text
+
+@pytest.mark.usefixtures("planted")
+def test_what_works_leaves_out_no_fall_weak_plans_and_plans_not_yet_assessable(
+    app: Flask, client: FlaskClient
+) -> None:
+    no_fall = closed_plan(app, ward=EAST_CODE, title="East park: no change")
+    weak = closed_plan(app, ward=WEST_CODE, good=False, title="West: weak plan")
+    closed_plan(app, ward=WEST_CODE, title="West: too new", start=date(2026, 1, 1))
+    with app.app_context():
+        evaluation = plan_evaluation(app, get_engine(), plan_id=no_fall)
+    assert evaluation is not None
+    assert evaluation["rate_ratio"]["high"] >= 1  # EAST did not change
+    assert stored(app, weak)["quality"]["score"] < 7
+
+    page = client.get("/plans/what-works").text
+    assert "East park: no change" not in page
+    assert "West: weak plan" not in page
+    assert "West: too new" not in page  # no month after its start is held yet
+    assert "<p>0 plans.</p>" in page
+    assert "No closed plan of good quality with a significant fall." in page
+
+
+@pytest.mark.usefixtures("planted")
+def test_what_works_reads_a_fixed_number_of_statements(app: Flask, client: FlaskClient) -> None:
+    # Before "what works" moved into geodata.what_works the page ran 2 + 6 statements per
+    # closed plan (8 for one, 20 for three) once the shared figures were cached.
+    counts = []
+    for number in (1, 3):
+        for _ in range(number - len(plans(app, status="closed"))):
+            closed_plan(app, ward=WEST_CODE)
+        client.get("/plans/what-works")  # the shared figures cached
+        with statements(app) as seen:
+            page = client.get("/plans/what-works").text
+        assert f"<p>{number} plan{'' if number == 1 else 's'}.</p>" in page
+        counts.append(len(seen))
+    assert counts == [5, 5]
 
 
 # --- Ward pages and escaping ---------------------------------------------------------------
