@@ -26,9 +26,14 @@ from service.store.plans import create_plan, get_plan, list_plans, set_status
 from service.store.wards import latest_vintage, list_wards
 from tests.conftest import signed_in
 from tests.factories import (
+    EAST,
     HAND_DRAWN_WARDS,
+    NORTH,
+    WEST,
+    concern_row,
     run_json,
     street_row,
+    write_concerns_csv,
     write_street_csv,
     write_wards,
 )
@@ -444,3 +449,76 @@ def test_a_title_is_escaped(app: Flask, demo: dict[str, Any], client: FlaskClien
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
     ward_page = client.get(f"/wards/{ward_code(app)}/briefing").text
     assert XSS not in ward_page
+
+
+# --- Planted data: branches the demo force never reaches -----------------------------------
+
+
+def test_before_any_wards_a_plan_cannot_be_written_and_the_list_is_empty(
+    client: FlaskClient,
+) -> None:
+    listing = client.get("/plans").text
+    assert "<p>No plans.</p>" in listing
+    assert "<p>No plans match these filters.</p>" in client.get("/plans?status=closed").text
+
+    response = post(client, "/plans/new", form(client, "E05000002"))
+
+    assert response.status_code == 400
+    assert "This could not be saved" in response.text
+    assert plans(client.application) == []
+
+
+@pytest.mark.usefixtures("planted")
+def test_a_point_plan_with_reviews_and_a_linked_concern_shows_them(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    concerns = write_concerns_csv(tmp_path / "k.csv", [concern_row()])
+    run_json(runner, "import-concerns", str(concerns))
+    weak = demo_plans([WEST_CODE], names={BURGLARY_RISING: WEST_CODE}, start=date(2025, 7, 1))
+    plan = dataclasses.replace(
+        weak[0],
+        target_kind="point-buffer",
+        longitude=-1.21,
+        latitude=54.61,
+        radius_m=300.0,
+        review_dates=(date(2025, 8, 1), date(2025, 9, 1)),
+        linked_concern_ids=(1,),
+        responses=(),
+    )
+    with app.app_context():
+        plan_id = create_plan(get_engine(), plan, by="Test")
+
+    page = client.get(f"/plans/{plan_id}").text
+
+    assert "radius in metres): 300.0 m round (-1.21, 54.61);" in page
+    assert "2025-07-01 · reviews 2025-08-01, 2025-09-01" in page
+    assert 'Linked concerns: <a href="/concerns/1">1</a>.' in page
+    assert "<p>No responses yet.</p>" in page
+    listing = client.get(f"/plans?ward={WEST_CODE}&category=Burglary").text
+    assert f'<option value="{WEST_CODE}" selected>' in listing
+    assert "<option selected>Burglary</option>" in listing
+    assert str(escape(plan.title)) in listing
+    assert "No plans match" in client.get(f"/plans?ward={EAST_CODE}").text
+
+
+@pytest.mark.usefixtures("planted")
+def test_a_plan_of_an_older_boundary_vintage_can_still_be_edited(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    plan_id = closed_plan(app, ward=WEST_CODE)
+    redrawn = [("E05009999", "Redrawn Ward", WEST.union(EAST).union(NORTH))]
+    path = write_wards(tmp_path / "wd26.geojson", redrawn, year="26")
+    run_json(runner, "import-wards", str(path))
+    before = stored(app, plan_id)
+    assert before["ward_vintage"] != "WD26"
+
+    page = client.get(f"/plans/{plan_id}/edit").text
+    assert f'value="{WEST_CODE}"' in page  # its own ward stays choosable
+    data = form_data(before["plan"]) | {"csrf_token": token(client), "title": "Renamed"}
+    response = post(client, f"/plans/{plan_id}/edit", data)
+
+    assert response.status_code == 303, response.text
+    assert stored(app, plan_id)["plan"]["ward_codes"] == [WEST_CODE]
+    moved = form_data(before["plan"]) | {"csrf_token": token(client), "ward_codes": [EAST_CODE]}
+    refused = post(client, f"/plans/{plan_id}/edit", moved)
+    assert refused.status_code == 400  # a code of the old vintage is no longer allowed
