@@ -13,6 +13,33 @@ from service import create_app
 from service.store.db import get_engine
 from service.store.users import create_user
 
+DATA_VARIABLE = "WARDPROFILES_TEST_DATA"
+
+
+def _real_data_folder() -> Path | None:
+    """The real open data folder named by WARDPROFILES_TEST_DATA, if it is set and exists."""
+    folder = os.environ.get(DATA_VARIABLE)
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On CI (the ``CI`` variable set) refuse to run without the real data.
+
+    Locally the real-data tests skip without it; on CI a skip would hide them and the run
+    would stay green, so the whole run stops here instead.
+    """
+    if _on_ci() and _real_data_folder() is None:
+        named = os.environ.get(DATA_VARIABLE)
+        raise pytest.UsageError(
+            f"CI is set but the real open data folder is missing: {DATA_VARIABLE} "
+            + (f"names {named!r}, which is not a folder" if named else "is not set")
+            + "; point it at the shared data/ folder (.ci/run uses ../shared/data)"
+        )
+
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
@@ -61,8 +88,9 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def real_data() -> Path:
-    """The real open data folder named by WARDPROFILES_TEST_DATA; the test is skipped without it."""
-    folder = os.environ.get("WARDPROFILES_TEST_DATA")
-    if not folder:
-        pytest.skip("WARDPROFILES_TEST_DATA is not set; point it at the shared data/ folder")
-    return Path(folder)
+    """The real open data folder named by WARDPROFILES_TEST_DATA; the test is skipped without it
+    (except on CI, where :func:`pytest_configure` has already stopped the run)."""
+    folder = _real_data_folder()
+    if folder is None:
+        pytest.skip(f"{DATA_VARIABLE} is not set or not a folder; point it at the shared data/")
+    return folder

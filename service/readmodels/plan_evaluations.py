@@ -1,6 +1,7 @@
 """Plan evaluations: a stored plan's areas and the force's incidents handed to
 ``geodata.evaluation``, recomputed from the data held whenever they are asked for, so
-new months count as soon as they are imported."""
+new months count as soon as they are imported; and "What works" (``geodata.what_works``)
+over every closed plan, read in one batch."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from geodata.areas import buffer_geometry, target_geometry
-from geodata.evaluation import DEFAULT_MONTHS, evaluate
-from geodata.profile import Period
+from geodata.what_works import WhatWorks, evaluate_plan, facts_window, shortlist, what_works
 from service.readmodels.ward_profiles import shared_figures
-from service.store.aggregates import force_facts
+from service.store.aggregates import force_facts_in_windows
 from service.store.plans import stored_plans
 from service.store.wards import load_ward_frame
 
@@ -25,27 +24,40 @@ def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str,
     if plan is None or shared.vintage is None:
         return None
     wards = load_ward_frame(engine, vintage=shared.vintage)
-    geometries = dict(zip(wards["code"], wards.geometry, strict=True))
-    start = plan.start_date.strftime("%Y-%m")
-    earliest = Period(start, start).shifted(-DEFAULT_MONTHS).first
-    latest = shared.months_held[-1] if shared.months_held else start
-    facts = force_facts(
-        engine,
-        vintage=shared.vintage,
-        first=earliest,
-        last=max(latest, start),
-        categories=plan.categories,
-    )
-    buffer = buffer_geometry(plan, ward_geometries=geometries)
+    window = facts_window(plan, months_held=shared.months_held)
+    facts = force_facts_in_windows(engine, vintage=shared.vintage, windows=[window])
     return {
         "plan_id": plan_id,
         "title": plan.title,
-        **evaluate(
+        **evaluate_plan(
+            plan,
             facts,
-            target=target_geometry(plan, ward_geometries=geometries),
-            buffer=None if buffer.is_empty else buffer,
-            categories=plan.categories,
-            start=plan.start_date.isoformat(),
+            ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
             months_held=shared.months_held,
         ),
     }
+
+
+def what_works_now(
+    app: Flask, engine: sa.Engine, *, query: str = "", theme: str | None = None
+) -> WhatWorks:
+    """ "What works" from the stored plans and the incidents held.
+
+    A fixed number of reads whatever the number of plans: the closed plans, the shared
+    figures (cached per data version), and, when any plan is shortlisted, the wards and the
+    incidents of every shortlisted plan's window together.
+    """
+    plans = shortlist(stored_plans(engine, status="closed"), query=query, theme=theme)
+    shared = shared_figures(app, engine)
+    if not plans or shared.vintage is None:
+        return WhatWorks({}, 0)
+    wards = load_ward_frame(engine, vintage=shared.vintage)
+    windows = [facts_window(plan, months_held=shared.months_held) for _, plan in plans]
+    return what_works(
+        plans,
+        force_facts_in_windows(engine, vintage=shared.vintage, windows=windows),
+        ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
+        months_held=shared.months_held,
+        query=query,
+        theme=theme,
+    )

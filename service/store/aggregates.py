@@ -172,14 +172,28 @@ def force_facts(
     The control area of an evaluation is the rest of the force: the incidents in the wards
     of the vintage (rows outside every ward are neighbouring forces' areas and left out).
     """
-    marks = ", ".join("?" * len(categories))
+    return force_facts_in_windows(engine, vintage=vintage, windows=[(first, last, categories)])
+
+
+def force_facts_in_windows(
+    engine: sa.Engine, *, vintage: str, windows: Sequence[tuple[str, str, Sequence[str]]]
+) -> pd.DataFrame:
+    """:func:`force_facts` for several (first month, last month, categories) windows in one
+    statement: the rows of any window, each once, so many evaluations read in one batch."""
+    distinct = sorted({(first, last, tuple(sorted(cats))) for first, last, cats in windows})
+    conditions, parameters = ["0 = 1"], []  # no window: no rows
+    for first, last, categories in distinct:
+        conditions.append(
+            f"(f.month BETWEEN ? AND ? AND c.label IN ({', '.join('?' * len(categories))}))"
+        )
+        parameters += [first, last, *categories]
     query = (
         "SELECT f.month, c.label, pl.longitude, pl.latitude, f.n FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id JOIN places pl ON pl.id = f.place_id "
-        f"WHERE f.vintage = ? AND f.month BETWEEN ? AND ? AND c.label IN ({marks})"
+        f"WHERE f.vintage = ? AND ({' OR '.join(conditions)})"
     )
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(query, (vintage, first, last, *categories)).all()
+        rows = connection.exec_driver_sql(query, (vintage, *parameters)).all()
     columns = {
         "month": "str",
         "category": "str",

@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from geodata.crime import CATEGORIES
 from geodata.errors import PlanError
 from geodata.plans import PLAN_STATUSES, SCANNING_SOURCES, TARGET_KINDS, TOOLKIT_RATINGS
+from geodata.what_works import GOOD_QUALITY
 from service.auth import role_required
 from service.plan_forms import (
     RESPONSE_FORMAT,
@@ -26,7 +27,7 @@ from service.plan_forms import (
     add_plan_problems,
     form_data,
 )
-from service.readmodels.plan_evaluations import plan_evaluation
+from service.readmodels.plan_evaluations import plan_evaluation, what_works_now
 from service.store.db import get_engine
 from service.store.plans import (
     check_filters,
@@ -40,9 +41,6 @@ from service.store.plans import (
 from service.views.concerns import ward_names
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-GOOD_QUALITY = 7
-"""Least quality score (out of 9) of a plan shown under "What works"."""
 
 
 def labels() -> dict[str, Any]:
@@ -70,13 +68,6 @@ def references(engine: sa.Engine) -> tuple[set[str] | None, set[int] | None]:
         return None, None
 
 
-def worked(evaluation: dict[str, Any] | None) -> bool:
-    """A positive, significant result: rate ratio under 1 with its 95 % upper bound under 1."""
-    ratio = (evaluation or {}).get("rate_ratio") or {}
-    value, high = ratio.get("ratio"), ratio.get("high")
-    return value is not None and high is not None and value < 1 and high < 1
-
-
 @bp.get("")
 def index() -> ResponseReturnValue:
     engine = get_engine()
@@ -100,37 +91,17 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/what-works")
 def what_works() -> ResponseReturnValue:
-    """Closed plans of good quality whose evaluation found a significant fall."""
-    engine = get_engine()
+    """Closed plans of good quality whose evaluation found a significant fall
+    (``geodata.what_works``)."""
     query = (request.args.get("q") or "").strip()
     theme = request.args.get("theme") or None
     if theme is not None and theme not in CATEGORIES:
         raise BadRequest(f"theme: {theme!r} is not one of {', '.join(CATEGORIES)}")
-    found: list[dict[str, Any]] = []
-    for row in list_plans(engine, status="closed", category=theme):
-        if row["quality"]["score"] < GOOD_QUALITY:
-            continue
-        plan = get_plan(engine, row["id"])
-        if plan is None:
-            continue
-        text = " ".join(
-            [plan["plan"]["title"], plan["plan"]["problem"], *plan["plan"]["categories"]]
-        )
-        if query and query.casefold() not in text.casefold():
-            continue
-        evaluation = plan_evaluation(current_app, engine, plan_id=row["id"])
-        if evaluation is None or not worked(evaluation):
-            continue
-        found.append({**row, "problem": plan["plan"]["problem"], "evaluation": evaluation})
-    themes: dict[str, list[dict[str, Any]]] = {}
-    for item in found:
-        for category in item["categories"] or ["No category"]:
-            if theme is None or category == theme:
-                themes.setdefault(category, []).append(item)
+    found = what_works_now(current_app, get_engine(), query=query, theme=theme)
     return render_template(
         "plans/what_works.html",
-        themes=dict(sorted(themes.items())),
-        count=len(found),
+        themes=found.themes,
+        count=found.count,
         query=query,
         theme=theme,
         categories=CATEGORIES,

@@ -243,9 +243,9 @@ def add_south(runner: FlaskCliRunner, tmp_path: Path) -> None:
 def test_profile_of_a_ward_without_incidents(
     client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    # Fails today with a 500: ward_facts builds its frame from no rows, so every column is
-    # float64, and build_profile's facts["month"].between("2025-01", "2025-06") raises
-    # "TypeError: Invalid comparison between dtype=float64 and str".
+    # Guards a fixed 500: ward_facts built its frame from no rows with every column float64,
+    # so build_profile's facts["month"].between("2025-01", "2025-06") raised "TypeError:
+    # Invalid comparison between dtype=float64 and str". Empty frames are typed now.
     add_south(runner, tmp_path)
 
     south = get_json(client, f"/api/wards/{SOUTH_CODE}/profile?from=2025-01&to=2025-06")
@@ -385,9 +385,9 @@ def map_figures(client: FlaskClient, code: str) -> tuple[int, int, float | None]
 def test_wards_geojson_rate_is_null_for_a_ward_without_population(
     client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    # Fails today with a 500: headline.loc[code] makes a row of int64, Int64 and float64
-    # columns, which pandas stores as Float64, so the NaN rate comes back as pd.NA and
-    # ward_features' math.isnan(pd.NA) raises "TypeError: must be real number, not NAType".
+    # Guards a fixed 500: headline.loc[code] made a row of int64, Int64 and float64 columns,
+    # which pandas stores as Float64, so the NaN rate came back as pd.NA and ward_features'
+    # math.isnan(pd.NA) raised "TypeError: must be real number, not NAType".
     import_population(runner, tmp_path, LSOAS[:2])
 
     assert map_figures(client, NORTH_CODE) == (6, 0, None)
@@ -398,9 +398,9 @@ def test_wards_geojson_rate_is_null_for_a_ward_without_population(
 def test_wards_geojson_rate_is_zero_for_a_ward_with_residents_and_no_incidents(
     client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    # Fails today: a ward with no incidents in any month held is not in ForceCounts.wards,
-    # so ward_features gives it crime_per_1000 None ("no population") although it has 100
-    # residents and its profile's force comparison gives it a rate of 0.
+    # Guards a fixed bug: a ward with no incidents in any month held was missing from
+    # ForceCounts.wards, so ward_features gave it crime_per_1000 None ("no population")
+    # although it has 100 residents and its profile's force comparison gives it a rate of 0.
     add_south(runner, tmp_path)
 
     assert map_figures(client, SOUTH_CODE) == (0, 0, 0.0)
@@ -460,11 +460,12 @@ def test_shared_figures_are_read_again_after_a_population_import(
 def test_shared_figures_are_read_again_after_a_crime_import(
     client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    # Fails today, and not because of the cache: import-crime writes through its own ADBC
-    # SQLite library, and when that connection closes it takes itself for the last one on
-    # the file (POSIX locks do not conflict within a process), checkpoints and deletes
-    # test.sqlite-wal and -shm. The app's pooled sqlite3 connections keep the deleted
-    # wal-index, never see the July import, and their later writes go to the deleted WAL.
+    # Guards a fixed bug that was not the cache's: import-crime writes through its own ADBC
+    # SQLite library, and when that connection closed it took itself for the last one on
+    # the file (POSIX locks do not conflict within a process), checkpointed and deleted
+    # test.sqlite-wal and -shm; the app's pooled sqlite3 connections kept the deleted
+    # wal-index and never saw the July import. The import now closes the pooled connections
+    # around its own.
     before = get_json(client, f"/api/wards/{WEST_CODE}/profile")
     map_before = get_json(client, "/api/wards.geojson")
 

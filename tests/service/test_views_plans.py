@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
 
-from geodata.demo.wards import ASB_PARK
+from geodata.crime import ASB
+from geodata.demo.plans import demo_plans
+from geodata.demo.wards import ASB_PARK, BURGLARY_RISING
 from service.plan_forms import form_data
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.store.db import get_engine
-from service.store.plans import get_plan, list_plans, set_status
+from service.store.plans import create_plan, get_plan, list_plans, set_status
 from service.store.wards import latest_vintage, list_wards
-from service.views import plans as plan_views
 from tests.conftest import signed_in
-from tests.factories import run_json
+from tests.factories import (
+    EAST,
+    HAND_DRAWN_WARDS,
+    NORTH,
+    WEST,
+    concern_row,
+    run_json,
+    street_row,
+    write_concerns_csv,
+    write_street_csv,
+    write_wards,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -281,30 +299,123 @@ def test_what_works_lists_only_closed_significant_good_plans(
     assert client.get("/plans/what-works?theme=nonsense").status_code == 400
 
 
-def test_what_works_shows_a_plan_whose_evaluation_found_a_fall(
-    app: Flask, demo: dict[str, Any], client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    plan_id = park_plan(app)
+PLANTED_MONTHS = tuple(f"2025-{m:02d}" for m in range(1, 13))
+WEST_CODE, EAST_CODE, NORTH_CODE = (code for code, _, _ in HAND_DRAWN_WARDS)
+
+
+@pytest.fixture
+def planted(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """The hand-drawn wards and a year of ASB: 20 a month in WEST until June, then 4 a
+    month from July (a fall of 80 %); 20 a month in EAST all year (no change)."""
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    for month in PLANTED_MONTHS:
+        west = 20 if month < "2025-07" else 4
+        rows = [
+            *(street_row(month=month, category=ASB, lon="-1.21", lat="54.61") for _ in range(west)),
+            *(street_row(month=month, category=ASB, lon="-1.19", lat="54.61") for _ in range(20)),
+        ]
+        write_street_csv(tmp_path / "crime" / month / f"{month}-test-street.csv", rows)
+    run_json(runner, "import-crime", str(tmp_path / "crime"))
+
+
+def closed_plan(
+    app: Flask,
+    *,
+    ward: str,
+    good: bool = True,
+    title: str | None = None,
+    start: date = date(2025, 7, 1),
+) -> int:
+    """A closed plan in ``ward`` from ``start``: the demo's park plan (ASB and criminal
+    damage, quality 9/9) or, unless ``good``, its weak burglary plan (1/9) aimed at ASB."""
+    made = demo_plans([ward], names={ASB_PARK: ward, BURGLARY_RISING: ward}, start=start)
+    plan = made[0] if good else dataclasses.replace(made[-1], categories=(ASB,))
+    plan = dataclasses.replace(plan, status="closed", title=title or plan.title)
     with app.app_context():
-        set_status(get_engine(), plan_id, "closed", by="Test")
-    fell: dict[str, Any] = {
-        "rate_ratio": {"ratio": 0.7, "low": 0.55, "high": 0.89},
-        "verdict": "ASB fell 30 % against the rest of the force (significant).",
-    }
-    monkeypatch.setattr(plan_views, "plan_evaluation", lambda *a, **k: fell)
+        return create_plan(get_engine(), plan, by="Test")
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run on the app's engine while the block runs."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = get_engine()
+
+    def note(*args: Any) -> None:
+        seen.append(args[2])  # (connection, cursor, statement, parameters, context, many)
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.mark.usefixtures("planted")
+def test_what_works_shows_a_plan_whose_evaluation_found_a_fall(
+    app: Flask, client: FlaskClient
+) -> None:
+    plan_id = closed_plan(app, ward=WEST_CODE)
+    with app.app_context():
+        evaluation = plan_evaluation(app, get_engine(), plan_id=plan_id)
+    assert evaluation is not None
+    assert evaluation["counts"]["target"] == {"before": 120, "after": 24}
+    assert evaluation["rate_ratio"]["high"] < 1
     title = str(escape(stored(app, plan_id)["title"]))
 
     page = client.get("/plans/what-works").text
     assert title in page
-    assert fell["verdict"] in page
+    assert str(escape(evaluation["verdict"])) in page
     assert "<h2>Anti-social behaviour</h2>" in page
+    assert "<h2>Criminal damage and arson</h2>" in page  # listed under each of its themes
+    assert page.count(f'href="/plans/{plan_id}"') == 2
+    assert "<p>1 plan.</p>" in page
+    assert "(quality 9/9)" in page
     themed = client.get("/plans/what-works?theme=Burglary").text
     assert title not in themed
+    assert "No closed plan of good quality with a significant fall matches." in themed
+    damage = client.get("/plans/what-works?theme=Criminal+damage+and+arson").text
+    assert title in damage
+    assert "<h2>Anti-social behaviour</h2>" not in damage
     assert title in client.get("/plans/what-works?q=play+area").text
 
-    not_significant = {**fell, "rate_ratio": {"ratio": 0.9, "low": 0.7, "high": 1.1}}
-    monkeypatch.setattr(plan_views, "plan_evaluation", lambda *a, **k: not_significant)
-    assert title not in client.get("/plans/what-works").text
+
+@pytest.mark.usefixtures("planted")
+def test_what_works_leaves_out_no_fall_weak_plans_and_plans_not_yet_assessable(
+    app: Flask, client: FlaskClient
+) -> None:
+    no_fall = closed_plan(app, ward=EAST_CODE, title="East park: no change")
+    weak = closed_plan(app, ward=WEST_CODE, good=False, title="West: weak plan")
+    closed_plan(app, ward=WEST_CODE, title="West: too new", start=date(2026, 1, 1))
+    with app.app_context():
+        evaluation = plan_evaluation(app, get_engine(), plan_id=no_fall)
+    assert evaluation is not None
+    assert evaluation["rate_ratio"]["high"] >= 1  # EAST did not change
+    assert stored(app, weak)["quality"]["score"] < 7
+
+    page = client.get("/plans/what-works").text
+    assert "East park: no change" not in page
+    assert "West: weak plan" not in page
+    assert "West: too new" not in page  # no month after its start is held yet
+    assert "<p>0 plans.</p>" in page
+    assert "No closed plan of good quality with a significant fall." in page
+
+
+@pytest.mark.usefixtures("planted")
+def test_what_works_reads_a_fixed_number_of_statements(app: Flask, client: FlaskClient) -> None:
+    # Before "what works" moved into geodata.what_works the page ran 2 + 6 statements per
+    # closed plan (8 for one, 20 for three) once the shared figures were cached.
+    counts = []
+    for number in (1, 3):
+        for _ in range(number - len(plans(app, status="closed"))):
+            closed_plan(app, ward=WEST_CODE)
+        client.get("/plans/what-works")  # the shared figures cached
+        with statements(app) as seen:
+            page = client.get("/plans/what-works").text
+        assert f"<p>{number} plan{'' if number == 1 else 's'}.</p>" in page
+        counts.append(len(seen))
+    assert counts == [5, 5]
 
 
 # --- Ward pages and escaping ---------------------------------------------------------------
@@ -338,3 +449,76 @@ def test_a_title_is_escaped(app: Flask, demo: dict[str, Any], client: FlaskClien
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
     ward_page = client.get(f"/wards/{ward_code(app)}/briefing").text
     assert XSS not in ward_page
+
+
+# --- Planted data: branches the demo force never reaches -----------------------------------
+
+
+def test_before_any_wards_a_plan_cannot_be_written_and_the_list_is_empty(
+    client: FlaskClient,
+) -> None:
+    listing = client.get("/plans").text
+    assert "<p>No plans.</p>" in listing
+    assert "<p>No plans match these filters.</p>" in client.get("/plans?status=closed").text
+
+    response = post(client, "/plans/new", form(client, "E05000002"))
+
+    assert response.status_code == 400
+    assert "This could not be saved" in response.text
+    assert plans(client.application) == []
+
+
+@pytest.mark.usefixtures("planted")
+def test_a_point_plan_with_reviews_and_a_linked_concern_shows_them(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    concerns = write_concerns_csv(tmp_path / "k.csv", [concern_row()])
+    run_json(runner, "import-concerns", str(concerns))
+    weak = demo_plans([WEST_CODE], names={BURGLARY_RISING: WEST_CODE}, start=date(2025, 7, 1))
+    plan = dataclasses.replace(
+        weak[0],
+        target_kind="point-buffer",
+        longitude=-1.21,
+        latitude=54.61,
+        radius_m=300.0,
+        review_dates=(date(2025, 8, 1), date(2025, 9, 1)),
+        linked_concern_ids=(1,),
+        responses=(),
+    )
+    with app.app_context():
+        plan_id = create_plan(get_engine(), plan, by="Test")
+
+    page = client.get(f"/plans/{plan_id}").text
+
+    assert "radius in metres): 300.0 m round (-1.21, 54.61);" in page
+    assert "2025-07-01 · reviews 2025-08-01, 2025-09-01" in page
+    assert 'Linked concerns: <a href="/concerns/1">1</a>.' in page
+    assert "<p>No responses yet.</p>" in page
+    listing = client.get(f"/plans?ward={WEST_CODE}&category=Burglary").text
+    assert f'<option value="{WEST_CODE}" selected>' in listing
+    assert "<option selected>Burglary</option>" in listing
+    assert str(escape(plan.title)) in listing
+    assert "No plans match" in client.get(f"/plans?ward={EAST_CODE}").text
+
+
+@pytest.mark.usefixtures("planted")
+def test_a_plan_of_an_older_boundary_vintage_can_still_be_edited(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    plan_id = closed_plan(app, ward=WEST_CODE)
+    redrawn = [("E05009999", "Redrawn Ward", WEST.union(EAST).union(NORTH))]
+    path = write_wards(tmp_path / "wd26.geojson", redrawn, year="26")
+    run_json(runner, "import-wards", str(path))
+    before = stored(app, plan_id)
+    assert before["ward_vintage"] != "WD26"
+
+    page = client.get(f"/plans/{plan_id}/edit").text
+    assert f'value="{WEST_CODE}"' in page  # its own ward stays choosable
+    data = form_data(before["plan"]) | {"csrf_token": token(client), "title": "Renamed"}
+    response = post(client, f"/plans/{plan_id}/edit", data)
+
+    assert response.status_code == 303, response.text
+    assert stored(app, plan_id)["plan"]["ward_codes"] == [WEST_CODE]
+    moved = form_data(before["plan"]) | {"csrf_token": token(client), "ward_codes": [EAST_CODE]}
+    refused = post(client, f"/plans/{plan_id}/edit", moved)
+    assert refused.status_code == 400  # a code of the old vintage is no longer allowed

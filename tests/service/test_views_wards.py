@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from markupsafe import escape
+from pyproj import Transformer
 from shapely.geometry import box
 
 from geodata.demo.wards import ASB_PARK, TOWN_CENTRE
@@ -401,3 +403,105 @@ def test_a_warm_ward_page_reads_the_data_version_once_and_no_shared_figures(
     assert len(statements) == len(WARM_PAGE_STATEMENTS), "\n".join(statements)
     for statement, expected in zip(statements, WARM_PAGE_STATEMENTS, strict=True):
         assert expected in statement, (expected, statement)
+
+
+# --- Planted data: branches the demo force never reaches -----------------------------------
+
+HOT_POINT = (-1.213, 54.612)
+"""Where 40 burglaries are planted in WEST in February: away from every 250 m grid line."""
+TO_GRID = Transformer.from_crs(4326, 27700, always_xy=True)
+
+
+def around(point: tuple[float, float], metres: float) -> list[tuple[float, float]]:
+    """The eight points ``metres`` east, west, north and south (and diagonally) of
+    ``point`` in British National Grid, as longitude and latitude."""
+    easting, northing = TO_GRID.transform(*point)
+    return [
+        TO_GRID.transform(easting + dx * metres, northing + dy * metres, direction="INVERSE")
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+        if dx or dy
+    ]
+
+
+@pytest.fixture
+def planted(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> FlaskClient:
+    """The hand-drawn wards; WEST has 2 burglaries in January 2025, far apart, then in
+    February 40 at one snap point (``HOT_POINT``) and 10 in each of the eight squares round
+    it: a significant rise since January and a block of hot squares, the busiest in the
+    middle."""
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    places = [HOT_POINT] * 40 + [p for p in around(HOT_POINT, 250) for _ in range(10)]
+    rows = [
+        street_row(month="2025-01", crime_id="j1", lon="-1.219", lat="54.601"),
+        street_row(month="2025-01", crime_id="j2", lon="-1.201", lat="54.619"),
+        *(
+            street_row(month="2025-02", crime_id=f"f{i}", lon=f"{x:.6f}", lat=f"{y:.6f}")
+            for i, (x, y) in enumerate(places)
+        ),
+    ]
+    run_json(runner, "import-crime", str(write_street_csv(tmp_path / "c.csv", rows)))
+    return signed_in(app, "viewer")
+
+
+def test_hot_spots_are_named_by_the_south_west_corner_of_their_square(
+    planted: FlaskClient,
+) -> None:
+    # The corner worked out apart from the service: pyproj to British National Grid, then
+    # down to the 250 m grid line on each axis.
+    easting, northing = TO_GRID.transform(*HOT_POINT)
+    corner = f"{math.floor(easting / 250) * 250}, {math.floor(northing / 250) * 250}"
+
+    page = page_of(planted, "/wards/E05000002")
+
+    rows = re.findall(
+        r'<tr><td>(\d+, \d+)</td><td class="n">(\d+)</td>', section(page, "<h3>Hot spots</h3>")
+    )
+    assert rows[0] == (corner, "40")  # the busiest square first
+    assert "squares of 250 m are hot spots" in page
+    briefing = page_of(planted, "/wards/E05000002/briefing")
+    assert (
+        f"{len(rows)} hot-spot squares\n  over 2024-03 to 2025-02, the busiest with 40" in briefing
+    )
+    # EAST had no incidents: no hot squares, no list of changes.
+    assert "No hot-spot squares in the period." in page_of(planted, "/wards/E05000001")
+
+
+def test_the_briefing_lists_what_changed(planted: FlaskClient) -> None:
+    latest = api(planted, "/api/wards/E05000002/profile?from=2025-02&to=2025-02")
+    sentences = [s for t in latest["trends"] for s in t["sentences"]]
+    assert "Burglary up 5900 % on the previous month, 120 vs 2, significant at 5 %" in sentences
+
+    page = page_of(planted, "/wards/E05000002/briefing")
+
+    changed = section(page, '<h2 id="changed">What changed since 2025-01</h2>', "</section>")
+    assert re.findall(r"<li>(.*?)</li>", changed) == [str(escape(s)) for s in sentences]
+    assert "No significant change" not in changed
+    assert "<table>" not in changed  # the busiest-categories table is for no change only
+
+
+def test_the_briefing_says_when_the_month_before_is_not_held(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    rows = [street_row(month="2025-03"), street_row(month="2025-03", category="Drugs")]
+    run_json(runner, "import-crime", str(write_street_csv(tmp_path / "c.csv", rows)))
+    viewer = signed_in(app, "viewer")
+
+    page = page_of(viewer, "/wards/E05000002/briefing")
+
+    changed = section(page, '<h2 id="changed">', "</section>")
+    assert "2025-02 is not held, so there is nothing to compare 2025-03 with." in changed
+    assert "<li>" not in changed and "<table>" not in changed
+
+
+def test_a_briefing_without_records_is_a_404(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    viewer = signed_in(app, "viewer")
+
+    response = viewer.get("/wards/E05000002/briefing")
+
+    assert response.status_code == 404
+    assert "with police.uk records" in response.get_data(as_text=True)
