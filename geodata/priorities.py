@@ -24,9 +24,9 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from geodata.crime import CATEGORIES
+from geodata.denominators import poisson_interval
 from geodata.profile import ForceCounts, Period
 from geodata.trends import adjust_page, dispersion, ward_changes
 
@@ -257,17 +257,16 @@ def ratio_lower_bound(
 
     Method: the count is treated as Poisson, and the ratio scaled by the lower end of the
     exact two-sided interval of its mean over the count, ``L / count`` with ``L`` the
-    ``(1 - confidence) / 2`` quantile of Gamma(count) (Garwood's interval, the
-    ``chi2(alpha/2, 2k) / 2`` of textbooks); the force rate is taken as exact, since it
-    rests on far more incidents. With a harm-weighted ratio, the unweighted count stands
-    for the weighted one (harm weights do not add information about chance). 0 when the
-    count is 0; None when the ratio is None.
+    lower end of :func:`geodata.denominators.poisson_interval` (Garwood's interval); the
+    force rate is taken as exact, since it rests on far more incidents. With a harm-weighted
+    ratio, the unweighted count stands for the weighted one (harm weights do not add
+    information about chance). 0 when the count is 0; None when the ratio is None.
     """
     if ratio is None:
         return None
     if count <= 0:
         return 0.0
-    lower = float(special.gammaincinv(count, (1 - confidence) / 2))
+    lower, _ = poisson_interval(count, confidence=confidence)
     return ratio * lower / count
 
 
