@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from geodata.crime import ASB, CATEGORIES, canonical_category
 
@@ -27,6 +28,12 @@ WEIGHTED_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c != ASB)
 COLUMNS: tuple[str, ...] = ("category", "weight", "basis")
 """The header of a harm-weights table; ``basis`` may be left out of a force's own table."""
 
+RANGE_COLUMNS: tuple[str, ...] = ("category", "weight", "low", "high", "basis")
+"""The header of a table that also gives each weight's plausible range (the shipped one)."""
+
+HEADERS: tuple[tuple[str, ...], ...] = (COLUMNS, COLUMNS[:2], RANGE_COLUMNS)
+"""The headers a table may have."""
+
 REQUIRED_NOTES: tuple[str, ...] = ("source", "caveat")
 """``# key: value`` lines every table must carry, so a harm figure can say what it rests on."""
 
@@ -36,12 +43,16 @@ class HarmWeights:
     """One weight per crime category, with where the weights came from and their limits.
 
     ``weights`` maps each of :data:`WEIGHTED_CATEGORIES` to a finite, non-negative weight
-    (days of custody or its equivalent, for the shipped table); it is read-only.
+    (days of custody or its equivalent, for the shipped table); it is read-only. ``ranges``
+    gives each weight's plausible low and high when the table has ``low`` and ``high``
+    columns (the shipped one does: see ``scripts/harm_weights.py``).
     """
 
     weights: Mapping[str, float]
     source: str
     caveat: str
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
+    """Each weight's plausible (low, high), read-only; empty when the table gives none."""
 
 
 def harm_by_category(counts: Mapping[str, int], weights: HarmWeights) -> dict[str, float]:

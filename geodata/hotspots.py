@@ -125,7 +125,7 @@ def hotspot_grid(
     rows, cols = np.nonzero(kept)  # row-major: sorted by row, then col
     z = z_grid[rows, cols]
     p = 2.0 * special.ndtr(-np.abs(z))
-    q = _adjust_p(p)
+    q = bh_adjust(p)
     significant = q < alpha
     cells = gpd.GeoDataFrame(
         {
@@ -265,7 +265,7 @@ def _queen_sum(grid: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     )
 
 
-def _adjust_p(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def bh_adjust(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Benjamini-Hochberg adjusted p-values (q), in the order given.
 
     Written out with numpy rather than called from ``scipy.stats``: importing scipy.stats

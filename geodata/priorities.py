@@ -5,6 +5,14 @@ team should see where force priorities and community concerns meet or miss each 
 Every score here is a weighted sum of four components, each between 0 and 1, and every
 ranked theme carries its components and a plain sentence, so nobody has to trust a number
 they cannot take apart.
+
+The components are built to separate wards rather than tie them: the excess over the force
+rate has no cap (it approaches 1 as the ratio grows, so the three busiest wards no longer all
+score the maximum) and counts only the excess the ward's own numbers support (the lower end of
+an exact Poisson interval), and the trend component uses the over-dispersion-aware,
+force-relative and false-discovery-controlled test of :mod:`geodata.trends`. Scores are for
+reading as whole numbers (:attr:`Priority.display_score`), and each priority names the
+component that contributes most (:attr:`Priority.driver`).
 """
 
 from __future__ import annotations
@@ -18,12 +26,24 @@ from typing import Any
 import numpy as np
 
 from geodata.crime import CATEGORIES
-from geodata.profile import SIGNIFICANCE, ForceCounts, Period, change_test
+from geodata.denominators import poisson_interval
+from geodata.profile import ForceCounts, Period
+from geodata.trends import adjust_page, dispersion, ward_changes
 
 BAND_POINTS: Mapping[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}
 """The force-priority component of each MoRiLE priority band; a local theme scores 0."""
 
 COUNCILLOR = "ward-councillor"
+
+CONFIDENCE = 0.95
+"""The excess component uses the lower end of this two-sided exact Poisson interval."""
+
+WEIGHTS_NOTE = (
+    "The score adds four parts with fixed weights (force priority, how far the ward exceeds "
+    "the force rate, open concerns and a rise). The weights are a design choice that keeps the "
+    "ranking open to inspection, not a validated model of risk."
+)
+"""The sentence every page that shows a priority score should carry."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +95,37 @@ class Priority:
     open_concerns: int
     reason: str
     concern_sources: Mapping[str, int] = field(default_factory=dict)
+    points: Mapping[str, float] = field(default_factory=dict)
+    ratio_low: float | None = None
+
+    @property
+    def display_score(self) -> int:
+        """The score as it should be read: a whole number (a tenth would claim false precision)."""
+        return round(self.score)
+
+    @property
+    def driver(self) -> str:
+        """The component that adds most to the score (``contributions``), first on ties."""
+        contributions = self.contributions
+        return max(contributions, key=lambda name: contributions[name])
+
+    @property
+    def contributions(self) -> dict[str, float]:
+        """Each component's points in the score: 100 x weight x component.
+
+        Filled in by :func:`rank_priorities` through ``points``; a Priority made by hand
+        without them falls back to the components themselves.
+        """
+        return dict(self.points) if self.points else dict(self.components)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "theme": self.theme,
             "score": round(self.score, 1),
+            "display_score": self.display_score,
+            "driver": self.driver,
+            "points": {k: round(v, 1) for k, v in self.contributions.items()},
+            "ratio_low": None if self.ratio_low is None else round(self.ratio_low, 2),
             "band": self.band,
             "components": {k: round(v, 3) for k, v in self.components.items()},
             "ratio_to_force": None if self.ratio is None else round(self.ratio, 2),
@@ -93,25 +139,32 @@ class Priority:
 def rising_categories(
     ward_code: str, force: ForceCounts, period: Period, months_held: Collection[str]
 ) -> set[str]:
-    """Categories whose count in the ward rose significantly (exact test at 5 %).
+    """Categories whose count in the ward rose by more than usual variation explains.
 
-    Method: as :func:`geodata.profile.trends`, from the force counts: the period's count
-    against the previous period of equal length and against the same months a year
-    earlier, each compared only when all its months are held.
+    Method: :func:`geodata.trends.ward_changes` for the period against the previous period
+    of equal length and against the same months a year earlier (each only when all its
+    months are held): the ward's share of the force's change, with each category's
+    over-dispersion measured on every month of ``force``, no statement under
+    :data:`geodata.trends.MIN_INCIDENTS`; both comparisons of every category are adjusted
+    together (Benjamini-Hochberg, :func:`geodata.trends.adjust_page`), and a category is
+    rising when either comparison is a "rise".
     """
     if ward_code not in force.wards:
         return set()
-    row = force.counts[force.wards.index(ward_code)]
-    now = row[:, force.within(period)].sum(axis=1)
-    rising: set[str] = set()
+    ward = force.wards.index(ward_code)
+    phi = dispersion(force.counts)
+    changes = []
     for other in (period.previous(), period.year_earlier()):
-        if not set(other.months) <= set(months_held):
-            continue
-        before = row[:, force.within(other)].sum(axis=1)
-        for category, current, previous in zip(CATEGORIES, now, before, strict=True):
-            if current > previous and change_test(int(current), int(previous)) < SIGNIFICANCE:
-                rising.add(category)
-    return rising
+        if set(other.months) <= set(months_held):
+            changes += ward_changes(
+                force.counts,
+                ward,
+                force.within(period),
+                force.within(other),
+                labels=CATEGORIES,
+                dispersions=phi,
+            )
+    return {c.label for c in adjust_page(changes) if c.verdict == "rise"}
 
 
 def harm_rates(
@@ -187,14 +240,51 @@ def concern_component(concerns: Sequence[OpenConcern], *, today: date) -> float:
     return min(1.0, weight / 4)
 
 
-def excess_component(ratio: float | None) -> float:
-    """How far the ward exceeds the force rate: log2 of the ratio, over 2, between 0 and 1.
+def theme_count(
+    ward_code: str, categories: Sequence[str], force: ForceCounts, period: Period
+) -> int:
+    """The ward's incidents in the theme's categories over the period (unweighted)."""
+    if ward_code not in force.wards or not categories:
+        return 0
+    keep = np.array([c in categories for c in CATEGORIES])
+    return int(force.by_category(period)[force.wards.index(ward_code)][keep].sum())
 
-    At the force rate or below it is 0; twice the force rate gives 0.5; four times, 1.
+
+def ratio_lower_bound(
+    ratio: float | None, count: int, *, confidence: float = CONFIDENCE
+) -> float | None:
+    """The lowest ratio to the force the ward's count supports.
+
+    Method: the count is treated as Poisson, and the ratio scaled by the lower end of the
+    exact two-sided interval of its mean over the count, ``L / count`` with ``L`` the
+    lower end of :func:`geodata.denominators.poisson_interval` (Garwood's interval); the
+    force rate is taken as exact, since it rests on far more incidents. With a harm-weighted
+    ratio, the unweighted count stands for the weighted one (harm weights do not add
+    information about chance). 0 when the count is 0; None when the ratio is None.
     """
+    if ratio is None:
+        return None
+    if count <= 0:
+        return 0.0
+    lower, _ = poisson_interval(count, confidence=confidence)
+    return ratio * lower / count
+
+
+def excess_component(ratio: float | None, *, count: int | None = None) -> float:
+    """How far the ward exceeds the force rate: ``1 - 1 / ratio``, between 0 and 1, no cap.
+
+    At the force rate or below it is 0; twice the force rate gives 0.5, four times 0.75,
+    eight times 0.875: it keeps rising with the ratio without reaching 1, so the busiest
+    wards stay apart (the earlier ``log2(ratio) / 2`` stopped at 1 from four times the
+    force rate, tying every ward beyond it). With ``count`` (the ward's incidents behind the
+    ratio) the ratio is first lowered to :func:`ratio_lower_bound`, so that a ratio resting
+    on a handful of incidents adds little.
+    """
+    if count is not None:
+        ratio = ratio_lower_bound(ratio, count)
     if ratio is None or ratio <= 1:
         return 0.0
-    return min(1.0, math.log2(ratio) / 2)
+    return 1.0 - 1.0 / ratio
 
 
 def rank_priorities(
@@ -214,29 +304,28 @@ def rank_priorities(
 
     Method: score = 100 x (force x band points + excess x excess component + concerns x
     concern component + trend x rising), with the weights of ``PriorityWeights``. Band
-    points come from ``BAND_POINTS``; the excess component from :func:`theme_ratio` via
+    points come from ``BAND_POINTS``; the excess component from :func:`theme_ratio` lowered
+    to what the ward's count in the theme supports (:func:`ratio_lower_bound`) via
     :func:`excess_component`; the concern component from the open concerns tagged with one
     of the theme's tags (:func:`concern_component`); rising is 1 when any of the theme's
-    categories rose significantly (exact test at 5 %) against the previous period or a year
-    earlier. Ties are broken by the MoRiLE risk score, then by name. Themes with a zero
-    score are left out.
+    categories is in ``rising_categories`` (:func:`rising_categories`: more than usual
+    variation explains, after the force's change and the false discovery rate). Ties are
+    broken by the MoRiLE risk score, then by name. Themes with a zero score are left out.
+    Each priority keeps each component's points and names the largest (its driver).
     """
     ranked = []
     for theme in themes:
         ratio = theme_ratio(ward_code, theme.categories, force, population, period, harm)
+        count = theme_count(ward_code, theme.categories, force, period)
         concerns = [c for c in open_concerns if c.tag in theme.concern_tags]
         components = {
             "force": BAND_POINTS.get(theme.band or "", 0.0),
-            "excess": excess_component(ratio),
+            "excess": excess_component(ratio, count=count),
             "concerns": concern_component(concerns, today=today),
             "trend": float(any(c in rising_categories for c in theme.categories)),
         }
-        score = 100 * (
-            weights.force * components["force"]
-            + weights.excess * components["excess"]
-            + weights.concerns * components["concerns"]
-            + weights.trend * components["trend"]
-        )
+        points = {name: 100 * getattr(weights, name) * value for name, value in components.items()}
+        score = math.fsum(points.values())
         if score <= 0:
             continue
         sources = _sources(concerns)
@@ -251,6 +340,8 @@ def rank_priorities(
                 open_concerns=len(concerns),
                 reason=reason(theme, ratio, bool(components["trend"]), concerns, sources),
                 concern_sources=sources,
+                points=points,
+                ratio_low=ratio_lower_bound(ratio, count),
             )
         )
     return sorted(ranked, key=lambda p: (-p.score, -(_risk(themes, p.theme)), p.theme))
@@ -276,16 +367,17 @@ def reason(
     sources: Mapping[str, int],
 ) -> str:
     """The plain sentence: "Force priority: high. Violence here is 2.3x the force rate and
-    rising (significant). 3 open concerns raised by residents and a councillor." """
+    rising by more than usual variation explains. 3 open concerns raised by residents and a
+    councillor." """
     parts = [
         f"Force priority: {theme.band}." if theme.band else "Local priority (not a force theme)."
     ]
     label = theme.name.removesuffix(" (local)")
     if ratio is not None:
-        trend = " and rising (significant)" if rising else ""
+        trend = " and rising by more than usual variation explains" if rising else ""
         parts.append(f"{label.capitalize()} here is {ratio:.1f}x the force rate{trend}.")
     elif rising:
-        parts.append(f"{label.capitalize()} is rising here (significant).")
+        parts.append(f"{label.capitalize()} is rising here by more than usual variation explains.")
     if concerns:
         who = _listing([f"{n} {name}" if n > 1 else name for name, n in sources.items()])
         noun = "concern" if len(concerns) == 1 else "concerns"

@@ -440,7 +440,9 @@ OPENAPI: dict[str, Any] = {
         "/api/wards/{code}/priorities": {
             "get": {
                 "summary": "A ward's combined priorities (force themes and local concerns), "
-                "each with its score components and reason; gaps; seldom-heard coverage",
+                "each with its score (display_score: the whole number to show), components, "
+                "points per component, driver (the largest) and reason; gaps; seldom-heard "
+                "coverage",
                 "parameters": [_CODE, *_PERIOD],
                 "responses": {
                     "200": _json("Priorities", {"type": "object"}),

@@ -12,13 +12,21 @@ from types import MappingProxyType
 
 from geodata.crime import ASB, canonical_category
 from geodata.errors import HarmWeightsError, RowError
-from geodata.harm import COLUMNS, REQUIRED_NOTES, WEIGHTED_CATEGORIES, HarmWeights
+from geodata.harm import (
+    COLUMNS,
+    HEADERS,
+    RANGE_COLUMNS,
+    REQUIRED_NOTES,
+    WEIGHTED_CATEGORIES,
+    HarmWeights,
+)
 
 
 def read_harm_weights(path: str | os.PathLike[str]) -> HarmWeights:
     """Read and check a harm-weights table.
 
-    The file is a CSV with a ``category,weight`` header (and optionally ``basis``). Lines
+    The file is a CSV with a ``category,weight`` header (and optionally ``basis``, or
+    ``low,high,basis`` for a plausible range around each weight, ``low <= weight <= high``). Lines
     whose first non-blank character is ``#`` are notes, not rows: ``# source: ...`` and
     ``# caveat: ...`` are required and kept with the weights (a key given on several lines
     is joined with spaces); other notes are for the reader of the file. Blank lines are
@@ -75,19 +83,20 @@ def read_harm_weights(path: str | os.PathLike[str]) -> HarmWeights:
 
     header_line, header_text = rows[0]
     header = [name.strip() for name in next(csv.reader([header_text]))]
-    if header not in (list(COLUMNS), list(COLUMNS[:2])):
+    if header not in [list(h) for h in HEADERS]:
         errors.append(
             RowError(
                 source,
                 header_line,
                 "header",
                 f"header is {','.join(header)!r}; expected {','.join(COLUMNS)!r} "
-                f"(or {','.join(COLUMNS[:2])!r})",
+                f"(or {','.join(COLUMNS[:2])!r}, or {','.join(RANGE_COLUMNS)!r})",
             )
         )
         raise _fault(source, errors)
 
     weights: dict[str, float] = {}
+    ranges: dict[str, tuple[float, float]] = {}
     seen_on: dict[str, int] = {}
     for number, line in rows[1:]:
         fields = next(csv.reader([line]))
@@ -141,6 +150,12 @@ def read_harm_weights(path: str | os.PathLike[str]) -> HarmWeights:
             errors.append(RowError(source, number, "weight", weight))
         elif weighted and category is not None:
             weights[category] = weight
+        if header == list(RANGE_COLUMNS) and not isinstance(weight, str):
+            bounds = _parse_range(source, number, weight, fields[2].strip(), fields[3].strip())
+            if isinstance(bounds, RowError):
+                errors.append(bounds)
+            elif weighted and category is not None:
+                ranges[category] = bounds
 
     missing = [c for c in WEIGHTED_CATEGORIES if c not in seen_on]
     if missing:
@@ -153,6 +168,7 @@ def read_harm_weights(path: str | os.PathLike[str]) -> HarmWeights:
         weights=MappingProxyType({c: weights[c] for c in WEIGHTED_CATEGORIES}),
         source=" ".join(notes["source"]).strip(),
         caveat=" ".join(notes["caveat"]).strip(),
+        ranges=MappingProxyType({c: ranges[c] for c in WEIGHTED_CATEGORIES if c in ranges}),
     )
 
 
@@ -167,6 +183,27 @@ def _parse_weight(text: str) -> float | str:
     if weight < 0:
         return f"{text!r} is negative; weights are 0 or more"
     return weight
+
+
+def _parse_range(
+    source: str, number: int, weight: float, low_text: str, high_text: str
+) -> tuple[float, float] | RowError:
+    """The (low, high) of a row, or the fault: each a weight, ``low <= weight <= high``."""
+    bounds = []
+    for column, text in (("low", low_text), ("high", high_text)):
+        value = _parse_weight(text)
+        if isinstance(value, str):
+            return RowError(source, number, column, value)
+        bounds.append(value)
+    low, high = bounds
+    if not low <= weight <= high:
+        return RowError(
+            source,
+            number,
+            "low",
+            f"the range {low:g} to {high:g} does not hold the weight {weight:g}",
+        )
+    return low, high
 
 
 def _fault(source: str, errors: list[RowError]) -> HarmWeightsError:

@@ -75,29 +75,30 @@ def test_shipped_table_states_its_source_and_caveat() -> None:
 def test_shipped_table_values_are_the_documented_ones() -> None:
     weights = read_harm_weights(DEFAULT_WEIGHTS_PATH).weights
     assert weights["Robbery"] == 799.63
-    assert weights["Burglary"] == 465.38
+    assert weights["Burglary"] == 381.54
     assert weights["Shoplifting"] == 11.86
     assert weights["Bicycle theft"] == 15.18
     assert weights["Theft from the person"] == 80.41
-    assert weights["Violence and sexual offences"] == 101.33
+    assert weights["Violence and sexual offences"] == 248.04
+    assert weights["Drugs"] == 99.03
 
 
-def test_shipped_table_says_which_weights_are_estimates() -> None:
+def test_shipped_table_says_which_weights_are_volume_weighted() -> None:
     text = DEFAULT_WEIGHTS_PATH.read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line and not line.startswith("#")][1:]
-    estimates = [row.split(",")[0] for row in rows if ',"estimate:' in row]
+    single = [row.split(",")[0] for row in rows if "the category's only offence" in row]
+    weighted = [row.split(",")[0] for row in rows if ',"volume-weighted mean of' in row]
     assert len(rows) == 13
-    assert sorted(estimates) == [
-        "Burglary",
-        "Criminal damage and arson",
-        "Drugs",
-        "Other crime",
-        "Other theft",
-        "Possession of weapons",
-        "Public order",
-        "Vehicle crime",
-        "Violence and sexual offences",
-    ]
+    assert single == ["Bicycle theft", "Shoplifting", "Theft from the person"]
+    assert len(weighted) == 10
+
+
+def test_shipped_table_gives_each_weight_a_plausible_range() -> None:
+    weights = read_harm_weights(DEFAULT_WEIGHTS_PATH)
+    assert list(weights.ranges) == list(weights.weights)
+    assert weights.ranges["Violence and sexual offences"] == (101.17, 601.90)
+    assert weights.ranges["Robbery"] == (799.63, 799.63)
+    assert all(low <= weights.weights[c] <= high for c, (low, high) in weights.ranges.items())
 
 
 def test_weights_cannot_be_changed_after_reading() -> None:
@@ -118,8 +119,8 @@ def test_harm_total_is_count_times_weight_summed() -> None:
 def test_harm_total_with_the_shipped_weights() -> None:
     weights = read_harm_weights(DEFAULT_WEIGHTS_PATH)
     counts = {"Burglary": 2, "Robbery": 1, "Shoplifting": 10, ASB: 40}
-    # 2 * 465.38 + 1 * 799.63 + 10 * 11.86; the 40 ASB incidents add nothing
-    assert harm_total(counts, weights) == pytest.approx(1848.99, abs=1e-9)
+    # 2 * 381.54 + 1 * 799.63 + 10 * 11.86; the 40 ASB incidents add nothing
+    assert harm_total(counts, weights) == pytest.approx(1681.31, abs=1e-9)
 
 
 def test_harm_by_category_lists_every_weighted_category_in_order() -> None:
@@ -334,3 +335,45 @@ def test_error_heading_names_the_file(tmp_path: Path) -> None:
 def test_error_class_is_a_geodata_value_error() -> None:
     assert issubclass(HarmWeightsError, GeodataError)
     assert issubclass(HarmWeightsError, ValueError)
+
+
+# --- a table with plausible ranges --------------------------------------------------------
+
+RANGE_HEADER = "category,weight,low,high,basis\n"
+
+
+def create_range_rows(**overrides: str) -> str:
+    """``category,weight,low,high,basis`` rows: weight 2, range 1 to 3 unless overridden."""
+    rows = {c: "2,1,3" for c in WEIGHTED_CATEGORIES}
+    for key, value in overrides.items():
+        rows[key.replace("_", " ")] = value
+    return "".join(f"{c},{v},test\n" for c, v in rows.items())
+
+
+def test_a_table_with_ranges_is_read(tmp_path: Path) -> None:
+    path = write_table(tmp_path, NOTES + RANGE_HEADER + create_range_rows(Robbery="5,4,9"))
+    weights = read_harm_weights(path)
+    assert weights.weights["Robbery"] == 5.0
+    assert weights.ranges["Robbery"] == (4.0, 9.0)
+    assert weights.ranges["Burglary"] == (1.0, 3.0)
+
+
+def test_a_table_without_ranges_has_none(tmp_path: Path) -> None:
+    path = write_table(tmp_path, NOTES + HEADER + create_rows())
+    assert dict(read_harm_weights(path).ranges) == {}
+
+
+@pytest.mark.parametrize(
+    ("row", "fault"),
+    [
+        ("5,6,9", "column 'low': the range 6 to 9 does not hold the weight 5"),
+        ("5,4,x", "column 'high': 'x' is not a number"),
+        ("5,-1,9", "column 'low': '-1' is negative; weights are 0 or more"),
+    ],
+)
+def test_a_bad_range_names_file_line_and_column(tmp_path: Path, row: str, fault: str) -> None:
+    path = write_table(tmp_path, NOTES + RANGE_HEADER + create_range_rows(Robbery=row))
+    with pytest.raises(HarmWeightsError) as error:
+        read_harm_weights(path)
+    # Robbery is the ninth weighted category: line 3 is the header, so line 12.
+    assert fault_lines(error) == [f"{path}, line 12, {fault}"]

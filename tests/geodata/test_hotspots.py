@@ -19,7 +19,7 @@ from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from geodata.crs import BNG, WGS84
-from geodata.hotspots import HotspotError, HotspotGrid, _adjust_p, _gi_star, hotspot_grid
+from geodata.hotspots import HotspotError, HotspotGrid, _gi_star, bh_adjust, hotspot_grid
 
 NAN = float("nan")
 CELL = 250.0
@@ -359,15 +359,15 @@ def test_gi_star_matches_the_double_loop_on_any_grid(
 def test_benjamini_hochberg_worked_by_hand() -> None:
     # Sorted: 0.01 (rank 1), 0.03 (2), 0.04 (3), 0.20 (4); p·m/rank = 0.04, 0.06, 0.0533…, 0.20.
     # Running minimum from the top: 0.20, 0.16/3, min(0.06, 0.16/3) = 0.16/3, 0.04.
-    q = _adjust_p(np.array([0.01, 0.04, 0.03, 0.20]))
+    q = bh_adjust(np.array([0.01, 0.04, 0.03, 0.20]))
 
     np.testing.assert_allclose(q, [0.04, 0.16 / 3, 0.16 / 3, 0.20], rtol=1e-12)
-    assert _adjust_p(np.array([])).size == 0
+    assert bh_adjust(np.array([])).size == 0
 
 
 @given(hnp.arrays(np.float64, st.integers(1, 60), elements=st.floats(0.0, 1.0)))
 def test_benjamini_hochberg_is_scipys(p: npt.NDArray[np.float64]) -> None:
-    np.testing.assert_array_equal(_adjust_p(p), stats.false_discovery_control(p, method="bh"))
+    np.testing.assert_array_equal(bh_adjust(p), stats.false_discovery_control(p, method="bh"))
 
 
 # Arguments and method

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from scipy import stats
 
 from geodata.priorities import (
     OpenConcern,
@@ -16,7 +16,9 @@ from geodata.priorities import (
     excess_component,
     gaps,
     rank_priorities,
+    ratio_lower_bound,
     reason,
+    rising_categories,
     seldom_heard,
     theme_ratio,
     themes_for,
@@ -75,7 +77,8 @@ def test_components() -> None:
     assert excess_component(None) == 0.0
     assert excess_component(0.8) == 0.0
     assert excess_component(2.0) == pytest.approx(0.5)
-    assert excess_component(8.0) == 1.0
+    assert excess_component(4.0) == pytest.approx(0.75)
+    assert excess_component(8.0) == pytest.approx(0.875)
     assert concern_component([], today=TODAY) == 0.0
     assert concern_component([concern("x", 90), concern("x", 90)], today=TODAY) == pytest.approx(
         0.75
@@ -101,19 +104,22 @@ def test_ranking_with_every_component_worked_by_hand() -> None:
         today=TODAY,
     )
 
-    burglary = 100 * (0.35 * 1.0 + 0.30 * math.log2(1.6) / 2 + 0.25 * 0.75 + 0.10 * 1.0)
+    # A's 40 burglaries: the ratio 1.6 lowered to 1.6 x L / 40, L the exact 2.5 % Poisson limit.
+    low = 1.6 * stats.chi2.ppf(0.025, 80) / 2 / 40
+    burglary = 100 * (0.35 * 1.0 + 0.30 * (1 - 1 / low) + 0.25 * 0.75 + 0.10 * 1.0)
     assert [(p.theme, p.score) for p in ranked] == [
         ("Burglary", pytest.approx(burglary)),
         ("Violence", pytest.approx(100 * 0.35 * 0.6)),
     ]
     assert ranked[0].reason == (
-        "Force priority: high. Burglary here is 1.6x the force rate and rising (significant). "
-        "2 open concerns raised by older residents and ward councillor."
+        "Force priority: high. Burglary here is 1.6x the force rate and rising by more than "
+        "usual variation explains. 2 open concerns raised by older residents and ward "
+        "councillor."
     )
     assert ranked[1].reason == "Force priority: medium. Violence here is 0.5x the force rate."
     assert ranked[0].to_json()["components"] == {
         "force": 1.0,
-        "excess": round(math.log2(1.6) / 2, 3),
+        "excess": round(1 - 1 / low, 3),
         "concerns": 0.75,
         "trend": 1.0,
     }
@@ -199,3 +205,92 @@ def test_seldom_heard_flags() -> None:
         "no concerns raised while harm is above the force median"
     ]
     assert seldom_heard([], harm_rate=1.0, force_median_harm_rate=2.0)["flags"] == []
+
+
+def test_the_lower_bound_is_the_exact_poisson_limit() -> None:
+    assert ratio_lower_bound(2.0, 10) == pytest.approx(2.0 * stats.chi2.ppf(0.025, 20) / 2 / 10)
+    assert ratio_lower_bound(2.0, 0) == 0.0
+    assert ratio_lower_bound(None, 5) is None
+    # Few incidents support little excess; many support nearly all of it.
+    assert excess_component(3.0, count=4) < 0.1 < excess_component(3.0, count=400)
+
+
+def test_the_busiest_wards_no_longer_tie() -> None:
+    force = force_counts(
+        [
+            ("A", "Burglary", 400),
+            ("B", "Burglary", 250),
+            ("C", "Burglary", 10),
+            ("D", "Burglary", 5),
+        ]
+    )
+    population = {"A": 1000, "B": 1000, "C": 1000, "D": 1000}
+
+    scores = [
+        rank_priorities(
+            ward_code=ward,
+            themes=[BURGLARY],
+            force=force,
+            population=population,
+            period=PERIOD,
+            harm=HARM,
+            rising_categories=set(),
+            open_concerns=[],
+            today=TODAY,
+        )[0]
+        for ward in "AB"
+    ]
+
+    # A is 400 / 166.25 = 2.4x and B 1.5x the force rate: the old cap would not tie these,
+    # but at 4x and 6x it did (both 1.0); the component keeps them apart.
+    assert scores[0].score > scores[1].score > 35.0
+    assert excess_component(4.0) < excess_component(6.0) < 1.0
+    assert scores[0].display_score == round(scores[0].score)
+    assert isinstance(scores[0].to_json()["display_score"], int)
+
+
+def test_each_priority_names_the_component_that_drives_it() -> None:
+    ranked = rank_priorities(
+        ward_code="B",
+        themes=[VIOLENCE, BURGLARY],
+        force=FORCE,
+        population=POPULATION,
+        period=PERIOD,
+        harm=HARM,
+        rising_categories=set(),
+        open_concerns=[concern("violence", 180)] * 2,
+        today=TODAY,
+    )
+
+    by_theme = {p.theme: p for p in ranked}
+    # Violence: force 35 x 0.6 = 21 points, concerns 25 x min(1, 2 x 2 / 4) = 25 points.
+    assert by_theme["Violence"].driver == "concerns"
+    assert by_theme["Violence"].contributions["concerns"] == pytest.approx(25.0)
+    assert by_theme["Burglary"].driver == "force"
+    assert by_theme["Burglary"].to_json()["points"]["force"] == 35.0
+
+
+def monthly_force(ward_a: list[int], rest: list[int]) -> ForceCounts:
+    """Burglary in A and in 20 other wards (each ``rest``) over January to June 2025."""
+    months = [f"2025-0{m}" for m in range(1, 7)]
+    rows = [("ward", "A", m, "Burglary", n) for m, n in zip(months, ward_a, strict=True)]
+    rows += [
+        ("ward", f"W{w:02d}", m, "Burglary", n)
+        for w in range(20)
+        for m, n in zip(months, rest, strict=True)
+    ]
+    return ForceCounts.from_frame(
+        pd.DataFrame(rows, columns=["status", "ward_code", "month", "category", "n"])
+    )
+
+
+def test_rising_uses_the_force_relative_test_not_a_plain_count() -> None:
+    held = [f"2025-0{m}" for m in range(1, 7)]
+    period = Period("2025-06", "2025-06")
+    followed = monthly_force([20, 20, 20, 20, 20, 30], [20, 20, 20, 20, 20, 30])
+    alone = monthly_force([20, 20, 20, 20, 20, 45], [20, 20, 20, 20, 20, 20])
+
+    # 20 -> 30 is a significant count rise on its own, but the whole force rose alike.
+    assert rising_categories("A", followed, period, held) == set()
+    assert rising_categories("A", alone, period, held) == {"Burglary"}
+    assert rising_categories("Z", alone, period, held) == set()

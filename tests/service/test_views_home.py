@@ -32,8 +32,8 @@ def figures(runner: FlaskCliRunner, tmp_path: Path) -> None:
     """West: 3 burglaries; East: 4 criminal damage and 1 ASB; North: 5 shoplifting.
 
     Crimes, highest first: North 5, East 4, West 3. Crimes per 1,000: East 4/300 = 13.3,
-    West 3/350 = 8.6, North none. Harm per 1,000 (ONS CSS weights): West 3 x 465.38 / 350
-    = 3,989.0, East 4 x 5.40 / 300 = 72.0, North none.
+    West 3/350 = 8.6, North none. Harm per 1,000 (ONS CSS weights): West 3 x 381.54 / 350
+    = 3,270.3, East 4 x 18.48 / 300 = 246.4, North none.
     """
     run_json(runner, "import-wards", str(write_wards(tmp_path / "w.geojson")))
     rows = [
@@ -80,7 +80,7 @@ def test_a_viewer_sees_every_ward_with_its_figures_for_the_latest_year(app: Flas
     assert "Test Police: 1 month,\n    2025-01 to 2025-01, 13 incidents stored." in page
     east = page[page.index(f'<a href="/wards/{EAST}">East Ward</a>') :]
     cells = re.findall(r'<td class="n">([^<]*)</td>', east[: east.index("</tr>")])
-    assert cells == ["4", "1", "13.3", "72.0", "300"]
+    assert cells == ["4", "1", "13.3", "246.4", "300"]
     north = page[page.index(f'<a href="/wards/{NORTH}">North Ward</a>') :]
     assert north[: north.index("</tr>")].count("n/a") == 3  # no population: no rates
     assert '<a href="/planning">Planning</a>' in page
@@ -141,9 +141,9 @@ def test_the_map_switches_between_crime_and_harm_rates(client: FlaskClient) -> N
         "West Ward: 8.6 crimes per 1,000 residents",
     ]
     assert sorted(TIP.findall(harm)) == [
-        "East Ward: 72.0 harm per 1,000 residents",
+        "East Ward: 246.4 harm per 1,000 residents",
         "North Ward: no population",
-        "West Ward: 3,989.0 harm per 1,000 residents",
+        "West Ward: 3,270.3 harm per 1,000 residents",
     ]
     assert '"popup": "East Ward (E05000001)"' in crime
     assert "Force map: harm per 1,000 residents" in harm
