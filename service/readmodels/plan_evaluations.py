@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from geodata.evaluation import DEFAULT_MONTHS, evaluate
+from geodata.evaluation import DEFAULT_MONTHS, evaluate, evaluated_categories
 from geodata.plans import buffer_geometry, target_geometry
 from geodata.profile import Period
 from service.readmodels.ward_profiles import shared_figures
@@ -34,7 +34,7 @@ def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str,
         vintage=shared.vintage,
         first=earliest,
         last=max(latest, start),
-        categories=plan.categories,
+        categories=evaluated_categories(plan.categories),
     )
     buffer = buffer_geometry(plan, ward_geometries=geometries)
     return {
