@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from geodata.errors import BoundaryError
 from service.cli.options import json_option, report
-from service.importing import import_ward_files
+from service.importing import archive_limits, import_ward_files
 from service.store.db import get_engine
 
 
@@ -43,6 +44,7 @@ def command(
             code_field=code_field,
             name_field=name_field,
             vintage=vintage,
+            limits=archive_limits(current_app.config),
         )
     except BoundaryError as error:
         raise click.ClickException(str(error)) from error
