@@ -452,7 +452,7 @@ def test_a_member_compressed_beyond_the_ratio_is_not_read(tmp_path: Path) -> Non
         archive.writestr("2025-01-cleveland-street.csv", street_csv() + b"\n" * 10_000_000)
     [bomb] = find_street_files([path])
 
-    with pytest.raises(CrimeFileError, match="compressed [0-9,]+ times, more than the 100"):
+    with pytest.raises(CrimeFileError, match=r"compressed [0-9,]+ times, more than the 100"):
         read_street_file(bomb)
 
 
