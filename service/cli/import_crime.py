@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from geodata.errors import CrimeFileError
 from geodata.io.police_uk import find_street_files
 from service.cli.options import json_option, report, show_rejected
+from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_crime_paths
 from service.store.db import get_engine
 
@@ -21,6 +22,7 @@ from service.store.db import get_engine
 @click.option("--vintage", help="Boundary vintage to count wards in (default: the latest).")
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None:
     """Import police.uk street-level CSV files, folders of them, or police.uk archive zips.
 

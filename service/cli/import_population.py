@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from geodata.errors import BoundaryError, PopulationError
 from geodata.population import CENSUS_YEAR
 from service.cli.options import json_option, report
+from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_population_files
 from service.store.db import get_engine
 
@@ -45,6 +46,7 @@ from service.store.db import get_engine
 )
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(
     population: Path,
     lsoa_boundaries: tuple[Path, ...],

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from geodata.concerns import DEFAULT_TAGS_PATH, read_concern_tags
 from geodata.errors import ThreatFileError
 from service.cli.options import json_option, report
+from service.errors import storage_errors_as_messages
 from service.importing import import_threat_file
 from service.store.db import get_engine
 
@@ -29,6 +30,7 @@ from service.store.db import get_engine
 )
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(
     path: Path,
     title: str | None,

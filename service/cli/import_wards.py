@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from geodata.errors import BoundaryError
 from service.cli.options import json_option, report
+from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_ward_files
 from service.store.db import get_engine
 
@@ -22,6 +23,7 @@ from service.store.db import get_engine
 @click.option("--vintage", help="Boundary vintage, e.g. 2025 (default: from the WDyyCD name).")
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(
     paths: tuple[Path, ...],
     crs: str | None,
