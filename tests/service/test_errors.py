@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,10 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from geodata.plans import plan_to_dict
+from service import create_app
 from service.errors import LARGEST_ID
 from service.store.db import get_engine
 from service.store.plans import create_plan
 from service.store.users import authenticate
+from tests.conftest import signed_in
 from tests.factories import run_json, write_wards
 from tests.service.test_api_plans import a_plan, post
 
@@ -80,3 +86,52 @@ def test_a_user_name_with_a_trailing_space_is_trimmed(app: Flask, runner: FlaskC
     with app.app_context():
         assert authenticate(get_engine(), username="pc.jones", password=first["password"])
         assert authenticate(get_engine(), username="pc.khan", password=spaced["password"])
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """Make files and folders immutable (``chattr +i``: not even root may write them) for
+    the block: a database on a read-only disk, as a test can make one without mounting."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr (e2fsprogs) is not installed")
+    locked = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, check=False)
+    try:
+        if locked.returncode != 0:
+            pytest.skip(f"chattr +i is not possible here: {locked.stderr.decode().strip()}")
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, paths)], check=False)
+
+
+def test_a_read_only_database_is_still_read_and_a_write_is_refused_in_words(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    config = {"DATABASE_URL": f"sqlite:///{folder / 'test.sqlite'}", "SECRET_KEY": "test"}
+    writable = create_app(config)
+    run_json(writable.test_cli_runner(), "import-wards", str(write_wards(tmp_path / "w.geojson")))
+    user = signed_in(writable, "analyst")
+    with writable.app_context():
+        plan_id = create_plan(get_engine(), a_plan(), by="Ana Analyst")
+        get_engine().dispose()
+    assert sorted(p.name for p in folder.iterdir()) == ["test.sqlite"]
+
+    with read_only(folder / "test.sqlite", folder):
+        app = create_app(config)
+        log = app.test_cli_runner().invoke(args=["access-log"])
+        client = app.test_client()
+        client.set_cookie("session", user.get_cookie("session").value)  # type: ignore[union-attr]
+        page = client.get(f"/plans/{plan_id}")
+        listed = client.get("/api/plans")
+        written = post(client, plan_to_dict(a_plan(title="Another plan")))
+        with app.app_context():
+            get_engine().dispose()
+
+    assert log.exit_code == 0, log.output
+    assert page.status_code == 200 and "Mill Lane park ASB" in page.text
+    assert [p["id"] for p in listed.json] == [plan_id]
+    assert written.status_code == 503
+    assert written.json["error"]["message"] == (
+        "The database is read-only, so nothing was saved; try again later."
+    )
