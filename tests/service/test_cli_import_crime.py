@@ -351,3 +351,22 @@ def test_a_full_disk_is_one_message_and_nothing_is_stored(app: Flask, tmp_path: 
     assert rows(app, "SELECT count(*) FROM places") == [(0,)]
     assert rows(app, "SELECT count(*) FROM ward_facts") == before
     assert rows(app, "PRAGMA integrity_check") == [("ok",)]
+
+
+@pytest.mark.usefixtures("wards")
+def test_an_archive_with_a_member_leading_outside_it_stores_nothing(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Issue 13, item 9: the rows of a ``../`` member were stored."""
+    csv_bytes = january(tmp_path).read_bytes()
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("2025-01/2025-01-test-street.csv", csv_bytes)
+        archive.writestr("../2025-02/2025-02-test-street.csv", csv_bytes)
+
+    result = runner.invoke(args=["import-crime", str(path)])
+
+    assert result.exit_code == 1
+    assert f"Error: {path}: the archive holds member names leading outside it" in result.output
+    assert "'../2025-02/2025-02-test-street.csv'" in result.output
+    assert rows(app, "SELECT count(*) FROM incidents") == [(0,)]
