@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from geodata.evaluation import DEFAULT_MONTHS, evaluate, evaluated_categories
+from geodata.evaluation import DEFAULT_MONTHS, EvaluationError, evaluate, evaluated_categories
 from geodata.plans import buffer_geometry, target_geometry
 from geodata.profile import Period
 from service.readmodels.ward_profiles import shared_figures
@@ -19,7 +19,12 @@ from service.store.wards import load_ward_frame
 
 
 def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str, Any] | None:
-    """The evaluation of plan ``plan_id``, or None when there is no such plan."""
+    """The evaluation of plan ``plan_id``, or None when there is no such plan.
+
+    A plan that cannot be evaluated yet (no whole month after its start is held) gets
+    ``evaluated`` false and a ``verdict`` saying why in words, not an error: a new plan's
+    page must show.
+    """
     plan = dict(stored_plans(engine)).get(plan_id)
     shared = shared_figures(app, engine)
     if plan is None or shared.vintage is None:
@@ -37,15 +42,24 @@ def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str,
         categories=evaluated_categories(plan.categories),
     )
     buffer = buffer_geometry(plan, ward_geometries=geometries)
-    return {
-        "plan_id": plan_id,
-        "title": plan.title,
-        **evaluate(
+    try:
+        evaluation = evaluate(
             facts,
             target=target_geometry(plan, ward_geometries=geometries),
             buffer=None if buffer.is_empty else buffer,
             categories=plan.categories,
             start=plan.start_date.isoformat(),
             months_held=shared.months_held,
-        ),
-    }
+        )
+    except EvaluationError as error:
+        reason = str(error).removeprefix("start: ")
+        return {
+            "plan_id": plan_id,
+            "title": plan.title,
+            "evaluated": False,
+            "verdict": f"Not evaluated yet: {reason}.",
+            "categories": list(evaluated_categories(plan.categories)),
+            "counts": {"target": None},
+            "caveats": [],
+        }
+    return {"plan_id": plan_id, "title": plan.title, "evaluated": True, **evaluation}

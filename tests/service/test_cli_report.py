@@ -215,3 +215,31 @@ def test_a_plan_without_categories_is_evaluated_on_all_of_them(
     assert page.status_code == 200 and "All crime and anti-social behaviour" in page.text
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert [Path(f).name for f in summary["files"]] == ["E05000002.pdf", "index.html"]
+
+
+def test_a_plan_starting_after_the_months_held_says_it_is_not_evaluated_yet(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, force: Path
+) -> None:
+    """A new plan (its start after the latest month held) showed a 500 on its page."""
+    with app.app_context():
+        plan_id = create_plan(
+            get_engine(), a_plan(status="active", start_date=date(2025, 7, 1)), by="Ana"
+        )
+    said = (
+        "Not evaluated yet: no whole month after the plan's start (2025-07) is held yet; "
+        "the latest month held is 2025-02."
+    )
+
+    evaluation = client.get(f"/api/plans/{plan_id}/evaluation")
+    page = client.get(f"/plans/{plan_id}")
+    pdf = client.get("/wards/E05000002/report.pdf")
+    summary = run_json(
+        runner, "report", "--ward", "E05000002", "--format", "html", "--out", str(force)
+    )
+
+    assert evaluation.status_code == 200
+    assert evaluation.json["evaluated"] is False and evaluation.json["verdict"] == said
+    assert page.status_code == 200 and said.replace("'", "&#39;") in page.text
+    assert pdf.status_code == 200
+    assert said.replace("'", "&#39;") in (force / "E05000002.html").read_text()
+    assert summary["wards"] == 1
