@@ -436,3 +436,10 @@ def test_wards_with_latitude_and_longitude_swapped_are_refused(tmp_path: Path) -
         read_boundaries([path])
     with pytest.raises(BoundaryError, match="longitude and latitude look swapped"):
         read_boundaries([path])
+
+
+def test_a_folder_whose_name_starts_with_vsi_is_an_ordinary_folder(tmp_path: Path) -> None:
+    (tmp_path / "vsizip").mkdir()
+    path = write_geojson(create_wards(), tmp_path / "vsizip")
+
+    assert len(read_boundaries([path])) == 2
