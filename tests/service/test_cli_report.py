@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskCliRunner
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader
 
+from geodata.crime import CATEGORIES
+from service.store.db import get_engine
+from service.store.plans import create_plan
 from tests.factories import (
     concern_row,
     run_json,
@@ -16,6 +21,7 @@ from tests.factories import (
     write_street_csv,
     write_wards,
 )
+from tests.service.test_api_plans import a_plan
 
 CODES = ["E05000001", "E05000002", "E05000003"]
 
@@ -179,3 +185,61 @@ def test_no_wards_stored(runner: FlaskCliRunner, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "no ward boundaries are stored" in result.output
+
+
+@pytest.mark.parametrize("status", ["draft", "active"])
+def test_a_plan_without_categories_is_evaluated_on_all_of_them(
+    app: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    force: Path,
+    status: str,
+) -> None:
+    """Categories are optional on a plan: its page, its evaluation, the ward's PDF and the
+    ward's report all work, counting every category (all crime and ASB)."""
+    with app.app_context():
+        plan_id = create_plan(
+            get_engine(),
+            a_plan(categories=(), status=status, start_date=date(2025, 2, 1)),
+            by="Ana",
+        )
+
+    evaluation = client.get(f"/api/plans/{plan_id}/evaluation")
+    page = client.get(f"/plans/{plan_id}")
+    pdf = client.get("/wards/E05000002/report.pdf")
+    summary = run_json(runner, "report", "--ward", "E05000002", "--out", str(force))
+
+    assert evaluation.status_code == 200, evaluation.text
+    assert evaluation.json["categories"] == list(CATEGORIES)
+    assert evaluation.json["verdict"].startswith("All crime and anti-social behaviour ")
+    assert page.status_code == 200 and "All crime and anti-social behaviour" in page.text
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert [Path(f).name for f in summary["files"]] == ["E05000002.pdf", "index.html"]
+
+
+def test_a_plan_starting_after_the_months_held_says_it_is_not_evaluated_yet(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, force: Path
+) -> None:
+    """A new plan (its start after the latest month held) showed a 500 on its page."""
+    with app.app_context():
+        plan_id = create_plan(
+            get_engine(), a_plan(status="active", start_date=date(2025, 7, 1)), by="Ana"
+        )
+    said = (
+        "Not evaluated yet: no whole month after the plan's start (2025-07) is held yet; "
+        "the latest month held is 2025-02."
+    )
+
+    evaluation = client.get(f"/api/plans/{plan_id}/evaluation")
+    page = client.get(f"/plans/{plan_id}")
+    pdf = client.get("/wards/E05000002/report.pdf")
+    summary = run_json(
+        runner, "report", "--ward", "E05000002", "--format", "html", "--out", str(force)
+    )
+
+    assert evaluation.status_code == 200
+    assert evaluation.json["evaluated"] is False and evaluation.json["verdict"] == said
+    assert page.status_code == 200 and said.replace("'", "&#39;") in page.text
+    assert pdf.status_code == 200
+    assert said.replace("'", "&#39;") in (force / "E05000002.html").read_text()
+    assert summary["wards"] == 1
