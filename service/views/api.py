@@ -14,6 +14,7 @@ from geodata.errors import ConcernError, PlanError
 from geodata.features import incident_features, ward_features
 from geodata.plans import plan_from_dict
 from geodata.profile import Period, PeriodError, headline_figures
+from service.access import shown_concerns
 from service.auth import role_required
 from service.forms import concern_from_json
 from service.openapi import OPENAPI
@@ -118,6 +119,7 @@ def concerns(code: str) -> ResponseReturnValue:
     if not any(w["code"] == code for w in list_wards(get_engine(), vintage=vintage)):
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
     rows = list_concerns(get_engine(), ward_code=code, status=status, tag=tag, channel=channel)
+    shown_concerns(rows)
     return jsonify([{k: _iso(v) for k, v in row.items()} for row in rows])
 
 
@@ -260,6 +262,7 @@ def priorities(code: str) -> ResponseReturnValue:
     )
     if result is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    shown_concerns(list_concerns(get_engine(), ward_code=code))  # who raised them: seldom-heard
     return jsonify(result)
 
 

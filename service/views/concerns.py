@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from geodata.concerns import CHANNELS, STATUSES
 from geodata.errors import ConcernError
+from service.access import shown_concerns
 from service.auth import role_required
 from service.forms import (
     ConcernForm,
@@ -69,6 +70,7 @@ def index() -> ResponseReturnValue:
     except ConcernError as error:
         raise BadRequest(str(error)) from error
     rows = list_concerns(get_engine(), **filters)
+    shown_concerns(rows)
     return render_template(
         "concerns/index.html", form=form, concerns=rows, ward_names=wards, **labels()
     )

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.exceptions import NotFound
 
+from service.access import shown_concerns
 from service.readmodels.pages import briefing_page, profile_page
 from service.store.db import get_engine
 from service.views.api import requested_period
@@ -28,6 +29,7 @@ def profile(code: str) -> str:
     )
     if page is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    shown_concerns(page["concerns"])
     return render_template("wards/profile.html", period=period, **page)
 
 
@@ -43,4 +45,5 @@ def briefing(code: str) -> str:
     )
     if page is None:
         raise NotFound(f"no ward {code!r} with police.uk records in the latest boundary vintage")
+    shown_concerns(page["concerns"])
     return render_template("wards/briefing.html", **page)
