@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
         "concerns (0.25), trend (0.10), high_ratio (1.25), no_support_ratio (0.25).",
     ),
     Setting(
+        "MAX_PERIOD_MONTHS",
+        60,
+        "The longest period (in months) a page, API call or report may ask for; periods must "
+        "also lie within the months held.",
+    ),
+    Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
         10_000,
         "How long a SQLite writer waits for another writer before giving up.",

@@ -13,7 +13,7 @@ from geodata.crime import CATEGORIES
 from geodata.errors import ConcernError, PlanError
 from geodata.features import incident_features, ward_features
 from geodata.plans import plan_from_dict
-from geodata.profile import Period, PeriodError, headline_figures
+from geodata.profile import Period, PeriodError, headline_figures, latest_period
 from service.access import shown_concerns
 from service.auth import role_required
 from service.forms import concern_from_json
@@ -41,20 +41,61 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def requested_period() -> Period:
-    """The ?from=YYYY-MM&to=YYYY-MM range, by default the latest 12 months held."""
+    """The ?from=YYYY-MM&to=YYYY-MM range, by default the latest 12 months held.
+
+    A period must lie within the months that can be shown, from the first month held (or
+    the start of the default period, when fewer than 12 months are held) to the last, and
+    be at most ``MAX_PERIOD_MONTHS`` long, so a request's cost is bounded by what is stored;
+    anything else is a 400 naming the parameter and the months held.
+    """
     first, last = request.args.get("from"), request.args.get("to")
+    default = default_period(current_app, get_engine())
     if first is None and last is None:
-        period = default_period(current_app, get_engine())
-        if period is None:
+        if default is None:
             abort(404, description="no police.uk records are stored")
-        return period
+        return default
     if first is None or last is None:
         missing = "from" if first is None else "to"
         raise BadRequest(f"{missing}: give both from and to, or neither")
     try:
-        return Period.parse(first, last)
+        period = Period.parse(first, last)
     except PeriodError as error:
         raise BadRequest(str(error)) from error
+    if default is None:
+        abort(404, description="no police.uk records are stored")
+    check_period(period, held=shared_figures(current_app, get_engine()).months_held)
+    return period
+
+
+class PeriodRefused(BadRequest):
+    """A well-formed period that cannot be shown: outside the months held, or too long."""
+
+
+def check_period(period: Period, *, held: list[str]) -> None:
+    """Refuse a period outside the months that can be shown, or longer than the cap."""
+    earliest = min(held[0], latest_period(held).first)  # type: ignore[union-attr]
+    latest = held[-1]
+    holding = f"police.uk records are held from {held[0]} to {latest}"
+    if period.first < earliest:
+        raise PeriodRefused(f"from: {period.first} is before the months held ({holding})")
+    if period.last > latest:
+        raise PeriodRefused(f"to: {period.last} is after the months held ({holding})")
+    cap = int(current_app.config["MAX_PERIOD_MONTHS"])
+    if len(period.months) > cap:
+        raise PeriodRefused(f"from: a period can be at most {cap} months long ({holding})")
+
+
+def page_period() -> tuple[Period, str | None]:
+    """For pages: the requested period, or, when it lies outside what can be shown, the
+    default one with the reason, so the page is shown again with the message beside its
+    period form. A malformed period is still the 400 error page."""
+    try:
+        return requested_period(), None
+    except PeriodRefused as error:
+        period = default_period(current_app, get_engine())
+        if period is None:
+            raise
+        return period, str(error.description)
 
 
 def current_vintage() -> str:
