@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from service import create_app
+from service.auth import start_session
 from service.store.db import get_engine
 from service.store.users import create_user
 
@@ -43,8 +44,9 @@ def signed_in(app: Flask, role: str) -> FlaskClient:
         )
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}:0"  # a new user's session generation
         session["_fresh"] = True
+        start_session(session)
     return client
 
 

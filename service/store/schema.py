@@ -125,6 +125,24 @@ users = sa.Table(
     sa.Column("role", sa.Text, nullable=False, comment="viewer, pcso, analyst or admin"),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column(
+        "session_generation",
+        sa.Integer,
+        nullable=False,
+        default=0,
+        server_default="0",
+        comment="raised to end every session: sign-out, new password, role change, deactivation",
+    ),
+)
+
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Text, nullable=False, index=True, comment="UTC, ISO 8601"),
+    sa.Column("username", sa.Text, nullable=False, index=True, comment="the name tried"),
+    sa.Column("address", sa.Text, nullable=False, index=True, comment="the client's address"),
+    comment="failed sign-ins, read by every server process to slow down password guessing",
 )
 
 access_log = sa.Table(

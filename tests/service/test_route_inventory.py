@@ -65,6 +65,8 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "api.plan_evaluation_view": [("GET", "/api/plans/1/evaluation", 401, 200, None)],
     "api.new_plan": [("POST", "/api/plans", 401, 400, "pcso")],
     "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "pcso")],
+    "admin.users": [("GET", "/admin/users", 302, 403, "admin")],
+    "admin.update_user": [("POST", "/admin/users/1", 302, 400, "admin")],
     "static": [("GET", "/static/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
