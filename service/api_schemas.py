@@ -254,8 +254,12 @@ PLAN_DETAIL: dict[str, Any] = {
         _PLAN_ROW,
         {
             "type": "object",
-            "required": ["plan", "quality", "history"],
+            "required": ["version", "plan", "quality", "history"],
             "properties": {
+                "version": {
+                    "type": "integer",
+                    "description": "1 when stored, raised by each change; send it back with PUT",
+                },
                 "plan": _PLAN,
                 "quality": {
                     "type": "object",
@@ -305,6 +309,24 @@ PLAN_DETAIL: dict[str, Any] = {
     ]
 }
 PLAN_BODY = {"required": True, "content": {"application/json": {"schema": _PLAN}}}
+PLAN_PUT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                **_PLAN,
+                "properties": {
+                    **_PLAN["properties"],
+                    "version": {
+                        "type": "integer",
+                        "description": "the plan's version as read (GET); a plan changed "
+                        "since is refused with 409. Without it the last writer wins.",
+                    },
+                },
+            }
+        }
+    },
+}
 
 COMPONENTS: dict[str, Any] = {
     "Error": {
@@ -317,6 +339,23 @@ COMPONENTS: dict[str, Any] = {
                     "status": {"type": "integer"},
                     "name": {"type": "string"},
                     "message": {"type": "string"},
+                    "version": {
+                        "type": "integer",
+                        "description": "409 only: the record's current version",
+                    },
+                    "changes": {
+                        "type": "array",
+                        "description": "409 only: the changes made since the version sent, "
+                        "oldest first.",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "at": {"type": "string", "format": "date-time"},
+                                "by": {"type": "string"},
+                                "change": {"type": "string"},
+                            },
+                        },
+                    },
                     "problems": {
                         "type": "array",
                         "description": "Every problem with a request body, by field.",

@@ -19,6 +19,7 @@ from service.api_schemas import (
     PLAN_BODY,
     PLAN_DETAIL,
     PLAN_ID,
+    PLAN_PUT_BODY,
     PLAN_SUMMARY,
     THREAT,
     answer,
@@ -257,13 +258,14 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Replace a plan (pcso role and above); each changed field is "
                 "recorded in its history",
                 "parameters": [PLAN_ID, CSRF_HEADER],
-                "requestBody": PLAN_BODY,
+                "requestBody": PLAN_PUT_BODY,
                 "responses": {
                     "200": answer("The plan as changed, with `changed`", PLAN_DETAIL),
                     "400": ERROR,
                     "401": ERROR,
                     "403": ERROR,
                     "404": ERROR,
+                    "409": ERROR,
                 },
             },
         },

@@ -17,13 +17,14 @@ from service.store.users import create_user
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "SECRET_KEY": "test",
         }
     )
+    return app
 
 
 @pytest.fixture

@@ -276,6 +276,14 @@ concerns = sa.Table(
     sa.Column("recorded_by", sa.Text, nullable=False, comment="who took the concern down"),
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    sa.Column(
+        "version",
+        sa.Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="1 when stored, raised by each change: an edit from an older version is refused",
+    ),
     comment="community concerns; every change is a concern_updates row, nothing is deleted",
 )
 
@@ -289,6 +297,7 @@ concern_updates = sa.Table(
     sa.Column("by", sa.Text, nullable=False),
     sa.Column("on", sa.Date, nullable=False),
     sa.Column("recorded_at", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, comment="the record's version this change made"),
     comment="the full history of every concern: raising, status changes and edits",
 )
 
@@ -304,6 +313,14 @@ plans = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Text, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    sa.Column(
+        "version",
+        sa.Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="1 when stored, raised by each change: an edit from an older version is refused",
+    ),
     comment="problem-solving plans (SARA); every change is a plan_history row",
 )
 
@@ -315,6 +332,7 @@ plan_history = sa.Table(
     sa.Column("at", sa.Text, nullable=False, comment="UTC time of the change"),
     sa.Column("by", sa.Text, nullable=False),
     sa.Column("change", sa.Text, nullable=False, comment="'created', 'status: a → b', ..."),
+    sa.Column("version", sa.Integer, comment="the record's version this change made"),
     sa.Column("previous", sa.Text, comment="the whole plan before the change, JSON; NULL: new"),
     comment="the full history of every plan: creation, each edited field, each status",
 )

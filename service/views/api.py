@@ -35,6 +35,7 @@ from service.store.plans import check_filters as check_plan_filters
 from service.store.plans import create_plan, get_plan, list_plans, update_plan
 from service.store.population import list_ward_population
 from service.store.threat import active_assessment, list_assessments
+from service.store.versions import StaleEditError
 from service.store.wards import latest_vintage, list_wards, load_ward_frame
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -270,14 +271,27 @@ def new_plan() -> ResponseReturnValue:
 @bp.put("/plans/<int:plan_id>")
 @role_required("pcso")
 def edit_plan(plan_id: int) -> ResponseReturnValue:
-    """Replace a plan with the JSON body; each changed field is recorded in its history."""
+    """Replace a plan with the JSON body; each changed field is recorded in its history.
+
+    With ``version`` in the body (the plan's version as read), a plan changed since is
+    refused with 409 and the changes made since, in ``error.changes``."""
     if get_plan(get_engine(), plan_id) is None:
         raise NotFound(f"no plan with id {plan_id}")
-    plan, problems = plan_from_dict(request.get_json(silent=True))
+    body = request.get_json(silent=True)
+    version = body.pop("version", None) if isinstance(body, dict) else None
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        return _problems([("version", f"{version!r} is not a whole number")])
+    plan, problems = plan_from_dict(body)
     if plan is None:
         return _problems(problems)
     try:
-        changed = update_plan(get_engine(), plan_id, plan, by=current_user.display_name)
+        changed = update_plan(
+            get_engine(), plan_id, plan, by=current_user.display_name, version=version
+        )
+    except StaleEditError as error:
+        changes = [{"at": c.at, "by": c.by, "change": c.change} for c in error.changes]
+        body = {"status": 409, "name": "Conflict", "message": str(error), "changes": changes}
+        return jsonify({"error": body | {"version": error.current}}), 409
     except PlanError as error:
         return _problems(error.problems or [("", str(error))])
     return jsonify({**(get_plan(get_engine(), plan_id) or {}), "changed": changed})
