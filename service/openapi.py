@@ -278,3 +278,15 @@ OPENAPI: dict[str, Any] = {
     },
     "components": {"schemas": COMPONENTS},
 }
+
+
+OPENAPI["security"] = [{"session": []}]
+OPENAPI["components"]["securitySchemes"] = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "The session cookie set by signing in at /login. Every operation "
+        "needs it: signed out, each answers 401 with an Error.",
+    }
+}

@@ -13,6 +13,7 @@ from service import create_app
 from service.auth import start_session
 from service.store.db import get_engine
 from service.store.users import create_user
+from tests.service.api_schema import DocumentedClient
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def app(tmp_path: Path) -> Flask:
             "SECRET_KEY": "test",
         }
     )
+    app.test_client_class = DocumentedClient  # every /api answer is checked against its schema
     return app
 
 
