@@ -841,9 +841,11 @@ def plan_from_dict(
     values["categories"] = tuple(
         _category(reader.text(v, "categories")) for v in reader.list(data, "categories")
     )
-    values["review_dates"] = tuple(
-        reader.day(v, "review_dates") for v in reader.list(data, "review_dates")
-    )
+    listed = reader.list(data, "review_dates")
+    days = [reader.day(v, "review_dates") for v in listed]
+    if any(v is None or v == "" for v in listed):
+        reader.note("review_dates", "an empty entry is not a date written YYYY-MM-DD")
+    values["review_dates"] = tuple(day for day in days if day is not None)
     values["partners"] = tuple(reader.text(v, "partners") for v in reader.list(data, "partners"))
     values["start_date"] = reader.day(data.get("start_date"), "start_date")
     values["assessment_date"] = reader.day(data.get("assessment_date"), "assessment_date")
