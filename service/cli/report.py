@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from geodata.profile import Period, PeriodError
+from service.access import concerns_in_report, record_command
 from service.cli.options import json_option, overwrite_option, report, write_file
 from service.readmodels.ward_profiles import default_period
 from service.reports import (
@@ -160,6 +161,11 @@ def command(
         ordered = sorted(results, key=lambda r: (r.headline["lad_name"], r.name, r.code))
         reports = [(f"{r.name} ({r.code})", r.combined_pdf or b"") for r in ordered]
         write_file(out / COMBINED, combine_pdf(cover, reports))
+    if audience == "internal":  # the access log: internal reports carry concern text
+        what = f"report --audience internal --out {out} ({len(codes)} wards)"
+        record_command(kind="report", refs=codes, command=what)
+        ids = [str(c["id"]) for c in concerns_in_report(codes)]
+        record_command(kind="concern", refs=ids, command=what)
     written = [str(t) for t in targets]
     seconds = time.perf_counter() - started
     summary = {
