@@ -150,7 +150,14 @@ def test_public_html_report(runner: FlaskCliRunner, force: Path) -> None:
     [
         ([], "give --ward CODE (one or more) or --all, not both"),
         (["--all", "--ward", "E05000001"], "not both"),
-        (["--ward", "E05999999"], "--ward: E05999999 not in the latest boundary vintage (2025)"),
+        (
+            ["--ward", "E05999999"],
+            "--ward 'E05999999' is not a ward of the latest boundary vintage (2025)",
+        ),
+        (
+            ["--ward", "E05000001,E05999998", "--ward", "E05999999"],
+            "--ward 'E05999998', 'E05999999' are not wards of the latest boundary vintage (2025)",
+        ),
         (["--all", "--from", "2025-01"], "give both --from and --to, or neither"),
         (["--all", "--from", "2025-13", "--to", "2025-12"], "--from: '2025-13' is not a month"),
         (["--all", "--from", "2025-02", "--to", "2025-01"], "--from: 2025-02 is after --to"),
