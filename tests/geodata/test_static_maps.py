@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from matplotlib.collections import Collection
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from PIL import Image
@@ -86,20 +86,34 @@ COLD = {"row": 2096, "col": 1803, "count": 0, "hot": False}
 def figure_of(monkeypatch: pytest.MonkeyPatch, **options: object) -> Figure:
     """The figure :func:`ward_static_map` draws, caught at its one save step."""
     kept: list[Figure] = []
-    monkeypatch.setattr(static_maps, "_save", lambda figure, **_: kept.append(figure) or b"")
+
+    def save(figure: Figure, **_: object) -> bytes:
+        kept.append(figure)
+        return b""
+
+    monkeypatch.setattr(static_maps, "_save", save)
     draw(**({"hotspot_cells": [HOT, COLD]} | options))
     (figure,) = kept
     return figure
 
 
-def edged(figure: Figure, colour: str) -> list[Collection]:
+def edged(figure: Figure, colour: str) -> list[Any]:
     """The map's collections outlined in ``colour``."""
     wanted = to_rgba(colour)
     return [
         c
         for c in figure.axes[0].collections
-        if len(c.get_edgecolor()) and tuple(c.get_edgecolor()[0]) == wanted
+        if len(edge := np.asarray(c.get_edgecolor())) and tuple(edge[0]) == wanted
     ]
+
+
+def circles(figure: Figure) -> list[Any]:
+    """The map's collections of more than one point (a scatter of incidents)."""
+    return [c for c in figure.axes[0].collections if len(np.asarray(c.get_offsets())) > 1]
+
+
+def hexes(colours: object) -> list[str]:
+    return [to_hex(c) for c in np.asarray(colours)]
 
 
 def bng(lon: float, lat: float) -> tuple[float, float]:
@@ -135,12 +149,12 @@ def test_no_hot_square_no_outline_and_no_legend_line(monkeypatch: pytest.MonkeyP
 def test_incidents_are_one_circle_per_point_and_category(monkeypatch: pytest.MonkeyPatch) -> None:
     figure = figure_of(monkeypatch, layer="incidents")
 
-    (points,) = [c for c in figure.axes[0].collections if len(c.get_offsets()) > 1]
+    (points,) = circles(figure)
     # Burglary 2 + 1 at one point; ASB 7 at another, drawn first as the larger; Drugs has
     # no location and is not drawn.
     assert np.allclose(points.get_offsets(), [bng(-1.215, 54.605), bng(-1.21, 54.61)])
     assert points.get_sizes().tolist() == pytest.approx([6 * 7**0.8, 6 * 3**0.8])
-    assert [to_hex(c) for c in points.get_facecolor()] == [
+    assert hexes(points.get_facecolor()) == [
         CATEGORY_COLOURS["Anti-social behaviour"].lower(),
         CATEGORY_COLOURS["Burglary"].lower(),
     ]
@@ -158,14 +172,14 @@ def test_hotspots_layer_shades_the_squares_not_the_points(
 ) -> None:
     figure = figure_of(monkeypatch, layer="hotspots")
 
-    assert all(len(c.get_offsets()) <= 1 for c in figure.axes[0].collections)  # no circles
+    assert circles(figure) == []
     (grid,) = edged(figure, "#D0D0D0")
     assert np.allclose(
         [p.get_extents().bounds for p in grid.get_paths()],
         [(451_000, 524_000, 250, 250), (450_750, 524_000, 250, 250)],
     )
     # Five classes up to max(3, 5) = 5 incidents: 3 falls in the third (2-3); 0 is white.
-    assert [to_hex(c) for c in grid.get_facecolor()] == [SEQUENTIAL[2].lower(), "#ffffff"]
+    assert hexes(grid.get_facecolor()) == [SEQUENTIAL[2].lower(), "#ffffff"]
     assert legend_of(figure)[:3] == ["0 incidents", "1-1 incidents", "2-2 incidents"]
 
 
@@ -188,6 +202,6 @@ def test_an_empty_ward_draws_its_boundary_and_says_so(monkeypatch: pytest.Monkey
     figure = figure_of(monkeypatch, incidents=INCIDENTS.iloc[0:0], hotspot_cells=[], neighbours=[])
 
     assert legend_of(figure) == ["No located incidents", "Ward boundary"]
-    assert all(len(c.get_offsets()) <= 1 for c in figure.axes[0].collections)
+    assert circles(figure) == []
     assert edged(figure, HOT_COLOUR) == []
     assert len(edged(figure, "#000000")) == 1
