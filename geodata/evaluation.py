@@ -54,7 +54,8 @@ from geodata.effects import (
     wdq,
 )
 from geodata.errors import AreaError, EvaluationError
-from geodata.profile import SIGNIFICANCE, Period
+from geodata.period import Period
+from geodata.profile import SIGNIFICANCE
 
 DEFAULT_MONTHS = 6
 """Months compared on each side of the plan's start, unless the caller says otherwise."""

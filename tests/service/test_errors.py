@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from geodata.plans import plan_to_dict
+from geodata.io.plans import plan_to_dict
 from service import create_app
 from service.errors import LARGEST_ID
 from service.store.db import get_engine
