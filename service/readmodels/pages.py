@@ -24,11 +24,13 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 from flask import Flask
 
 from geodata.charts import trend_svg
 from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
+from geodata.context import clip_context
 from geodata.crime import ASB
 from geodata.maps import MapParts, neighbours, render, ward_map
 from geodata.period import Period
@@ -43,6 +45,7 @@ from service.readmodels.ward_profiles import (
 )
 from service.store.aggregates import ward_facts
 from service.store.concerns import list_concerns
+from service.store.context import load_context
 from service.store.plans import list_plans
 
 MAPS_CACHED = 64
@@ -280,10 +283,12 @@ def _ward_map(
             if with_incidents
             else _NO_INCIDENTS
         )
+        geometry = wards.geometry[wards["code"] == code].iloc[0]
+        bounds = tuple(shapely.bounds(geometry))
         return render(
             ward_map(
                 ward_name=profile.ward.name,
-                ward_geometry=wards.geometry[wards["code"] == code].iloc[0],
+                ward_geometry=geometry,
                 neighbours=neighbours(wards, code),
                 incidents=incidents,
                 hotspot_cells=profile.hotspots.cells,
@@ -292,8 +297,16 @@ def _ward_map(
                 attribution=app.config["TILE_ATTRIBUTION"],
                 asset_url=asset_url,
                 heat=with_incidents,
+                context=clip_context(load_context(engine, bounds=_widened(bounds)), bounds),
             )
         )
 
     version = shared_figures(app, engine).version
     return data_cache(app, "ward maps", size=MAPS_CACHED).get(version, key, build)
+
+
+def _widened(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A bounding box widened by about 0.01 degree (700 m to 1.1 km in Britain), more than
+    :data:`geodata.context.MARGIN_M`, to fetch the stored features a clip may keep."""
+    min_x, min_y, max_x, max_y = bounds
+    return (min_x - 0.01, min_y - 0.01, max_x + 0.01, max_y + 0.01)
