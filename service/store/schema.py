@@ -127,6 +127,16 @@ users = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
 )
 
+user_wards = sa.Table(
+    "user_wards",
+    metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("ward_code", sa.Text, primary_key=True),
+    comment="the wards a user works in: signing in lands on their briefing",
+)
+
 access_log = sa.Table(
     "access_log",
     metadata,

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 from service.auth import User
 from service.store.db import get_engine
 from service.store.users import authenticate
+from service.views.my_wards import landing
 
 bp = Blueprint("auth", __name__)
 
@@ -39,7 +40,10 @@ def login() -> ResponseReturnValue:
         row = authenticate(get_engine(), username=form.username.data, password=form.password.data)
         if row is not None:
             login_user(User(row))
-            return redirect(_safe_next(request.args.get("next")))
+            asked = request.args.get("next")
+            if asked in (None, "", "/"):
+                return redirect(landing(row["id"]))
+            return redirect(_safe_next(asked))
         error = "That user name and password do not match."
     return render_template("auth/login.html", form=form, error=error), 401 if error else 200
 

@@ -7,7 +7,8 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.exceptions import NotFound
 
-from service.readmodels.pages import briefing_page, profile_page
+from service.readmodels.briefing import briefing_page
+from service.readmodels.pages import profile_page
 from service.store.db import get_engine
 from service.views.api import requested_period
 
@@ -33,7 +34,7 @@ def profile(code: str) -> str:
 
 @bp.get("/<code>/briefing")
 def briefing(code: str) -> str:
-    """The latest month held against the month before, for a phone held in one hand."""
+    """The shift card of the latest month held, for a phone held in one hand."""
     page = briefing_page(
         current_app,
         get_engine(),
