@@ -300,7 +300,7 @@ def _road(name: str, ref: str, geometry: Any, *, labelled: bool) -> dict[str, An
     return road
 
 
-def _rounded(geometry: Any, decimals: int = 5) -> dict[str, Any]:
+def rounded(geometry: Any, decimals: int = 5) -> dict[str, Any]:
     """GeoJSON of a boundary at about a metre's precision (5 decimal places of a degree)."""
     return dict(
         shapely.geometry.mapping(shapely.transform(geometry, lambda xy: np.round(xy, decimals)))
@@ -415,7 +415,7 @@ class IncidentCircles(MacroElement):
             self.data["o"] = [map_text(v) for v in points["outcomes"]]
 
 
-def _tooltip_js() -> JsCode:
+def tooltip_js() -> JsCode:
     return JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tip); }")
 
 
@@ -478,17 +478,17 @@ def ward_map(
             {
                 "type": "FeatureCollection",
                 "features": [
-                    {"type": "Feature", "geometry": _rounded(g), "properties": {"tip": map_text(n)}}
+                    {"type": "Feature", "geometry": rounded(g), "properties": {"tip": map_text(n)}}
                     for n, g in neighbours
                 ],
             },
             name=None,
             control=False,
             style_function=lambda _: {"color": "#777777", "weight": 1, "fill": False},
-            on_each_feature=_tooltip_js(),
+            on_each_feature=tooltip_js(),
         ).add_to(m)
     folium.GeoJson(
-        _rounded(ward_geometry),
+        rounded(ward_geometry),
         name=map_text(ward_name),
         style_function=lambda _: {"color": "#000000", "weight": 3, "fillOpacity": 0.03},
         tooltip=map_text(ward_name),
@@ -537,7 +537,7 @@ def ward_map(
                 "features": [
                     {
                         "type": "Feature",
-                        "geometry": _rounded(shapely.geometry.shape(c["geometry"])),
+                        "geometry": rounded(shapely.geometry.shape(c["geometry"])),
                         "properties": {
                             "popup": map_text(
                                 f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}"
@@ -565,20 +565,27 @@ def ward_map(
                     lambda r: map_text(f"Concern: {r['tag']}"),
                 ),
                 name=map_text(f"Open concerns ({len(frame)})"),
-                marker=folium.CircleMarker(
-                    radius=9,
-                    color="#000000",
-                    weight=3,
-                    fill=True,
-                    fill_color="#FFFFFF",
-                    fill_opacity=1,
-                    dash_array="3 3",
-                ),
+                marker=concern_marker(),
                 on_each_feature=_popup_js(),
             ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _legend(m, located, hot_spots=bool(hot))
     return m
+
+
+def concern_marker(location: Sequence[float] | None = None, **options: Any) -> folium.CircleMarker:
+    """A concern's symbol on every map: a white circle with a dashed black ring."""
+    return folium.CircleMarker(
+        location,
+        radius=9,
+        color="#000000",
+        weight=3,
+        fill=True,
+        fill_color="#FFFFFF",
+        fill_opacity=1,
+        dash_array="3 3",
+        **options,
+    )
 
 
 def _legend(m: folium.Map, located: pd.DataFrame, *, hot_spots: bool = False) -> None:

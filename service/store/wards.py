@@ -155,3 +155,16 @@ def unknown_ward_codes(engine: sa.Engine, codes: Sequence[str]) -> list[str]:
     vintage = latest_vintage(engine)
     known = {w["code"] for w in list_wards(engine, vintage=vintage)} if vintage else set()
     return [code for code in codes if code not in known]
+
+
+def list_ward_streets(engine: sa.Engine, *, vintage: str, ward_code: str) -> list[str]:
+    """The police.uk location names ("On or near ...") of the snap points in a ward, sorted."""
+    query = (
+        sa.select(places.c.location)
+        .distinct()
+        .join(place_wards, place_wards.c.place_id == places.c.id)
+        .where(place_wards.c.vintage == vintage, place_wards.c.ward_code == ward_code)
+        .order_by(places.c.location)
+    )
+    with engine.connect() as connection:
+        return [str(v) for v in connection.scalars(query) if v]
