@@ -53,6 +53,7 @@ def command(
     Example: flask --app service create-user pcso.smith --role pcso --name "PCSO Smith"
     --ward E05009857
     """
+    username = username.strip()  # "name " would be stored as "name" and look like a clash
     engine = get_engine()
     unknown = unknown_ward_codes(engine, wards)
     if unknown:

@@ -44,7 +44,7 @@ from geodata.shift import (
     street_changes,
     usual_rises,
 )
-from service.readmodels.pages import HotSquare, concerns_to_map, hot_cells, ward_map_parts
+from service.readmodels.pages import HotSquare, hot_cells, mapped_concerns, ward_map_parts
 from service.readmodels.ward_priorities import ward_priorities
 from service.readmodels.ward_profiles import default_period, shared_figures, ward_profile
 from service.store.aggregates import ward_facts
@@ -163,7 +163,7 @@ def briefing_page(
             engine,
             profile=profile,
             period=year,
-            concerns=concerns_to_map(concerns),
+            concerns=mapped_concerns(concerns),
             with_incidents=False,
             asset_url=asset_url,
         ),

@@ -120,7 +120,7 @@ def profile_page(
     if profile is None:
         return None
     concerns = list_concerns(engine, ward_code=code, today=today)
-    mapped = concerns_to_map(concerns)
+    mapped = mapped_concerns(concerns)
     crime, asb = profile.trend(ALL_CRIME).monthly, profile.trend(ASB).monthly
     name = profile.ward.name
     return ProfilePage(
@@ -176,7 +176,7 @@ def hot_cells(
     ]
 
 
-def concerns_to_map(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def mapped_concerns(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The open concerns that have a point, with the fields a map popup shows."""
     fields = ("id", "tag", "status", "description", "raised_on", "longitude", "latitude")
     return [
