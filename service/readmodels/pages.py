@@ -30,7 +30,7 @@ from flask import Flask
 
 from geodata.charts import trend_svg
 from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
-from geodata.context import clip_context
+from geodata.context import MapContext, clip_context
 from geodata.crime import ASB
 from geodata.maps import MapParts, neighbours, render, ward_map
 from geodata.period import Period
@@ -217,7 +217,6 @@ def ward_map_parts(
             else _NO_INCIDENTS
         )
         geometry = wards.geometry[wards["code"] == code].iloc[0]
-        bounds = tuple(shapely.bounds(geometry))
         return render(
             ward_map(
                 ward_name=profile.ward.name,
@@ -230,7 +229,7 @@ def ward_map_parts(
                 attribution=app.config["TILE_ATTRIBUTION"],
                 asset_url=asset_url,
                 heat=with_incidents,
-                context=clip_context(load_context(engine, bounds=_widened(bounds)), bounds),
+                context=ward_context(engine, geometry),
             )
         )
 
@@ -238,8 +237,14 @@ def ward_map_parts(
     return data_cache(app, "ward maps", size=MAPS_CACHED).get(version, key, build)
 
 
-def _widened(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """A bounding box widened by about 0.01 degree (700 m to 1.1 km in Britain), more than
-    :data:`geodata.context.MARGIN_M`, to fetch the stored features a clip may keep."""
+def ward_context(engine: sa.Engine, geometry: Any) -> MapContext:
+    """The stored roads and places a map of one ward (WGS84 geometry) draws, clipped to it
+    and simplified (:func:`geodata.context.clip_context`).
+
+    The store is asked for the features whose boxes meet the ward's box widened by 0.01
+    degree (700 m to 1.1 km in Britain), more than the clip's margin, so none it keeps is
+    missed."""
+    bounds = tuple(shapely.bounds(geometry))
     min_x, min_y, max_x, max_y = bounds
-    return (min_x - 0.01, min_y - 0.01, max_x + 0.01, max_y + 0.01)
+    wide = (min_x - 0.01, min_y - 0.01, max_x + 0.01, max_y + 0.01)
+    return clip_context(load_context(engine, bounds=wide), bounds)

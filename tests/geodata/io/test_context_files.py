@@ -87,3 +87,9 @@ def test_a_table_or_a_gdal_path_is_refused(tmp_path: Path) -> None:
         read_context(table)
     with pytest.raises(ContextError, match=r"missing\.geojson: no such file"):
         read_context(tmp_path / "missing.geojson")
+    with pytest.raises(ContextError, match=r"/vsi"):
+        read_context(f"/vsizip/{tmp_path}/roads.zip/roads.shp")
+    vrt = tmp_path / "roads.geojson"
+    vrt.write_text('<OGRVRTDataSource><OGRVRTLayer name="x"/></OGRVRTDataSource>')
+    with pytest.raises(ContextError, match="not a JSON object"):
+        read_context(vrt)
