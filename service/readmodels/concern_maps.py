@@ -105,7 +105,7 @@ def concern_map_parts(
             ward_geometry=geometry,
             longitude=lon,
             latitude=lat,
-            label=concern.get("location_text") or "The concern's point",
+            label="The concern's point",  # its own words stay in the page, out of scripts
             context=clip_context(load_context(engine, bounds=box), box),
             tile_url=app.config["TILE_URL"],
             attribution=app.config["TILE_ATTRIBUTION"],
