@@ -16,6 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.context import clip_context
 from geodata.maps import MapParts, force_map, render
 from geodata.overview import METRICS, map_frame, ward_rows, ward_table
 from geodata.period import Period, latest_period
@@ -23,11 +24,15 @@ from geodata.priorities import harm_rates
 from geodata.profile import headline_figures
 from service.readmodels.cache import data_cache
 from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures, ward_frame
+from service.store.context import load_context
 from service.store.imports import list_imports
 from service.store.incidents import summarise_forces
 
 LEDGER = 10
 """Import ledger rows shown: the latest ten."""
+
+FORCE_TOLERANCE_M = 25.0
+"""Douglas-Peucker tolerance of the roads on the force map: a few pixels at its zoom."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,12 @@ def _build(app: Flask, engine: sa.Engine, shared: SharedFigures) -> Overview:
     )
 
 
-def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str) -> MapParts | None:
-    """The force map shaded by ``metric`` (a key of ``METRICS``), rendered once and kept;
-    None when no wards are stored."""
+def overview_map(
+    app: Flask, engine: sa.Engine, overview: Overview, *, metric: str, asset_url: str
+) -> MapParts | None:
+    """The force map shaded by ``metric`` (a key of ``METRICS``), with the stored roads and
+    places (simplified by :data:`FORCE_TOLERANCE_M`, no road labels), rendered once and
+    kept; None when no wards are stored."""
     if overview.boundaries.empty:
         return None
     column, label = METRICS[metric]
@@ -103,6 +111,11 @@ def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str)
                 tile_url=app.config["TILE_URL"],
                 attribution=app.config["TILE_ATTRIBUTION"],
                 asset_url=asset_url,
+                context=clip_context(
+                    load_context(engine),
+                    tuple(overview.boundaries.total_bounds),
+                    tolerance_m=FORCE_TOLERANCE_M,
+                ),
             )
         ),
     )

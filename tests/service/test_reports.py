@@ -17,10 +17,12 @@ from flask import Flask
 from pypdf import PdfReader
 
 from geodata.concerns import Concern
+from geodata.demo import context as demo_roads
 from geodata.demo.wards import ASB_PARK
 from geodata.disclosure import Shown
 from geodata.profile import WardProfile
 from service import create_app
+from service.readmodels.pages import ward_context
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_profiles import default_period, ward_profile
 from service.reports.context import (
@@ -34,7 +36,7 @@ from service.reports.render import VENDOR, WardReport, ward_report
 from service.store.concerns import record_concern
 from service.store.db import get_engine
 from service.store.plans import list_plans
-from service.store.wards import latest_vintage, list_wards
+from service.store.wards import get_ward, latest_vintage, list_wards
 from tests.factories import run_json
 
 TODAY = date.today()
@@ -376,3 +378,14 @@ def test_plans_are_listed_with_their_verdicts_and_public_titles_left_out(
     assert plan["title"] not in public and "Ashby Vale park" not in public
     assert " ".join(verdict["verdict"].split())[:60] in internal
     assert "Active" in public and plan["start_date"] in public
+
+
+def test_the_report_maps_draw_the_roads_with_their_credit(demo: dict[str, Any]) -> None:
+    app = demo["app"]
+    with app.app_context():
+        _, geometry = get_ward(get_engine(), vintage="2025", code=demo["ward"]["code"])  # type: ignore[misc]
+        roads = ward_context(get_engine(), geometry)
+
+    assert not roads.empty
+    html = demo["internal"].html
+    assert 'createPane("context")' in html and demo_roads.ATTRIBUTION in html

@@ -18,8 +18,9 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 from geodata.demo.wards import ASB_PARK, TOWN_CENTRE
+from geodata.shift import overdue_first
 from service import create_app
-from service.store.concerns import record_concern
+from service.store.concerns import concern_tags, record_concern
 from service.store.db import get_engine
 from tests.conftest import signed_in
 from tests.factories import (
@@ -219,7 +220,7 @@ def test_the_briefing_compares_the_latest_month_with_the_one_before(viewer: Flas
 
     page = page_of(viewer, f"/wards/{code}/briefing")
 
-    assert '<h2 id="changed">What changed since 2025-11</h2>' in page
+    assert '<h2 id="changed">What changed since November 2025</h2>' in page
     sentences = [s for t in latest["trends"] for s in t["sentences"]]
     if sentences:
         for sentence in sentences:
@@ -246,15 +247,19 @@ def test_the_briefing_lists_the_top_three_priorities_and_open_concerns(
 
     page = page_of(viewer, f"/wards/{code}/briefing")
 
-    shown = re.findall(r"<li><strong>(.*?)</strong> \((.*?) of 100\): (.*?)</li>", page)
-    assert shown == [
-        (escape(p["theme"]), str(p["score"]), escape(p["reason"])) for p in priorities[:3]
-    ]
+    # One line each (issue 15): the theme, the score as read and what mostly drives it.
+    shown = re.findall(r"<li>([^<]*?) \((\d+) of 100\)(?:: mainly [^<]*)?</li>", page)
+    assert shown == [(str(escape(p["theme"])), str(p["display_score"])) for p in priorities[:3]]
     assert f"Open concerns ({len(concerns)})" in page
-    assert in_order(page, [str(escape(c["description"])) for c in concerns])
+    # Overdue for an update first (issue 15), then newest first.
+    ordered = overdue_first(concerns, today=date.today())
+    assert in_order(page, [str(escape(c["description"])) for c in ordered])
+    labels = concern_tags()
     for c in concerns:
         day = "day" if c["age_days"] == 1 else "days"
-        assert f"<strong>{c['tag']}</strong>, {c['age_days']} {day} old" in page
+        assert (
+            f"<strong>{escape(labels[c['tag']].label)}</strong>, {c['age_days']} {day} old" in page
+        )
     # The ward's active problem-solving plans, each with its quality and a verdict link.
     plans = api(viewer, f"/api/plans?ward={code}&status=active")
     assert f"Active plans ({len(plans)})" in page
@@ -374,7 +379,8 @@ WARM_PAGE_STATEMENTS = [
     "FROM threat_themes",
     "FROM plans",  # the ward's active plans ...
     "FROM plans",  # ... and those a priority theme is planned for
-    "INSERT INTO access_log",  # who read the ward's concerns
+    "INSERT INTO access_log",  # who read the ward's page ...
+    "INSERT INTO access_log",  # ... and which concerns it showed them
 ]
 """What a ward page runs once its profile and map are kept: no figure is read again."""
 
@@ -461,7 +467,8 @@ def test_hot_spots_are_named_by_the_south_west_corner_of_their_square(
     assert "squares of 250 m are hot spots" in page
     briefing = page_of(planted, "/wards/E05000002/briefing")
     assert (
-        f"{len(rows)} hot-spot squares\n  over 2024-03 to 2025-02, the busiest with 40" in briefing
+        f"{len(rows)} hot-spot squares\n  over March 2024 to February 2025, the busiest with 40"
+        in briefing
     )
     # EAST had no incidents: no hot squares, no list of changes.
     assert "No hot-spot squares in the period." in page_of(planted, "/wards/E05000001")
@@ -474,7 +481,7 @@ def test_the_briefing_lists_what_changed(planted: FlaskClient) -> None:
 
     page = page_of(planted, "/wards/E05000002/briefing")
 
-    changed = section(page, '<h2 id="changed">What changed since 2025-01</h2>', "</section>")
+    changed = section(page, '<h2 id="changed">What changed since January 2025</h2>', "</section>")
     assert re.findall(r"<li>(.*?)</li>", changed) == [str(escape(s)) for s in sentences]
     assert "No significant change" not in changed
     assert "<table>" not in changed  # the busiest-categories table is for no change only
@@ -491,7 +498,7 @@ def test_the_briefing_says_when_the_month_before_is_not_held(
     page = page_of(viewer, "/wards/E05000002/briefing")
 
     changed = section(page, '<h2 id="changed">', "</section>")
-    assert "2025-02 is not held, so there is nothing to compare 2025-03 with." in changed
+    assert "February 2025 is not held, so there is nothing to compare March 2025 with." in changed
     assert "<li>" not in changed and "<table>" not in changed
 
 
