@@ -32,7 +32,9 @@ from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
 from geodata.crime import ASB
 from geodata.maps import MapParts, neighbours, render, ward_map
 from geodata.period import Period
+from geodata.priorities import DRIVERS, WEIGHTS_NOTE
 from geodata.profile import ALL_CRIME, Change, Trend, WardProfile
+from geodata.ward_trends import page_note
 from service.readmodels.cache import data_cache
 from service.readmodels.ward_priorities import ward_priorities
 from service.readmodels.ward_profiles import (
@@ -69,9 +71,10 @@ _NO_INCIDENTS = pd.DataFrame(
 
 @dataclass(frozen=True, slots=True)
 class HotSquare:
-    """A hot-spot cell as a page lists it: the British National Grid easting and northing
-    of its south-west corner, its incidents and its Gi* z-score."""
+    """A hot-spot cell as a page lists it: its street label, the British National Grid
+    easting and northing of its south-west corner, its incidents and its Gi* z-score."""
 
+    label: str
     easting: int
     northing: int
     count: int
@@ -101,6 +104,13 @@ class ProfilePage:
     """The trend charts (inline SVG) of all crime (``crime``) and of ASB (``asb``)."""
     monthly: list[MonthRow]
     sentences: list[str]
+    """The plain sentences of the changes called a rise or a fall."""
+    trend_note: str
+    """How the changes were tested, and how many together (:func:`page_note`)."""
+    weights_note: str
+    """That the priority weights are a design choice, not a validated model."""
+    drivers: Mapping[str, str]
+    """Each priority component in words, for the component that drives a score."""
     months_held: list[str]
     channels: Mapping[str, str]
     statuses: Mapping[str, str]
@@ -117,8 +127,14 @@ class BriefingPage:
     previous: Change
     """All crime in the latest month against the month before."""
     sentences: list[str]
+    """The plain sentences of the changes called a rise or a fall."""
     compared: list[Trend]
-    """All crime, then the busiest categories of the latest month."""
+    """All crime, then the busiest categories of the latest month; each comparison carries
+    its plain sentence (``previous.sentence``)."""
+    trend_note: str
+    """How the changes were tested, and how many together (:func:`page_note`)."""
+    weights_note: str
+    drivers: Mapping[str, str]
     priorities: list[dict[str, Any]]
     threat_assessment: dict[str, Any] | None
     concerns: list[dict[str, Any]]
@@ -169,6 +185,9 @@ def profile_page(
         },
         monthly=[MonthRow(c.month, c.n, a.n) for c, a in zip(crime, asb, strict=True)],
         sentences=[s for t in profile.trends for s in t.sentences],
+        trend_note=page_note(profile.trends),
+        weights_note=WEIGHTS_NOTE,
+        drivers=DRIVERS,
         months_held=shared_figures(app, engine).months_held,
         channels=CHANNELS,
         statuses=STATUSES,
@@ -180,8 +199,9 @@ def briefing_page(
 ) -> BriefingPage | None:
     """What a PCSO's shift briefing shows, or None when there is no such ward or no records.
 
-    The changes are the profile of the latest month held against the month before (its
-    significant trend sentences, else the busiest categories' counts side by side); the
+    The changes are the profile of the latest month held against the month before (the
+    sentences of the changes that survive the page's false discovery rate control, else the
+    busiest categories' counts side by side, each with its plain sentence); the
     priorities and the hot spots are those of the latest 12 months, because one month is too
     few incidents to rank or to find hot spots in; the concerns are the open ones, newest
     first. The map holds the ward, its neighbours, the hot-spot cells and the open concerns,
@@ -210,6 +230,9 @@ def briefing_page(
         previous=all_crime.previous,
         sentences=[s for t in latest.trends for s in t.sentences],
         compared=[all_crime, *busiest[:BRIEFING_CATEGORIES]],
+        trend_note=page_note(latest.trends),
+        weights_note=WEIGHTS_NOTE,
+        drivers=DRIVERS,
         priorities=priorities.get("priorities", [])[:3],
         threat_assessment=priorities.get("threat_assessment"),
         concerns=concerns,
@@ -229,13 +252,12 @@ def briefing_page(
 
 
 def hot_cells(profile: WardProfile) -> list[HotSquare]:
-    """The profile's hot-spot cells, most incidents first, each with the British National
-    Grid easting and northing of its south-west corner (``col`` and ``row`` times the cell
-    size, as ``geodata.hotspots`` defines them) so it can be found on any OS map."""
-    size = profile.hotspots.cell_size_m
+    """The force's hot-spot cells that reach into the ward, most incidents first, each named
+    by its streets and by the British National Grid easting and northing of its south-west
+    corner (``col`` and ``row`` times the cell size) so it can be found on any OS map."""
     cells = [c for c in profile.hotspots.cells if c["hot"]]
     return [
-        HotSquare(round(c["col"] * size), round(c["row"] * size), c["count"], c["z"])
+        HotSquare(c["label"], c["easting"], c["northing"], c["count"], c["z"])
         for c in sorted(cells, key=lambda c: (-c["count"], c["row"], c["col"]))
     ]
 
