@@ -17,8 +17,9 @@ from geodata.plans import (
     TOOLKIT_RATINGS,
 )
 from geodata.threat import BAND_ORDER, CONFIDENCES
+from service.api_schemas import MONTH as _MONTH
+from service.api_schemas import PROFILE
 
-_MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-01"}
 _PERIOD = [
     {
         "name": "from",
@@ -442,7 +443,8 @@ OPENAPI: dict[str, Any] = {
                 "summary": "A ward's combined priorities (force themes and local concerns), "
                 "each with its score (display_score: the whole number to show), components, "
                 "points per component, driver (the largest) and reason; gaps; seldom-heard "
-                "coverage",
+                "coverage; weights_note (the weights are a design choice, not a validated "
+                "model)",
                 "parameters": [_CODE, *_PERIOD],
                 "responses": {
                     "200": _json("Priorities", {"type": "object"}),
@@ -677,51 +679,7 @@ OPENAPI: dict[str, Any] = {
                     },
                 ]
             },
-            "Profile": {
-                "type": "object",
-                "description": "Every figure's method is written in geodata/profile.py.",
-                "required": [
-                    "ward",
-                    "period",
-                    "counts",
-                    "crime_total",
-                    "asb_total",
-                    "rates_per_1000",
-                    "harm",
-                    "trends",
-                    "outcomes",
-                    "top_locations",
-                    "hotspots",
-                    "completeness",
-                ],
-                "properties": {
-                    "ward": {"type": "object"},
-                    "period": {
-                        "type": "object",
-                        "properties": {
-                            "from": _MONTH,
-                            "to": _MONTH,
-                            "months": {"type": "integer"},
-                        },
-                    },
-                    "counts": {
-                        "type": "object",
-                        "additionalProperties": {"type": "integer"},
-                    },
-                    "crime_total": {"type": "integer"},
-                    "asb_total": {"type": "integer"},
-                    "rates_per_1000": {"type": "object"},
-                    "harm": {"type": "object"},
-                    "trends": {"type": "array", "items": {"type": "object"}},
-                    "outcomes": {
-                        "type": "object",
-                        "additionalProperties": {"type": "number"},
-                    },
-                    "top_locations": {"type": "array", "items": {"type": "object"}},
-                    "hotspots": {"type": "object"},
-                    "completeness": {"type": "object"},
-                },
-            },
+            "Profile": PROFILE,
         }
     },
 }
