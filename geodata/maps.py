@@ -447,9 +447,9 @@ def ward_map(
                         "geometry": _rounded(shapely.geometry.shape(c["geometry"])),
                         "properties": {
                             "popup": map_text(
-                                f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}"
+                                f"Hot spot: {_place(c)}, {c['count']} incidents, z = {c['z']:.1f}"
                             ),
-                            "tip": map_text(f"Hot spot ({c['count']})"),
+                            "tip": map_text(f"Hot spot: {_place(c)} ({c['count']})"),
                         },
                     }
                     for c in hot
@@ -486,6 +486,16 @@ def ward_map(
     folium.LayerControl(collapsed=True).add_to(m)
     _legend(m, located, hot_spots=bool(hot))
     return m
+
+
+def _place(cell: Mapping[str, Any]) -> str:
+    """A hot square as a map names it: its street label, else its grid corner (raw text,
+    escaped by :func:`map_text` with the rest of the tooltip)."""
+    if cell.get("label"):
+        return str(cell["label"])
+    if "easting" in cell:
+        return f"grid {cell['easting']}, {cell['northing']}"
+    return "unnamed square"
 
 
 def _legend(m: folium.Map, located: pd.DataFrame, *, hot_spots: bool = False) -> None:
