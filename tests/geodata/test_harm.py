@@ -11,12 +11,12 @@ import pytest
 from geodata.crime import ASB, CATEGORIES
 from geodata.errors import GeodataError, HarmWeightsError
 from geodata.harm import (
-    plain_note,
     DEFAULT_WEIGHTS_PATH,
     WEIGHTED_CATEGORIES,
     HarmWeights,
     harm_by_category,
     harm_total,
+    plain_note,
 )
 from geodata.io.harm import read_harm_weights
 
