@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from geodata.crime import ASB, CATEGORIES
+from geodata.denominators import rate_interval, town_centre_like
 from geodata.force_hotspots import ForceHotspots, force_hotspots, place_name, ward_cells
 from geodata.harm import HarmWeights, harm_by_category, plain_note
 from geodata.outcomes import outcome_shares
@@ -48,6 +49,12 @@ SIGNIFICANCE = 0.05
 PLACES_CAVEAT = (
     "police.uk moves every record to the nearest of about 750,000 anonymous map points; "
     "these are those points, never addresses, and one point can stand for a whole street."
+)
+TOWN_CENTRE_NOTE = (
+    "This ward looks like a town centre: shoplifting, theft from the person and public order "
+    "per resident are at least three times the force's. Many people here are shoppers, "
+    "workers and visitors, not residents, so rates per resident overstate the risk to any "
+    "one person."
 )
 _CRIME = np.array([c != ASB for c in CATEGORIES])
 _ASB = CATEGORIES.index(ASB)
@@ -131,7 +138,13 @@ class ForceComparison:
 
 @dataclass(frozen=True, slots=True)
 class Rates:
-    """Incidents per 1,000 residents; every rate is None when the population is unknown."""
+    """Incidents per 1,000 residents; every rate is None when the population is unknown.
+
+    ``crime_interval`` and ``asb_interval`` are the rates' exact 95 % Poisson intervals
+    (:func:`geodata.denominators.rate_interval`); ``town_centre`` says the ward looks like a
+    town centre (:func:`geodata.denominators.town_centre_like`), where residents understate
+    the people present, and ``note`` says what that means for the rates ("" otherwise).
+    """
 
     population: int | None
     method: str | None
@@ -139,6 +152,10 @@ class Rates:
     asb: float | None
     by_category: Mapping[str, float | None]
     force: ForceComparison | None
+    crime_interval: tuple[float, float] | None = None
+    asb_interval: tuple[float, float] | None = None
+    town_centre: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +300,32 @@ def crime_total(counts: Mapping[str, int]) -> int:
 def per_1000(count: float, population: int | None) -> float | None:
     """``count`` per 1,000 residents, or None when the population is unknown or zero."""
     return None if not population else 1000 * count / population
+
+
+def interval(count: int, population: int | None) -> tuple[float, float] | None:
+    """The exact 95 % Poisson interval of ``count`` per 1,000 residents, or None without a
+    population (:func:`geodata.denominators.rate_interval`)."""
+    if not population:
+        return None
+    _, low, high = rate_interval(count, population)
+    return low, high
+
+
+def is_town_centre(
+    ward_code: str, force: ForceCounts, population: Mapping[str, int], period: Period
+) -> bool:
+    """Whether the ward looks like a town centre in the period: its shoplifting, theft from
+    the person and public order per resident against the force's
+    (:func:`geodata.denominators.town_centre_like`, every ward with residents)."""
+    if not population.get(ward_code):
+        return False
+    totals = force.by_category(period)
+    counts = {
+        w: dict(zip(CATEGORIES, row.tolist(), strict=True))
+        for w, row in zip(force.wards, totals, strict=True)
+    }
+    table = town_centre_like(counts, population)
+    return bool(ward_code in table.index and table.at[ward_code, "town_centre"])
 
 
 def force_comparison(
@@ -494,6 +537,7 @@ def build_profile(
     crimes = crime_total(counts)
     residents = population.get(code)
     harm = harm_by_category({c: n for c, n in counts.items() if c != ASB}, harm_weights)
+    town_centre = is_town_centre(code, force, population, period)
     harm_total = sum(harm.values())
     within = facts[facts["month"].between(period.first, period.last)]
     outcomes = within[within["category"] != ASB].groupby("outcome")["n"].sum()
@@ -519,6 +563,10 @@ def build_profile(
             asb=per_1000(counts[ASB], residents),
             by_category={c: per_1000(n, residents) for c, n in counts.items()},
             force=force_comparison(code, force, population, period),
+            crime_interval=interval(crimes, residents),
+            asb_interval=interval(counts[ASB], residents),
+            town_centre=town_centre,
+            note=TOWN_CENTRE_NOTE if town_centre else "",
         ),
         harm=Harm(
             total=harm_total,

@@ -15,6 +15,7 @@ from scipy.stats import binomtest, norm
 from shapely.geometry import box
 
 from geodata.crime import ASB, CATEGORIES
+from geodata.denominators import poisson_interval
 from geodata.harm import WEIGHTED_CATEGORIES, HarmWeights
 from geodata.outcomes import OUTCOME_NOT_RECORDED
 from geodata.profile import (
@@ -33,6 +34,7 @@ from geodata.profile import (
     crime_total,
     force_comparison,
     headline_figures,
+    is_town_centre,
     latest_period,
     per_1000,
     to_json,
@@ -831,3 +833,31 @@ def test_build_profile_without_population_has_no_rates() -> None:
     assert (profile["harm"]["per_1000"], profile["harm"]["force"]) == (None, None)
     assert profile["harm"]["total"] == 50.0
     assert profile["completeness"]["population"] == "no population for this ward"
+
+
+def test_rates_carry_their_exact_interval_and_a_town_centre_note() -> None:
+    profile = square_ward({WARD_A: 2000, WARD_B: 1000})
+    rates = profile.rates_per_1000
+
+    # 4 crimes in Q1 over 2,000 residents: the Garwood interval of 4, per 1,000.
+    low, high = poisson_interval(4)
+    assert rates.crime == 2.0
+    assert rates.crime_interval == pytest.approx((low / 2, high / 2))
+    assert rates.asb_interval == pytest.approx(tuple(v / 2 for v in poisson_interval(4)))
+    assert (rates.town_centre, rates.note) == (False, "")
+    assert square_ward({}).rates_per_1000.crime_interval is None
+
+
+def test_a_ward_of_shops_is_flagged_as_a_town_centre() -> None:
+    force = create_force(
+        [
+            count(ward_code=WARD_A, category="Shoplifting", n=60),
+            count(ward_code=WARD_B, category="Shoplifting", n=10),
+            count(ward_code=WARD_C, category="Shoplifting", n=10),
+        ]
+    )
+    population = {WARD_A: 1000, WARD_B: 5000, WARD_C: 5000}
+
+    assert is_town_centre(WARD_A, force, population, Q1)
+    assert not is_town_centre(WARD_B, force, population, Q1)
+    assert not is_town_centre(WARD_A, force, {}, Q1)

@@ -29,6 +29,14 @@ def test_briefings_and_hot_spots_on_cleveland_2025(
     wards = sorted(str(p) for p in (real_data / "boundaries/wards_wd25").glob("*.geojson"))
     run_json(runner, "import-wards", *wards)
     run_json(runner, "import-crime", str(real_data / "police_uk/cleveland"))
+    run_json(
+        runner,
+        "import-population",
+        "--population",
+        str(real_data / "population/census2021_usual_residents_by_age6_lsoa21_cleveland.csv"),
+        "--lsoa-boundaries",
+        *sorted(str(p) for p in (real_data / "boundaries/lsoa21").glob("*.geojson")),
+    )
     client = signed_in(app, "viewer")
     codes = [w["code"] for w in client.get("/api/wards").get_json()]
     assert len(codes) == 83
@@ -58,3 +66,13 @@ def test_briefings_and_hot_spots_on_cleveland_2025(
     places = page[page.index("<h2>Busiest places</h2>") : page.index("<h2>Priorities</h2>")]
     assert "Left out: Police Station" in places
     assert not re.search(r'<th scope="row">On or near Police Station</th>', places)
+
+    # Rates carry their interval; the town centres say residents understate who is there.
+    assert 'id="crime-rate-range">(likely between' in page
+    assert 'id="town-centre">This ward looks like a town centre' in page
+    centres = [
+        code
+        for code in codes
+        if client.get(f"/api/wards/{code}/profile").get_json()["rates_per_1000"]["town_centre"]
+    ]
+    assert CENTRAL in centres and len(centres) == 4
