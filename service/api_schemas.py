@@ -155,7 +155,13 @@ PROFILE: dict[str, Any] = {
         },
         "crime_total": {"type": "integer"},
         "asb_total": {"type": "integer"},
-        "rates_per_1000": {"type": "object"},
+        "rates_per_1000": {
+            "type": "object",
+            "description": "Rates per 1,000 residents; crime_interval and asb_interval their "
+            "exact 95 % Poisson intervals, town_centre whether the ward looks like a town "
+            "centre (shoplifting, theft from the person and public order per resident at least "
+            "3 times the force's), note what that means (added in issue 14).",
+        },
         "harm": _HARM,
         "trends": {"type": "array", "items": _TREND},
         "outcomes": {
