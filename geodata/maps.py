@@ -447,9 +447,9 @@ def ward_map(
                         "geometry": _rounded(shapely.geometry.shape(c["geometry"])),
                         "properties": {
                             "popup": map_text(
-                                f"Hot spot: {_place(c)}, {c['count']} incidents, z = {c['z']:.1f}"
+                                f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}; {_place(c)}"
                             ),
-                            "tip": map_text(f"Hot spot: {_place(c)} ({c['count']})"),
+                            "tip": map_text(f"{_place(c)}: hot spot ({c['count']})"),
                         },
                     }
                     for c in hot
