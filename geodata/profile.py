@@ -34,9 +34,6 @@ from geodata.force_hotspots import ForceHotspots, force_hotspots, place_name, wa
 from geodata.harm import HarmWeights, harm_by_category, plain_note
 from geodata.outcomes import outcome_shares
 from geodata.period import Period
-from geodata.period import PeriodError as PeriodError
-from geodata.period import comparison_span as comparison_span
-from geodata.period import latest_period as latest_period
 from geodata.ward_trends import ALL_CRIME as ALL_CRIME
 from geodata.ward_trends import Change as Change
 from geodata.ward_trends import MonthCount as MonthCount

@@ -18,24 +18,21 @@ from geodata.crime import ASB, CATEGORIES
 from geodata.denominators import poisson_interval
 from geodata.harm import WEIGHTED_CATEGORIES, HarmWeights
 from geodata.outcomes import OUTCOME_NOT_RECORDED
+from geodata.period import Period, PeriodError, comparison_span, latest_period
 from geodata.profile import (
     ALL_CRIME,
     PLACES_CAVEAT,
     Change,
     ForceCounts,
     MonthCount,
-    Period,
-    PeriodError,
     WardProfile,
     build_profile,
     category_counts,
-    comparison_span,
     completeness,
     crime_total,
     force_comparison,
     headline_figures,
     is_town_centre,
-    latest_period,
     per_1000,
     to_json,
     top_locations,
