@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import pytest
 from flask import Flask
+from markupsafe import escape
 from pypdf import PdfReader
 
 from geodata.concerns import Concern
@@ -376,3 +377,35 @@ def test_plans_are_listed_with_their_verdicts_and_public_titles_left_out(
     assert plan["title"] not in public and "Ashby Vale park" not in public
     assert " ".join(verdict["verdict"].split())[:60] in internal
     assert "Active" in public and plan["start_date"] in public
+
+
+def test_the_report_names_hot_spots_by_street_and_its_harm_notes_have_no_links(
+    demo: dict[str, Any],
+) -> None:
+    app: Flask = demo["app"]
+    with app.app_context():
+        engine = get_engine()
+        period = demo["period"]
+        hot = next(
+            profile
+            for ward in list_wards(engine, vintage=latest_vintage(engine) or "")
+            if (profile := ward_profile(app, engine, code=ward["code"], period=period))
+            and profile.hotspots.hot_cells
+        )
+        made = ward_report(
+            app,
+            engine,
+            code=hot.ward.code,
+            period=period,
+            audience="internal",
+            today=TODAY,
+            formats=("html",),
+        )
+    assert made is not None and made.html is not None
+    busiest = max((c for c in hot.hotspots.cells if c["hot"]), key=lambda c: c["count"])
+    assert busiest["label"] and escape(busiest["label"]) in made.html
+    assert f"grid {busiest['easting']}, {busiest['northing']}" in made.html
+    assert escape(hot.harm.caveat_note) in made.html
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", made.html, flags=re.S)
+    assert "github" not in text and "commit " not in text
+    assert "exact conditional" not in text
