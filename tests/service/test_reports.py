@@ -317,7 +317,8 @@ def test_vendor_folder_is_installed() -> None:
     assert Path(VENDOR, "leaflet", "leaflet.js").is_file(), "run `make install`"
 
 
-def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+def hot_ward_report(demo: dict[str, Any], *, audience: str) -> tuple[WardProfile, str]:
+    """The first demo ward with hot spots, and its report's HTML for ``audience``."""
     app: Flask = demo["app"]
     with app.app_context():
         engine = get_engine()
@@ -333,11 +334,17 @@ def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[st
             engine,
             code=hot.ward.code,
             period=period,
-            audience="public",
+            audience=audience,
             today=TODAY,
             formats=("html",),
         )
     assert made is not None and made.html is not None
+    return hot, made.html
+
+
+def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+    hot, html = hot_ward_report(demo, audience="public")
+    made = SimpleNamespace(html=html)
     cells = [c for c in hot.hotspots.cells if c["hot"]]
     for cell in cells:
         shown = "\\u0026lt;5" if cell["count"] < 5 else f"{cell['count']:,}"
@@ -382,26 +389,8 @@ def test_plans_are_listed_with_their_verdicts_and_public_titles_left_out(
 def test_the_report_names_hot_spots_by_street_and_its_harm_notes_have_no_links(
     demo: dict[str, Any],
 ) -> None:
-    app: Flask = demo["app"]
-    with app.app_context():
-        engine = get_engine()
-        period = demo["period"]
-        hot = next(
-            profile
-            for ward in list_wards(engine, vintage=latest_vintage(engine) or "")
-            if (profile := ward_profile(app, engine, code=ward["code"], period=period))
-            and profile.hotspots.hot_cells
-        )
-        made = ward_report(
-            app,
-            engine,
-            code=hot.ward.code,
-            period=period,
-            audience="internal",
-            today=TODAY,
-            formats=("html",),
-        )
-    assert made is not None and made.html is not None
+    hot, html = hot_ward_report(demo, audience="internal")
+    made = SimpleNamespace(html=html)
     busiest = max((c for c in hot.hotspots.cells if c["hot"]), key=lambda c: c["count"])
     assert busiest["label"] and escape(busiest["label"]) in made.html
     assert f"grid {busiest['easting']}, {busiest['northing']}" in made.html
