@@ -540,9 +540,9 @@ def ward_map(
                         "geometry": rounded(shapely.geometry.shape(c["geometry"])),
                         "properties": {
                             "popup": map_text(
-                                f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}"
+                                f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}; {_place(c)}"
                             ),
-                            "tip": map_text(f"Hot spot ({c['count']})"),
+                            "tip": map_text(f"{_place(c)}: hot spot ({c['count']})"),
                         },
                     }
                     for c in hot
@@ -586,6 +586,16 @@ def concern_marker(location: Sequence[float] | None = None, **options: Any) -> f
         dash_array="3 3",
         **options,
     )
+
+
+def _place(cell: Mapping[str, Any]) -> str:
+    """A hot square as a map names it: its street label, else its grid corner (raw text,
+    escaped by :func:`map_text` with the rest of the tooltip)."""
+    if cell.get("label"):
+        return str(cell["label"])
+    if "easting" in cell:
+        return f"grid {cell['easting']}, {cell['northing']}"
+    return "unnamed square"
 
 
 def _legend(m: folium.Map, located: pd.DataFrame, *, hot_spots: bool = False) -> None:

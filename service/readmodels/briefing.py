@@ -7,11 +7,10 @@ usually rises in the coming month; what changed since the month before; the map.
 section's figures come from :mod:`geodata.shift` (the street changes use
 :mod:`geodata.trends`), the cached profiles and priorities, and the store.
 
-Hot spots: the squares are the profile's (Gi* over the ward's latest 12 months), named by
-the police.uk street names of the snap points inside them
-(:func:`geodata.force_hotspots.label_cells`). When the profile carries the force-wide hot
-squares (issue 14's ``geodata/force_hotspots.py``, being wired into the read model), they
-replace the ward's own squares in :func:`_hot_squares`, the one place that chooses them.
+Hot spots: the squares are the force's one hot-spot grid of the latest 12 months
+(:mod:`geodata.force_hotspots`, carried by the profile) that reach into the ward, each named
+by the police.uk street names of the snap points inside it; :func:`_hot_squares` is the one
+place that chooses them.
 """
 
 from __future__ import annotations
@@ -26,9 +25,9 @@ from flask import Flask
 
 from geodata.concerns import OPEN_STATUSES, STATUSES
 from geodata.crime import CATEGORIES
-from geodata.force_hotspots import label_cells
 from geodata.maps import MapParts
 from geodata.period import Period, month_words
+from geodata.priorities import WEIGHTS_NOTE
 from geodata.profile import Change, Trend, WardProfile
 from geodata.shift import (
     DUE_WITHIN_DAYS,
@@ -44,6 +43,7 @@ from geodata.shift import (
     street_changes,
     usual_rises,
 )
+from geodata.ward_trends import page_note
 from service.readmodels.pages import HotSquare, hot_cells, mapped_concerns, ward_map_parts
 from service.readmodels.ward_priorities import ward_priorities
 from service.readmodels.ward_profiles import default_period, shared_figures, ward_profile
@@ -80,14 +80,20 @@ class BriefingPage:
     due_days: int
     priorities: list[str]
     """The top priorities, one line each."""
+    weights_note: str
+    """That the priority weights are a design choice, not a validated model."""
     threat_assessment: dict[str, Any] | None
     season: Season
     previous: Change
     """All crime in the latest month against the month before."""
     previous_month: str
     sentences: list[str]
+    """The plain sentences of the changes called a rise or a fall."""
     compared: list[Trend]
-    """All crime, then the busiest categories of the latest month."""
+    """All crime, then the busiest categories of the latest month; each comparison carries
+    its plain sentence (``previous.sentence``)."""
+    trend_note: str
+    """How the changes were tested, and how many together (:func:`page_note`)."""
     active_plans: list[dict[str, Any]]
     statuses: dict[str, str]
     map: MapParts
@@ -98,8 +104,9 @@ def briefing_page(
 ) -> BriefingPage | None:
     """What a PCSO's shift briefing shows, or None when there is no such ward or no records.
 
-    The changes are the profile of the latest month held against the month before (its
-    significant trend sentences, else the busiest categories' counts side by side); the
+    The changes are the profile of the latest month held against the month before (the
+    sentences of the changes that survive the page's false discovery rate control, else the
+    busiest categories' counts side by side, each with its plain sentence); the
     priorities and the hot spots are those of the latest 12 months, because one month is too
     few incidents to rank or to find hot spots in. The map holds the ward, its neighbours,
     its roads and places, the hot-spot cells and the open concerns, not every incident, so
@@ -139,12 +146,13 @@ def briefing_page(
         year=year.words(),
         age=data_age(year.last, today=today),
         streets=street_changes(facts, force_monthly, latest=year.last),
-        hot_cells=_hot_squares(profile, facts, period=year),
+        hot_cells=_hot_squares(profile),
         concerns=overdue_first(concerns, today=today),
         overdue_days=OVERDUE_DAYS,
         actions=due_actions(stored_plans(engine, status="active"), ward=code, today=today),
         due_days=DUE_WITHIN_DAYS,
         priorities=[priority_line(p) for p in priorities.get("priorities", [])][:PRIORITIES_SHOWN],
+        weights_note=WEIGHTS_NOTE,
         threat_assessment=priorities.get("threat_assessment"),
         season=usual_rises(
             shared.force.counts[ward_row] if ward_row is not None else np.zeros((0, 0)),
@@ -156,6 +164,7 @@ def briefing_page(
         previous_month=month_words(all_crime.previous.period.first),
         sentences=[s for t in latest.trends for s in t.sentences],
         compared=[all_crime, *busiest[:BRIEFING_CATEGORIES]],
+        trend_note=page_note(latest.trends),
         active_plans=list_plans(engine, ward=code, status="active"),
         statuses=dict(STATUSES),
         map=ward_map_parts(
@@ -170,8 +179,8 @@ def briefing_page(
     )
 
 
-def _hot_squares(profile: WardProfile, facts: Any, *, period: Period) -> list[HotSquare]:
-    """The hot squares the briefing lists, each named by the streets inside it."""
-    within = facts[facts["month"].between(period.first, period.last)]
-    labels = label_cells(within, cell_size_m=profile.hotspots.cell_size_m)
-    return hot_cells(profile, labels=labels)
+def _hot_squares(profile: WardProfile) -> list[HotSquare]:
+    """The hot squares the briefing lists: the force's hot squares of the profile's period
+    that reach into the ward (a square's count is its whole count, across ward boundaries),
+    busiest first, each named by the streets inside it."""
+    return hot_cells(profile)

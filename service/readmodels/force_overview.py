@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from geodata.context import clip_context
+from geodata.harm import plain_note
 from geodata.maps import MapParts, force_map, render
 from geodata.overview import METRICS, map_frame, ward_rows, ward_table
 from geodata.period import Period, latest_period
@@ -50,7 +51,8 @@ class Overview:
     forces: list[dict[str, Any]]
     imports: list[dict[str, Any]]
     harm_source: str
-    """Where the harm weights come from, said next to the harm figures."""
+    """Where the harm weights come from, said next to the harm figures in plain words (no
+    links or commits, :func:`geodata.harm.plain_note`)."""
 
 
 def get_overview(app: Flask, engine: sa.Engine) -> Overview:
@@ -87,7 +89,7 @@ def _build(app: Flask, engine: sa.Engine, shared: SharedFigures) -> Overview:
         boundaries=boundaries,
         forces=summarise_forces(engine),
         imports=list_imports(engine, limit=LEDGER),
-        harm_source=harm_weights(app).source,
+        harm_source=plain_note(harm_weights(app).source),
     )
 
 

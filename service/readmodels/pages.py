@@ -34,7 +34,9 @@ from geodata.context import MapContext, clip_context
 from geodata.crime import ASB
 from geodata.maps import MapParts, neighbours, render, ward_map
 from geodata.period import Period
+from geodata.priorities import DRIVERS, WEIGHTS_NOTE
 from geodata.profile import ALL_CRIME, WardProfile
+from geodata.ward_trends import page_note
 from service.readmodels.cache import data_cache
 from service.readmodels.ward_priorities import ward_priorities
 from service.readmodels.ward_profiles import (
@@ -68,15 +70,14 @@ _NO_INCIDENTS = pd.DataFrame(
 
 @dataclass(frozen=True, slots=True)
 class HotSquare:
-    """A hot-spot cell as a page lists it: the British National Grid easting and northing
-    of its south-west corner, its incidents, its Gi* z-score and, when known, its name
-    from the streets inside it ("Albert Road and Linthorpe Road area")."""
+    """A hot-spot cell as a page lists it: its street label, the British National Grid
+    easting and northing of its south-west corner, its incidents and its Gi* z-score."""
 
+    label: str
     easting: int
     northing: int
     count: int
     z: float
-    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,13 @@ class ProfilePage:
     """The trend charts (inline SVG) of all crime (``crime``) and of ASB (``asb``)."""
     monthly: list[MonthRow]
     sentences: list[str]
+    """The plain sentences of the changes called a rise or a fall."""
+    trend_note: str
+    """How the changes were tested, and how many together (:func:`page_note`)."""
+    weights_note: str
+    """That the priority weights are a design choice, not a validated model."""
+    drivers: Mapping[str, str]
+    """Each priority component in words, for the component that drives a score."""
     months_held: list[str]
     channels: Mapping[str, str]
     statuses: Mapping[str, str]
@@ -148,30 +156,22 @@ def profile_page(
         },
         monthly=[MonthRow(c.month, c.n, a.n) for c, a in zip(crime, asb, strict=True)],
         sentences=[s for t in profile.trends for s in t.sentences],
+        trend_note=page_note(profile.trends),
+        weights_note=WEIGHTS_NOTE,
+        drivers=DRIVERS,
         months_held=shared_figures(app, engine).months_held,
         channels=CHANNELS,
         statuses=STATUSES,
     )
 
 
-def hot_cells(
-    profile: WardProfile, *, labels: Mapping[tuple[int, int], str] | None = None
-) -> list[HotSquare]:
-    """The profile's hot-spot cells, most incidents first, each with the British National
-    Grid easting and northing of its south-west corner (``col`` and ``row`` times the cell
-    size, as ``geodata.hotspots`` defines them) so it can be found on any OS map, and its
-    name from ``labels`` ((row, col) to name, :func:`geodata.force_hotspots.label_cells`)."""
-    size = profile.hotspots.cell_size_m
+def hot_cells(profile: WardProfile) -> list[HotSquare]:
+    """The force's hot-spot cells that reach into the ward, most incidents first, each named
+    by its streets and by the British National Grid easting and northing of its south-west
+    corner (``col`` and ``row`` times the cell size) so it can be found on any OS map."""
     cells = [c for c in profile.hotspots.cells if c["hot"]]
-    names = labels or {}
     return [
-        HotSquare(
-            round(c["col"] * size),
-            round(c["row"] * size),
-            c["count"],
-            c["z"],
-            names.get((c["row"], c["col"]), ""),
-        )
+        HotSquare(c["label"], c["easting"], c["northing"], c["count"], c["z"])
         for c in sorted(cells, key=lambda c: (-c["count"], c["row"], c["col"]))
     ]
 

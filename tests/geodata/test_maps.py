@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import LineString, Point, box, mapping
 
 from geodata.context import MapContext
 from geodata.maps import MapParts, force_map, incident_points, map_text, render, ward_map
@@ -101,7 +101,16 @@ def test_every_user_string_reaches_the_map_escaped() -> None:
                 ward_geometry=WARD,
                 neighbours=[(payload, box(-1.18, 54.60, -1.16, 54.62))],
                 incidents=facts(location=payload, outcome=payload),
-                hotspot_cells=[],
+                # A hot square's label is built from police.uk location names.
+                hotspot_cells=[
+                    {
+                        "hot": True,
+                        "count": 12,
+                        "z": 4.2,
+                        "label": payload,
+                        "geometry": mapping(box(-1.21, 54.60, -1.20, 54.61)),
+                    }
+                ],
                 concerns=[
                     {
                         "longitude": -1.2,

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import pytest
 from flask import Flask
+from markupsafe import escape
 from pypdf import PdfReader
 
 from geodata.concerns import Concern
@@ -318,7 +319,8 @@ def test_vendor_folder_is_installed() -> None:
     assert Path(VENDOR, "leaflet", "leaflet.js").is_file(), "run `make install`"
 
 
-def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+def hot_ward_report(demo: dict[str, Any], *, audience: str) -> tuple[WardProfile, str]:
+    """The first demo ward with hot spots, and its report's HTML for ``audience``."""
     app: Flask = demo["app"]
     with app.app_context():
         engine = get_engine()
@@ -334,11 +336,17 @@ def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[st
             engine,
             code=hot.ward.code,
             period=period,
-            audience="public",
+            audience=audience,
             today=TODAY,
             formats=("html",),
         )
     assert made is not None and made.html is not None
+    return hot, made.html
+
+
+def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+    hot, html = hot_ward_report(demo, audience="public")
+    made = SimpleNamespace(html=html)
     cells = [c for c in hot.hotspots.cells if c["hot"]]
     for cell in cells:
         shown = "\\u0026lt;5" if cell["count"] < 5 else f"{cell['count']:,}"
@@ -389,3 +397,17 @@ def test_the_report_maps_draw_the_roads_with_their_credit(demo: dict[str, Any]) 
     assert not roads.empty
     html = demo["internal"].html
     assert 'createPane("context")' in html and demo_roads.ATTRIBUTION in html
+
+
+def test_the_report_names_hot_spots_by_street_and_its_harm_notes_have_no_links(
+    demo: dict[str, Any],
+) -> None:
+    hot, html = hot_ward_report(demo, audience="internal")
+    made = SimpleNamespace(html=html)
+    busiest = max((c for c in hot.hotspots.cells if c["hot"]), key=lambda c: c["count"])
+    assert busiest["label"] and escape(busiest["label"]) in made.html
+    assert f"grid {busiest['easting']}, {busiest['northing']}" in made.html
+    assert escape(hot.harm.caveat_note) in made.html
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", made.html, flags=re.S)
+    assert "github" not in text and "commit " not in text
+    assert "exact conditional" not in text
