@@ -3,9 +3,10 @@
 :func:`rate_ratio` (did the target fall more than the control?), :func:`wdq` (Bowers &
 Johnson's weighted displacement quotient), :func:`wdd` (Wheeler & Ratcliffe's weighted
 displacement difference test) and :func:`sustained` (did the fall last?). Counting the
-areas and putting the evaluation together lives in ``geodata/evaluation.py``. Every test
-assumes crimes are Poisson counts; real counts are often over-dispersed, so intervals and
-p-values are, if anything, too narrow.
+areas and putting the evaluation together lives in ``geodata/evaluation.py``. The tests
+take crimes as Poisson counts; the rate ratio and the scaled-control WDD
+(:func:`wdd_scaled_control`, which also carries the control scale's own uncertainty) take
+a ``dispersion`` that widens them for over-dispersed counts.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from geodata.profile import SIGNIFICANCE
 RATE_RATIO_METHOD = (
     "(target after / target before) / (control after / control before); 95 % interval and "
     "two-sided p from the normal approximation to the log ratio, standard error "
-    "sqrt(1/a + 1/b + 1/c + 1/d) (Farrington & Welsh); 0.5 added to every count when any "
-    "is zero (Haldane-Anscombe)"
+    "sqrt(phi (1/a + 1/b + 1/c + 1/d)) (Farrington & Welsh), phi the over-dispersion; 0.5 "
+    "added to every count when any is zero (Haldane-Anscombe)"
 )
 WDQ_METHOD = (
     "Bowers & Johnson (2003): buffer measure (B_after/C_after - B_before/C_before) over "
@@ -37,6 +38,15 @@ WDD_METHOD = (
     "(B_after - B_before) - s_b (C_after - C_before), the rest of the force scaled to each "
     "area's before count (s = area before / control before); variance the sum of the Poisson "
     "variances, counting the shared control once; two-sided p from the normal distribution"
+)
+
+WDD_SCALED_METHOD = (
+    "Wheeler & Ratcliffe (2018) with the rest of the force as the control, scaled to each "
+    "area's before count: (T_after - r T_before) + (B_after - r B_before), r = control after / "
+    "control before; variance by the delta method over every count (so the scale's own "
+    "uncertainty is included), T_after + B_after + r^2 (T_before + B_before) + s^2 "
+    "(C_after + r^2 C_before) with s = (T_before + B_before) / C_before, times the "
+    "over-dispersion; two-sided p from the normal distribution"
 )
 
 _Z95 = float(special.ndtri(0.975))
@@ -51,6 +61,15 @@ def _check_counts(**counts: float) -> None:
             raise EvaluationError(f"{name}: {value!r} is not a count of 0 or more")
         if not math.isfinite(value):
             raise EvaluationError(f"{name}: {value!r} is not a finite count")
+
+
+def _check_dispersion(dispersion: float) -> None:
+    if (
+        isinstance(dispersion, bool)
+        or not isinstance(dispersion, int | float)
+        or not (math.isfinite(dispersion) and dispersion >= 1)
+    ):
+        raise EvaluationError(f"dispersion: {dispersion!r} is not a finite number of 1 or more")
 
 
 def _two_sided_p(z: float) -> float:
@@ -77,7 +96,12 @@ class RateRatio:
 
 
 def rate_ratio(
-    target_before: int, target_after: int, control_before: int, control_after: int
+    target_before: int,
+    target_after: int,
+    control_before: int,
+    control_after: int,
+    *,
+    dispersion: float = 1.0,
 ) -> RateRatio:
     """How the target area changed relative to the control, with a 95 % interval.
 
@@ -94,9 +118,11 @@ def rate_ratio(
     Following them, counts are taken as Poisson, so the log ratio has variance
     ``1/a + 1/b + 1/c + 1/d`` (the four counts); the 95 % interval is
     ``exp(log ratio ± 1.96 SE)`` and the two-sided p-value is that of ``log ratio / SE``
-    under the standard normal. Farrington and Welsh later inflate this variance for
-    over-dispersion; that is not done here, so with clustered crime the interval is too
-    narrow.
+    under the standard normal. The control's counts are in that variance, so the control's
+    own uncertainty is already counted (it is the delta method for the log of a ratio of
+    ratios). Following Farrington and Welsh's later reviews, the variance is multiplied by
+    ``dispersion`` (quasi-Poisson: clustered crime varies more than Poisson counts do; 1
+    leaves the Poisson interval).
 
     A zero count makes the ratio 0 or infinite and the variance infinite; then 0.5 is added
     to every one of the four counts (the Haldane-Anscombe correction) and ``corrected`` is
@@ -108,13 +134,14 @@ def rate_ratio(
         control_before=control_before,
         control_after=control_after,
     )
+    _check_dispersion(dispersion)
     cells = [float(target_before), float(target_after), float(control_before), float(control_after)]
     corrected = min(cells) == 0
     if corrected:
         cells = [c + 0.5 for c in cells]
     a_before, a_after, c_before, c_after = cells
     log_ratio = math.log(a_after) - math.log(a_before) - math.log(c_after) + math.log(c_before)
-    log_se = math.sqrt(sum(1 / c for c in cells))
+    log_se = math.sqrt(dispersion * sum(1 / c for c in cells))
     return RateRatio(
         ratio=math.exp(log_ratio),
         low=math.exp(log_ratio - _Z95 * log_se),
@@ -332,6 +359,63 @@ def wdd(
     variance = s_t**2 * (t1 + t2) + s_c**2 * (c1 + c2) + s_d**2 * (d1 + d2) + s_cd**2 * (cd1 + cd2)
     if shared_control:
         variance += 2 * s_c * s_cd * (c1 + c2)
+    se = math.sqrt(variance)
+    z = estimate / se if se > 0 else 0.0
+    return WDD(
+        estimate=float(estimate),
+        variance=float(variance),
+        z=float(z),
+        p_value=_two_sided_p(z),
+        low=float(estimate - _Z95 * se),
+        high=float(estimate + _Z95 * se),
+        local=float(local),
+        displacement=float(displacement),
+    )
+
+
+def wdd_scaled_control(
+    target: tuple[int, int],
+    control: tuple[int, int],
+    buffer: tuple[int, int] | None = None,
+    *,
+    dispersion: float = 1.0,
+) -> WDD:
+    """The WDD against a large control scaled to each area's before count, with the scale's
+    uncertainty in its variance.
+
+    Method
+    ------
+    With the rest of the force as the control, :func:`wdd` needs the control scaled to each
+    area (Wheeler's area weights): ``s = area before / control before``. The estimate is
+    then ``(T2 - T1) - s_T (C2 - C1) = T2 - r T1`` with ``r = C2 / C1`` the control's
+    ratio, and likewise ``B2 - r B1`` for a buffer: each area against its own before count
+    grown by the control's change. :func:`wdd` with those scales treats ``s`` as fixed;
+    but ``s`` is made of counts, and when the control moves (``r`` far from 1) that
+    understates the variance (7-14 % on Cleveland plans, 8.2 % false positives at a
+    nominal 5 % when the force rose 24 %). Here the variance is the delta method over all
+    the counts taken as independent Poisson (with A = T1 + B1, s = A / C1)::
+
+        var = T2 + B2 + r^2 (T1 + B1) + s^2 (C2 + r^2 C1)
+
+    (the partial derivatives of ``T2 + B2 - (T1 + B1) C2 / C1`` are 1, 1, ``-r``, ``-r``,
+    ``-s`` and ``s r``), times ``dispersion`` (quasi-Poisson, over-dispersed counts; 1 for
+    Poisson). With ``r = 1`` it equals the fixed-scale variance of :func:`wdd`. ``local`` is
+    the target's part and ``displacement`` the buffer's. With no control incidents before,
+    there is no scale: :class:`~geodata.errors.EvaluationError`.
+    """
+    t1, t2 = target
+    c1, c2 = control
+    b1, b2 = buffer if buffer is not None else (0, 0)
+    _check_counts(t1=t1, t2=t2, c1=c1, c2=c2, b1=b1, b2=b2)
+    _check_dispersion(dispersion)
+    if c1 == 0:
+        raise EvaluationError("control: no incidents before, so there is nothing to scale by")
+    r = c2 / c1
+    s = (t1 + b1) / c1
+    local = t2 - r * t1
+    displacement = b2 - r * b1
+    estimate = local + displacement
+    variance = dispersion * (t2 + b2 + r**2 * (t1 + b1) + s**2 * (c2 + r**2 * c1))
     se = math.sqrt(variance)
     z = estimate / se if se > 0 else 0.0
     return WDD(

@@ -41,6 +41,10 @@ class PlanFileError(GeodataError, ValueError):
     """A plans file cannot be read at all (missing, not CSV or JSON, wrong header or shape)."""
 
 
+class ContextError(GeodataError, ValueError):
+    """A map context file (roads and places) cannot be used; the message names the file."""
+
+
 class AreaError(GeodataError, ValueError):
     """A target, ring or circle that cannot be drawn: a bad distance, point or shape."""
 

@@ -39,7 +39,7 @@ from geodata.crime import CATEGORIES
 from geodata.effects import (
     RATE_RATIO_METHOD,
     WDD,
-    WDD_METHOD,
+    WDD_SCALED_METHOD,
     WDQ,
     WDQ_DIFFUSION,
     WDQ_DIFFUSION_GREATER,
@@ -50,7 +50,7 @@ from geodata.effects import (
     RateRatio,
     rate_ratio,
     sustained,
-    wdd,
+    wdd_scaled_control,
     wdq,
 )
 from geodata.errors import AreaError, EvaluationError
@@ -384,6 +384,20 @@ def caveats(
     return notes
 
 
+def dispersion_sentence(dispersion: float) -> str:
+    """What the verdict says about over-dispersion, so the reader knows how wide to read it."""
+    if dispersion > 1:
+        return (
+            f"Crime counts here vary about {dispersion:.1f} times as much as chance alone "
+            "would make them (measured on the force's monthly ward counts), and the "
+            "intervals and p-values above allow for that."
+        )
+    return (
+        "The intervals and p-values above assume counts vary only as much as chance alone "
+        "would make them; real crime counts often vary more, so read them as too narrow."
+    )
+
+
 def verdict(
     *,
     categories: Sequence[str],
@@ -396,6 +410,7 @@ def verdict(
     later_months: int,
     notes: Sequence[str] = (),
     control_label: str = "the rest of the force",
+    dispersion: float | None = None,
 ) -> str:
     """The evaluation in plain words, ending with its caveats (``notes``, see :func:`caveats`).
 
@@ -439,6 +454,8 @@ def verdict(
             f"(WDD {_number(difference.estimate)}, 95 % CI {_number(difference.low)} to "
             f"{_number(difference.high)}, {_p(difference.p_value)}, {significance})."
         )
+    if dispersion is not None:
+        sentences.append(dispersion_sentence(dispersion))
     if held is not None:
         months = "month" if later_months == 1 else f"{later_months} months"
         state = "stayed below" if held else "did not stay below"
@@ -462,6 +479,7 @@ def evaluate(
     months_held: Sequence[str],
     months: int = DEFAULT_MONTHS,
     control_label: str = "the rest of the force",
+    dispersion: float = 1.0,
 ) -> dict[str, Any]:
     """A plan's evaluation as plain JSON-ready values.
 
@@ -478,9 +496,14 @@ def evaluate(
     target, buffer before / control before for the buffer; Wheeler's area-weight extension
     with weights from the before counts): each area is expected to change by its own before
     count times the control's proportional change. The one control serves both target and
-    buffer (``shared_control``). The scales are treated as fixed; their own uncertainty is
-    of order 1/control-before and is ignored. With no control incidents before the plan the
-    WDD is not computed.
+    buffer. The scales are made of counts too, so the WDD's variance is the delta method over
+    every count (:func:`geodata.effects.wdd_scaled_control`), not the fixed-scale variance
+    of :func:`wdd`. With no control incidents before the plan the WDD is not computed.
+
+    ``dispersion`` (quasi-Poisson, 1 or more; the service passes the largest of the plan's
+    categories' dispersions over the force's monthly ward counts, see
+    :func:`geodata.trends.dispersion`) widens the rate ratio's and the WDD's intervals, and
+    the verdict says how much (:func:`dispersion_sentence`).
 
     :func:`sustained` compares the target's monthly mean in the held months after the
     ``after`` period with its monthly mean before the plan.
@@ -496,7 +519,11 @@ def evaluate(
     held_months = set(months_held)
     months_missing = [m for m in [*before.months, *after.months] if m not in held_months]
     rate = rate_ratio(
-        counts.target_before, counts.target_after, counts.control_before, counts.control_after
+        counts.target_before,
+        counts.target_after,
+        counts.control_before,
+        counts.control_after,
+        dispersion=dispersion,
     )
     quotient = None
     if counts.buffer_before is not None and counts.buffer_after is not None:
@@ -518,16 +545,11 @@ def evaluate(
     else:
         s_target = counts.target_before / counts.control_before
         s_buffer = (counts.buffer_before or 0) / counts.control_before
-        c = (counts.control_before, counts.control_after)
-        difference = wdd(
-            counts.target_before,
-            counts.target_after,
-            *c,
-            counts.buffer_before or 0,
-            counts.buffer_after or 0,
-            *(c if quotient is not None else (0, 0)),
-            scale=(1.0, s_target, 1.0, s_buffer if quotient is not None else 0.0),
-            shared_control=quotient is not None,
+        difference = wdd_scaled_control(
+            (counts.target_before, counts.target_after),
+            (counts.control_before, counts.control_after),
+            None if quotient is None else (counts.buffer_before or 0, counts.buffer_after or 0),
+            dispersion=dispersion,
         )
         wdd_json = {
             "available": True,
@@ -536,7 +558,8 @@ def evaluate(
                 "target": s_target,
                 "buffer": s_buffer if quotient is not None else None,
             },
-            "method": WDD_METHOD,
+            "dispersion": dispersion,
+            "method": WDD_SCALED_METHOD,
         }
     later = sorted(m for m in held_months if m > after.last)
     monthly = monthly_in_area(
@@ -581,5 +604,6 @@ def evaluate(
             later_months=len(later),
             notes=notes,
             control_label=control_label,
+            dispersion=dispersion,
         ),
     }

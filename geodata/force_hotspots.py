@@ -254,24 +254,32 @@ def label_cells(
     return labels
 
 
-def hot_cells_for_ward(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFrame:
-    """The force's hot squares that reach into a ward (WGS84 polygon), most incidents first.
+def ward_cells(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFrame:
+    """The force's squares, hot or not, that reach into a ward (WGS84 polygon), in grid order.
 
-    Method: a hot square is the ward's when the ward reaches more than
+    Method: a square is the ward's when the ward reaches more than
     :data:`geodata.hotspots.EDGE_TOLERANCE_M` into it, the rule the ward grid keeps squares
     by, so a square merely touching the boundary is not listed. The square's figures are
     the force's: its whole count, z and q, not the ward's share of it.
     """
-    hot = hotspots.cells[hotspots.cells["hot"]]
-    if hot.empty:
-        return hot
+    cells = hotspots.cells
+    if cells.empty:
+        return cells
     to_bng, _ = transformers()
     ward_bng = project(ward, to_bng)
     size = hotspots.cell_size_m
     inset = min(EDGE_TOLERANCE_M, size / 10)
-    boxes = _boxes(hot["row"].to_numpy(), hot["col"].to_numpy(), size, inset=inset)
+    boxes = _boxes(cells["row"].to_numpy(), cells["col"].to_numpy(), size, inset=inset)
     reaches = np.asarray(shapely.intersects(ward_bng, boxes), dtype=bool)
-    return hot[reaches].sort_values(["count", "z"], ascending=False)
+    return cells[reaches]
+
+
+def hot_cells_for_ward(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFrame:
+    """The force's hot squares that reach into a ward (see :func:`ward_cells`), most
+    incidents first."""
+    cells = ward_cells(hotspots, ward)
+    hot = cells[cells["hot"]] if not cells.empty else cells
+    return hot.sort_values(["count", "z"], ascending=False)
 
 
 def _method_text(grid_method: str, *, min_count: int, stations: bool) -> str:

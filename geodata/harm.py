@@ -12,6 +12,7 @@ and line of every fault.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,24 @@ def harm_total(counts: Mapping[str, int], weights: HarmWeights) -> float:
     of custody or its equivalent for the shipped ONS table.
     """
     return math.fsum(harm_by_category(counts, weights).values())
+
+
+def plain_note(note: str) -> str:
+    """A table's ``source`` or ``caveat`` note as a reader sees it: no links, file paths or
+    commit hashes, which belong in the table and the API, not on a page.
+
+    Method: parenthetical asides are dropped (they hold the links, files and commits of the
+    shipped table, and the examples of its caveat), then "via <place>" phrases, then any
+    ";"-separated part still naming a path or address; spaces are tidied, the first letter
+    is made a capital and the note ends with a full stop.
+    """
+    text = re.sub(r"\s*\([^()]*\)", "", note)
+    text = re.sub(r",?\s*\bvia\s+[^\s;]+(\s+[^\s;]*/[^\s;]*)?", "", text)
+    parts = [p.strip() for p in text.split(";")]
+    kept = [p for p in parts if p and not re.search(r"/|://|\b[0-9a-f]{7,40}\b", p)]
+    text = re.sub(r"\s+([,.;])", r"\1", "; ".join(kept))
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
 def _whole_count(label: str, count: object) -> int:

@@ -31,6 +31,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 from folium.utilities import JsCode
 
+from geodata.context import PLACE, ROAD, MapContext, lines_of, road_label
 from geodata.crime import ASB, CATEGORIES
 from geodata.errors import GeodataError
 
@@ -64,6 +65,9 @@ ALL_CRIME_COLOUR = "#000000"
 
 SEQUENTIAL = ("#FFFFE5", "#FEE391", "#FE9929", "#CC4C02", "#662506")
 """ColorBrewer YlOrBr, a sequential scheme readable with every common colour deficiency."""
+
+ROAD_LABEL_ZOOM = 15
+"""The zoom from which road names show: about 5 m a pixel, a few streets across a phone."""
 
 MAX_ZOOM = 18
 """The closest zoom, as for folium's tile layers: close enough to tell snap points apart."""
@@ -193,8 +197,11 @@ def base_map(
     tile_url: str,
     attribution: str,
     asset_url: str,
+    context: MapContext | None = None,
+    road_labels: bool = True,
 ) -> folium.Map:
-    """An empty map fitted to (min lon, min lat, max lon, max lat), local assets only."""
+    """A map fitted to (min lon, min lat, max lon, max lat), local assets only, with the
+    roads and places of ``context`` under everything else (:class:`ContextLayer`)."""
     # Leaflet takes its zoom range from the tile layers; with none (no TILE_URL) the map
     # needs its own, or marker clusters refuse to start ("Map has no maxZoom specified").
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
@@ -204,12 +211,96 @@ def base_map(
         folium.TileLayer(
             tiles=tile_url, attr=map_text(attribution or "Basemap"), name="Basemap"
         ).add_to(m)
+    if context is not None and not context.empty:
+        ContextLayer(context, road_labels=road_labels).add_to(m)
     min_x, min_y, max_x, max_y = bounds
     m.fit_bounds([[min_y, min_x], [max_y, max_x]])
     return m
 
 
-def _rounded(geometry: Any, decimals: int = 5) -> dict[str, Any]:
+class ContextLayer(MacroElement):
+    """Roads and place names under a map's data, with their credit in the map's attribution.
+
+    The roads are white lines cased in grey, in a pane under Leaflet's overlays (so ward
+    outlines, points and hot spots stay on top and take the taps); with ``road_labels``
+    each is named by a small label at the middle of its longest line, shown from zoom
+    :data:`ROAD_LABEL_ZOOM` (the map's container has the class ``map-far`` below it, so
+    the labels do not pile up over a whole town). Places are permanent labels.
+    Coordinates are rounded to 5 decimal places (about a metre) and every name and the
+    attribution pass through :func:`map_text`. The page styles the labels (``.map-road``,
+    ``.map-place``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (d, map) {
+            map.createPane("context");
+            map.getPane("context").style.zIndex = 350;
+            map.getPane("context").style.pointerEvents = "none";
+            function label(at, text, kind) {
+                L.tooltip({permanent: true, direction: "center", interactive: false,
+                           className: "map-" + kind, pane: "tooltipPane"})
+                    .setLatLng(at).setContent(text).addTo(map);
+            }
+            d.roads.forEach(function (r) {
+                var width = r.major ? 5 : 4;
+                L.polyline(r.c, {pane: "context", color: "#8C8C8C", weight: width + 2,
+                                 interactive: false}).addTo(map);
+                L.polyline(r.c, {pane: "context", color: "#FFFFFF", weight: width,
+                                 interactive: false}).addTo(map);
+                if (r.at) { label(r.at, r.n, "road"); }
+            });
+            d.places.forEach(function (p) { label(p.c, p.n, "place"); });
+            function zoomed() {
+                map.getContainer().classList.toggle("map-far", map.getZoom() < d.labelZoom);
+            }
+            map.on("zoomend", zoomed);
+            zoomed();
+            if (map.attributionControl && d.attribution) {
+                map.attributionControl.addAttribution(d.attribution);
+            }
+        })({{ this.data|tojson }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, context: MapContext, *, road_labels: bool = True) -> None:
+        super().__init__()
+        self._name = "ContextLayer"
+        frame = context.features
+        roads, places = frame[frame["kind"] == ROAD], frame[frame["kind"] == PLACE]
+        self.data: dict[str, Any] = {
+            "labelZoom": ROAD_LABEL_ZOOM,
+            "attribution": map_text(context.attribution),
+            "roads": [
+                _road(name, ref, geometry, labelled=road_labels)
+                for name, ref, geometry in zip(
+                    roads["name"], roads["ref"], roads.geometry, strict=True
+                )
+            ],
+            "places": [
+                {"n": map_text(name), "c": [round(p.y, 5), round(p.x, 5)]}
+                for name, p in zip(places["name"], places.geometry, strict=True)
+            ],
+        }
+
+
+def _road(name: str, ref: str, geometry: Any, *, labelled: bool) -> dict[str, Any]:
+    lines = lines_of(geometry)
+    road: dict[str, Any] = {
+        "n": map_text(road_label(name, ref)),
+        "major": ref.startswith(("A", "M")),
+        "c": [np.round(line[:, ::-1], 5).tolist() for line in lines],
+    }
+    if labelled and road["n"]:
+        longest = max(shapely.get_parts(geometry), key=lambda part: part.length)
+        middle = longest.interpolate(0.5, normalized=True)
+        road["at"] = [round(middle.y, 5), round(middle.x, 5)]
+    return road
+
+
+def rounded(geometry: Any, decimals: int = 5) -> dict[str, Any]:
     """GeoJSON of a boundary at about a metre's precision (5 decimal places of a degree)."""
     return dict(
         shapely.geometry.mapping(shapely.transform(geometry, lambda xy: np.round(xy, decimals)))
@@ -324,7 +415,7 @@ class IncidentCircles(MacroElement):
             self.data["o"] = [map_text(v) for v in points["outcomes"]]
 
 
-def _tooltip_js() -> JsCode:
+def tooltip_js() -> JsCode:
     return JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tip); }")
 
 
@@ -364,6 +455,7 @@ def ward_map(
     attribution: str,
     asset_url: str,
     heat: bool = True,
+    context: MapContext | None = None,
 ) -> folium.Map:
     """A ward's map: its boundary and neighbours, incidents by category (clustered, ASB apart),
     a heat layer (unless ``heat`` is false), hot-spot cells and open concerns, with a legend
@@ -379,23 +471,24 @@ def ward_map(
         tile_url=tile_url,
         attribution=attribution,
         asset_url=asset_url,
+        context=context,
     )
     if neighbours:
         folium.GeoJson(
             {
                 "type": "FeatureCollection",
                 "features": [
-                    {"type": "Feature", "geometry": _rounded(g), "properties": {"tip": map_text(n)}}
+                    {"type": "Feature", "geometry": rounded(g), "properties": {"tip": map_text(n)}}
                     for n, g in neighbours
                 ],
             },
             name=None,
             control=False,
             style_function=lambda _: {"color": "#777777", "weight": 1, "fill": False},
-            on_each_feature=_tooltip_js(),
+            on_each_feature=tooltip_js(),
         ).add_to(m)
     folium.GeoJson(
-        _rounded(ward_geometry),
+        rounded(ward_geometry),
         name=map_text(ward_name),
         style_function=lambda _: {"color": "#000000", "weight": 3, "fillOpacity": 0.03},
         tooltip=map_text(ward_name),
@@ -444,12 +537,12 @@ def ward_map(
                 "features": [
                     {
                         "type": "Feature",
-                        "geometry": _rounded(shapely.geometry.shape(c["geometry"])),
+                        "geometry": rounded(shapely.geometry.shape(c["geometry"])),
                         "properties": {
                             "popup": map_text(
-                                f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}"
+                                f"Hot spot: {c['count']} incidents, z = {c['z']:.1f}; {_place(c)}"
                             ),
-                            "tip": map_text(f"Hot spot ({c['count']})"),
+                            "tip": map_text(f"{_place(c)}: hot spot ({c['count']})"),
                         },
                     }
                     for c in hot
@@ -472,20 +565,37 @@ def ward_map(
                     lambda r: map_text(f"Concern: {r['tag']}"),
                 ),
                 name=map_text(f"Open concerns ({len(frame)})"),
-                marker=folium.CircleMarker(
-                    radius=9,
-                    color="#000000",
-                    weight=3,
-                    fill=True,
-                    fill_color="#FFFFFF",
-                    fill_opacity=1,
-                    dash_array="3 3",
-                ),
+                marker=concern_marker(),
                 on_each_feature=_popup_js(),
             ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _legend(m, located, hot_spots=bool(hot))
     return m
+
+
+def concern_marker(location: Sequence[float] | None = None, **options: Any) -> folium.CircleMarker:
+    """A concern's symbol on every map: a white circle with a dashed black ring."""
+    return folium.CircleMarker(
+        location,
+        radius=9,
+        color="#000000",
+        weight=3,
+        fill=True,
+        fill_color="#FFFFFF",
+        fill_opacity=1,
+        dash_array="3 3",
+        **options,
+    )
+
+
+def _place(cell: Mapping[str, Any]) -> str:
+    """A hot square as a map names it: its street label, else its grid corner (raw text,
+    escaped by :func:`map_text` with the rest of the tooltip)."""
+    if cell.get("label"):
+        return str(cell["label"])
+    if "easting" in cell:
+        return f"grid {cell['easting']}, {cell['northing']}"
+    return "unnamed square"
 
 
 def _legend(m: folium.Map, located: pd.DataFrame, *, hot_spots: bool = False) -> None:
@@ -515,6 +625,7 @@ def force_map(
     tile_url: str,
     attribution: str,
     asset_url: str,
+    context: MapContext | None = None,
 ) -> folium.Map:
     """Wards shaded by ``value_column`` in five quantile classes (colour-blind-safe scale).
 
@@ -522,7 +633,12 @@ def force_map(
     (no population) is grey. Each ward's tooltip gives its name and value.
     """
     m = base_map(
-        tuple(wards.total_bounds), tile_url=tile_url, attribution=attribution, asset_url=asset_url
+        tuple(wards.total_bounds),
+        tile_url=tile_url,
+        attribution=attribution,
+        asset_url=asset_url,
+        context=context,
+        road_labels=False,
     )
     values = wards[value_column].astype(float)
     valid = values.dropna()

@@ -46,6 +46,14 @@ WEIGHTS_NOTE = (
 )
 """The sentence every page that shows a priority score should carry."""
 
+DRIVERS: Mapping[str, str] = {
+    "force": "force priority",
+    "excess": "above the force rate",
+    "concerns": "open concerns",
+    "trend": "a rise",
+}
+"""Each component as a page names it when it drives a score (:attr:`Priority.driver`)."""
+
 
 @dataclass(frozen=True)
 class PriorityWeights:

@@ -20,28 +20,38 @@ maps (:mod:`geodata.maps`, :mod:`geodata.static_maps`) as well as to the API.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from scipy import special
 
 from geodata.crime import ASB, CATEGORIES
-from geodata.harm import HarmWeights, harm_by_category
-from geodata.hotspots import hotspot_grid
+from geodata.denominators import rate_interval, town_centre_like
+from geodata.force_hotspots import ForceHotspots, force_hotspots, place_name, ward_cells
+from geodata.harm import HarmWeights, harm_by_category, plain_note
 from geodata.outcomes import outcome_shares
-from geodata.period import Period, comparison_span
-
-ALL_CRIME = "All crime"
-"""The trend line for every category except anti-social behaviour."""
+from geodata.period import Period
+from geodata.ward_trends import ALL_CRIME as ALL_CRIME
+from geodata.ward_trends import Change as Change
+from geodata.ward_trends import MonthCount as MonthCount
+from geodata.ward_trends import Trend as Trend
+from geodata.ward_trends import monthly_counts as monthly_counts
+from geodata.ward_trends import trends
 
 SIGNIFICANCE = 0.05
+"""The level of the tests of :mod:`geodata.effects` (a plan's evaluation)."""
 PLACES_CAVEAT = (
     "police.uk moves every record to the nearest of about 750,000 anonymous map points; "
     "these are those points, never addresses, and one point can stand for a whole street."
+)
+TOWN_CENTRE_NOTE = (
+    "This ward looks like a town centre: shoplifting, theft from the person and public order "
+    "per resident are at least three times the force's. Many people here are shoppers, "
+    "workers and visitors, not residents, so rates per resident overstate the risk to any "
+    "one person."
 )
 _CRIME = np.array([c != ASB for c in CATEGORIES])
 _ASB = CATEGORIES.index(ASB)
@@ -125,7 +135,13 @@ class ForceComparison:
 
 @dataclass(frozen=True, slots=True)
 class Rates:
-    """Incidents per 1,000 residents; every rate is None when the population is unknown."""
+    """Incidents per 1,000 residents; every rate is None when the population is unknown.
+
+    ``crime_interval`` and ``asb_interval`` are the rates' exact 95 % Poisson intervals
+    (:func:`geodata.denominators.rate_interval`); ``town_centre`` says the ward looks like a
+    town centre (:func:`geodata.denominators.town_centre_like`), where residents understate
+    the people present, and ``note`` says what that means for the rates ("" otherwise).
+    """
 
     population: int | None
     method: str | None
@@ -133,11 +149,21 @@ class Rates:
     asb: float | None
     by_category: Mapping[str, float | None]
     force: ForceComparison | None
+    crime_interval: tuple[float, float] | None = None
+    asb_interval: tuple[float, float] | None = None
+    town_centre: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Harm:
-    """Crime Severity Score harm: the total, per 1,000 residents and by category."""
+    """Crime Severity Score harm: the total, per 1,000 residents and by category.
+
+    ``source`` and ``caveat`` are the weight table's notes as written (links and all);
+    ``source_note`` and ``caveat_note`` the same in plain words for a page
+    (:func:`geodata.harm.plain_note`); ``ranges`` each category's plausible weight
+    (low, high) when the table gives it.
+    """
 
     total: float
     per_1000: float | None
@@ -145,52 +171,10 @@ class Harm:
     force: ForceComparison | None
     source: str
     caveat: str
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One comparison of a period's count with another period's (see :func:`compare`).
-
-    When ``available`` is false some month of the other period is not held: the other
-    fields are then empty, and the JSON gives only the period and ``available``.
-    """
-
-    period: Period
-    available: bool
-    count: int | None = None
-    change_pct: float | None = None
-    p_value: float | None = None
-    significant: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        if not self.available:
-            return {"period": self.period.to_json(), "available": False}
-        return {
-            "period": self.period.to_json(),
-            "available": True,
-            "count": self.count,
-            "change_pct": self.change_pct,
-            "p_value": self.p_value,
-            "significant": self.significant,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class MonthCount:
-    month: str
-    n: int
-
-
-@dataclass(frozen=True, slots=True)
-class Trend:
-    """One line (all crime, or a category): its months, its count and its two changes."""
-
-    category: str
-    monthly: tuple[MonthCount, ...]
-    count: int
-    previous: Change
-    year_earlier: Change
-    sentences: tuple[str, ...]
+    source_note: str = ""
+    caveat_note: str = ""
+    weights: Mapping[str, float] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +188,11 @@ class Place:
 
 
 class HotCell(TypedDict):
-    """A grid cell of :func:`geodata.hotspots.hotspot_grid` with its polygon as GeoJSON:
-    a JSON shape handed unchanged to the maps and the API."""
+    """A square of the force's hot-spot grid (:func:`geodata.force_hotspots.force_hotspots`)
+    that reaches into the ward, with its polygon as GeoJSON: a JSON shape handed unchanged to
+    the maps and the API. ``label`` names it by the streets of its snap points ("" when it
+    holds no incident); ``easting`` and ``northing`` are the British National Grid metres of
+    its south-west corner, a reference for any OS map."""
 
     row: int
     col: int
@@ -215,16 +202,25 @@ class HotCell(TypedDict):
     q: float
     hot: bool
     cold: bool
+    label: str
+    easting: int
+    northing: int
     geometry: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
 class Hotspots:
+    """The force's hot-spot squares that reach into the ward (one force grid, see
+    :mod:`geodata.force_hotspots`): ``cells`` every such square, ``hot_cells`` how many are
+    hot (each holding at least ``min_count`` incidents), ``note`` what was left out."""
+
     cell_size_m: float
     alpha: float
     method: str
     hot_cells: int
     cells: tuple[HotCell, ...]
+    min_count: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +252,8 @@ class WardProfile:
     outcomes: Mapping[str, float]
     top_locations: tuple[Place, ...]
     top_locations_caveat: str
+    top_locations_note: str
+    """What the busiest places leave out (records logged at a police station), or ""."""
     hotspots: Hotspots
     completeness: Completeness
 
@@ -301,6 +299,32 @@ def per_1000(count: float, population: int | None) -> float | None:
     return None if not population else 1000 * count / population
 
 
+def interval(count: int, population: int | None) -> tuple[float, float] | None:
+    """The exact 95 % Poisson interval of ``count`` per 1,000 residents, or None without a
+    population (:func:`geodata.denominators.rate_interval`)."""
+    if not population:
+        return None
+    _, low, high = rate_interval(count, population)
+    return low, high
+
+
+def is_town_centre(
+    ward_code: str, force: ForceCounts, population: Mapping[str, int], period: Period
+) -> bool:
+    """Whether the ward looks like a town centre in the period: its shoplifting, theft from
+    the person and public order per resident against the force's
+    (:func:`geodata.denominators.town_centre_like`, every ward with residents)."""
+    if not population.get(ward_code):
+        return False
+    totals = force.by_category(period)
+    counts = {
+        w: dict(zip(CATEGORIES, row.tolist(), strict=True))
+        for w, row in zip(force.wards, totals, strict=True)
+    }
+    table = town_centre_like(counts, population)
+    return bool(ward_code in table.index and table.at[ward_code, "town_centre"])
+
+
 def force_comparison(
     ward_code: str,
     force: ForceCounts,
@@ -340,131 +364,26 @@ def force_comparison(
     )
 
 
-def change_test(current: int, previous: int) -> float:
-    """Two-sided p-value that two Poisson counts over equal time share one rate.
-
-    Method: the exact conditional test. Given ``current + previous`` events, under equal
-    rates ``current`` is Binomial(total, 1/2), which is symmetric, so the exact two-sided
-    p-value is twice the lower tail at the smaller count, capped at 1 (the value of
-    ``scipy.stats.binomtest``, which the tests compare it with; that module costs a second
-    to import). With no events at all there is no evidence of change (p = 1).
-    """
-    total = current + previous
-    if total == 0:
-        return 1.0
-    return min(1.0, 2.0 * float(special.bdtr(min(current, previous), total, 0.5)))
-
-
-def compare(current: int, previous: int, *, available: bool, period: Period) -> Change:
-    """One comparison: counts, percentage change, p-value and the 5 % significance flag."""
-    if not available:
-        return Change(period, available=False)
-    p_value = change_test(current, previous)
-    return Change(
-        period,
-        available=True,
-        count=previous,
-        change_pct=None if previous == 0 else 100 * (current - previous) / previous,
-        p_value=p_value,
-        significant=p_value < SIGNIFICANCE,
-    )
-
-
-def monthly_counts(facts: pd.DataFrame, months: Sequence[str]) -> npt.NDArray[np.int64]:
-    """Category by month sums of ``n`` over ``months``; rows of other months are ignored."""
-    table = np.zeros((len(CATEGORIES), len(months)), dtype=np.int64)
-    month_at = {m: i for i, m in enumerate(months)}
-    category_at = {c: i for i, c in enumerate(CATEGORIES)}
-    month = facts["month"].map(month_at)
-    keep = month.notna().to_numpy()
-    np.add.at(
-        table,
-        (
-            facts["category"].map(category_at).to_numpy()[keep].astype(int),
-            month.to_numpy()[keep].astype(int),
-        ),
-        facts["n"].to_numpy(np.int64)[keep],
-    )
-    return table
-
-
-def trends(facts: pd.DataFrame, period: Period, months_held: Sequence[str]) -> tuple[Trend, ...]:
-    """Monthly series and changes, for all crime (ASB excluded) and per category.
-
-    Method: for each category, the monthly sums of ``n``; the period's total is compared
-    with the previous period of equal length and with the same months a year earlier, each
-    by :func:`change_test`. A comparison is unavailable (not zero) when any of its months
-    is not held. A change is notable when significant at 5 %, and gets a plain sentence.
-    """
-    span = comparison_span(period)
-    months = span.months
-    table = monthly_counts(facts, months)
-    lines = np.vstack([table[_CRIME].sum(axis=0), table])
-    names = (ALL_CRIME, *CATEGORIES)
-    held = set(months_held)
-    others = {"previous": period.previous(), "year_earlier": period.year_earlier()}
-    masks = {
-        name: np.array([m in set(p.months) for m in months])
-        for name, p in (("period", period), *others.items())
-    }
-    result = []
-    for name, line in zip(names, lines, strict=True):
-        current = int(line[masks["period"]].sum())
-        comparisons = {
-            kind: compare(
-                current,
-                int(line[masks[kind]].sum()),
-                available=set(other.months) <= held,
-                period=other,
-            )
-            for kind, other in others.items()
-        }
-        result.append(
-            Trend(
-                category=name,
-                monthly=tuple(
-                    MonthCount(m, int(n))
-                    for m, n in zip(months, line, strict=True)
-                    if period.first <= m
-                ),
-                count=current,
-                previous=comparisons["previous"],
-                year_earlier=comparisons["year_earlier"],
-                sentences=tuple(
-                    sentence(name, current, c, kind=kind, length=period.length)
-                    for kind, c in comparisons.items()
-                    if c.available and c.significant
-                ),
-            )
-        )
-    return tuple(result)
-
-
-def sentence(category: str, current: int, comparison: Change, *, kind: str, length: int) -> str:
-    """A plain sentence for a notable change, e.g. "Burglary up 45 % on the previous
-    3 months, 31 vs 21, significant at 5 %"."""
-    previous = comparison.count
-    assert previous is not None, "a sentence needs an available comparison"
-    direction = "up" if current > previous else "down"
-    months = "month" if length == 1 else f"{length} months"
-    against = (
-        f"the previous {months}" if kind == "previous" else f"the same {months} a year earlier"
-    )
-    change = comparison.change_pct
-    amount = f" {abs(change):.0f} %" if change is not None else ""
-    return (
-        f"{category} {direction}{amount} on {against}, {current} vs {previous}, "
-        f"significant at {SIGNIFICANCE * 100:.0f} %"
-    )
-
-
-def top_locations(facts: pd.DataFrame, period: Period, *, limit: int = 10) -> tuple[Place, ...]:
+def top_locations(
+    facts: pd.DataFrame,
+    period: Period,
+    *,
+    limit: int = 10,
+    leave_out: pd.DataFrame | None = None,
+) -> tuple[Place, ...]:
     """The snap points with most incidents in the period (ties by name).
 
     Method: the sum of ``n`` per snap point. These are police.uk's anonymised snap points,
-    never addresses (see ``PLACES_CAVEAT``).
+    never addresses (see ``PLACES_CAVEAT``). ``leave_out`` lists snap points (``location``,
+    ``longitude``, ``latitude``) not to list: the police-station points where records are
+    logged (:func:`geodata.force_hotspots.station_points`), which would otherwise top the
+    list of a town-centre ward with crimes that were reported there, not committed there.
     """
     within = facts[facts["month"].between(period.first, period.last)]
+    if leave_out is not None and not leave_out.empty:
+        key = pd.MultiIndex.from_frame(leave_out[["location", "longitude", "latitude"]])
+        spot = pd.MultiIndex.from_frame(within[["location", "longitude", "latitude"]])
+        within = within[~spot.isin(key)]
     place, first, index = np.unique(
         within["place_id"].to_numpy(np.int64), return_index=True, return_inverse=True
     )
@@ -538,21 +457,22 @@ def completeness(
     )
 
 
-def hotspots(geometry: Any, facts: pd.DataFrame, period: Period, *, cell_size_m: float) -> Hotspots:
-    """Hot-spot cells of every incident (crime and ASB) in the period; see ``hotspot_grid``."""
-    within = facts[facts["month"].between(period.first, period.last)].dropna(
-        subset=["longitude", "latitude"]
-    )
-    repeat = within["n"].to_numpy(int)
-    grid = hotspot_grid(
-        geometry,
-        np.repeat(within["longitude"].to_numpy(float), repeat),
-        np.repeat(within["latitude"].to_numpy(float), repeat),
-        cell_size_m=cell_size_m,
-    )
-    frame = grid.cells
+def ward_grid(
+    geometry: Any, facts: pd.DataFrame, period: Period, *, cell_size_m: float
+) -> ForceHotspots:
+    """A force grid of the ward alone: for a profile built without the force's grid (a test,
+    a ward on its own); the service passes the force's grid to :func:`build_profile`."""
+    within = facts[facts["month"].between(period.first, period.last)]
+    return force_hotspots(geometry, within, cell_size_m=cell_size_m)
+
+
+def hotspots(grid: ForceHotspots, geometry: Any) -> Hotspots:
+    """The squares of the force's grid that reach into the ward (:func:`ward_cells`), each
+    with its street label, its corner in British National Grid metres and its polygon."""
+    frame = ward_cells(grid, geometry)
+    size = grid.cell_size_m
     rings = shapely.get_coordinates(shapely.get_exterior_ring(frame.geometry.values))
-    columns = ("row", "col", "count", "z", "p", "q", "hot", "cold")
+    columns = ("row", "col", "count", "z", "p", "q", "hot", "cold", "label")
     cells = tuple(
         HotCell(
             row=row,
@@ -563,20 +483,25 @@ def hotspots(geometry: Any, facts: pd.DataFrame, period: Period, *, cell_size_m:
             q=q,
             hot=hot,
             cold=cold,
+            label=label,
+            easting=round(col * size),
+            northing=round(row * size),
             geometry={"type": "Polygon", "coordinates": [ring]},
         )
-        for row, col, count, z, p, q, hot, cold, ring in zip(
+        for row, col, count, z, p, q, hot, cold, label, ring in zip(
             *(frame[name].tolist() for name in columns),
             rings.reshape(len(frame), -1, 2).tolist(),
             strict=True,
         )
     )
     return Hotspots(
-        cell_size_m=grid.cell_size_m,
+        cell_size_m=size,
         alpha=grid.alpha,
         method=grid.method,
-        hot_cells=int(grid.cells["hot"].sum()),
+        hot_cells=sum(c["hot"] for c in cells),
         cells=cells,
+        min_count=grid.min_count,
+        note=grid.note,
     )
 
 
@@ -592,14 +517,24 @@ def build_profile(
     harm_weights: HarmWeights,
     months_held: Sequence[str],
     cell_size_m: float = 250.0,
+    grid: ForceHotspots | None = None,
+    dispersions: npt.ArrayLike | None = None,
 ) -> WardProfile:
     """Every section of the profile; ``ward`` holds the stored fields of the ward
-    (code, name, lad_code, lad_name, vintage, area_km2)."""
+    (code, name, lad_code, lad_name, vintage, area_km2).
+
+    ``grid`` is the force's hot-spot grid of the period (the service builds it once per
+    period); without it the ward is its own force (:func:`ward_grid`). ``dispersions``
+    are the force's per-category dispersions (see :func:`trends`).
+    """
+    if grid is None:
+        grid = ward_grid(geometry, facts, period, cell_size_m=cell_size_m)
     code = ward["code"]
     counts = category_counts(facts, period)
     crimes = crime_total(counts)
     residents = population.get(code)
     harm = harm_by_category({c: n for c, n in counts.items() if c != ASB}, harm_weights)
+    town_centre = is_town_centre(code, force, population, period)
     harm_total = sum(harm.values())
     within = facts[facts["month"].between(period.first, period.last)]
     outcomes = within[within["category"] != ASB].groupby("outcome")["n"].sum()
@@ -625,6 +560,10 @@ def build_profile(
             asb=per_1000(counts[ASB], residents),
             by_category={c: per_1000(n, residents) for c, n in counts.items()},
             force=force_comparison(code, force, population, period),
+            crime_interval=interval(crimes, residents),
+            asb_interval=interval(counts[ASB], residents),
+            town_centre=town_centre,
+            note=TOWN_CENTRE_NOTE if town_centre else "",
         ),
         harm=Harm(
             total=harm_total,
@@ -633,12 +572,19 @@ def build_profile(
             force=force_comparison(code, force, population, period, weights=harm_weights.weights),
             source=harm_weights.source,
             caveat=harm_weights.caveat,
+            source_note=plain_note(harm_weights.source),
+            caveat_note=plain_note(harm_weights.caveat),
+            weights=dict(harm_weights.weights),
+            ranges=dict(harm_weights.ranges),
         ),
-        trends=trends(facts, period, months_held),
+        trends=trends(
+            facts, period, months_held, force=force, ward_code=code, dispersions=dispersions
+        ),
         outcomes=outcome_shares(outcomes.index.tolist(), counts=outcomes.tolist()),
-        top_locations=top_locations(facts, period),
+        top_locations=top_locations(facts, period, leave_out=grid.excluded),
         top_locations_caveat=PLACES_CAVEAT,
-        hotspots=hotspots(geometry, facts, period, cell_size_m=cell_size_m),
+        top_locations_note=_stations_note(grid.excluded),
+        hotspots=hotspots(grid, geometry),
         completeness=completeness(
             force,
             period,
@@ -646,4 +592,16 @@ def build_profile(
             vintage=ward["vintage"],
             population=population_method if residents else "no population for this ward",
         ),
+    )
+
+
+def _stations_note(excluded: pd.DataFrame) -> str:
+    """The busiest places' note on the police-station points left out, or ""."""
+    if excluded.empty:
+        return ""
+    names = sorted({place_name(name) for name in excluded["location"]})
+    return (
+        f"Left out: {', '.join(names)} ({int(excluded['n'].sum()):,} records force-wide), "
+        "where police.uk places records logged at a police station, often crimes reported "
+        "there rather than committed there."
     )

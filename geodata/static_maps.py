@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection, PathCollection
+from matplotlib.collections import LineCollection, PatchCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.path import Path
 
+from geodata.context import PLACE, ROAD, MapContext, lines_of, road_label
 from geodata.crs import project, transformers
 from geodata.errors import GeodataError
 from geodata.maps import CATEGORY_COLOURS, SEQUENTIAL
@@ -85,6 +86,7 @@ def ward_static_map(
     size_cm: tuple[float, float] = (17.0, 11.5),
     format: str = "png",
     dpi: int = 150,
+    context: MapContext | None = None,
 ) -> bytes:
     """A printable map of one ward in British National Grid.
 
@@ -99,7 +101,11 @@ def ward_static_map(
     profile gives them) are shaded by count in five classes. Both layers outline the hot
     squares in red. A legend of the symbols, a scale bar, a north arrow and one line of
     ``attribution`` (left out when empty: a page may print it as text under the map)
-    complete the map.
+    complete the map. The roads and places of ``context`` (already clipped to the ward,
+    :func:`geodata.context.clip_context`) are drawn under the data as white lines cased in
+    grey, the :data:`ROAD_LABELS` longest named and every place labelled, and its
+    attribution is added to the attribution line (or, with no attribution line, written
+    in the map's bottom corner, so it is never left out).
 
     Text is the slowest thing matplotlib draws, so the map carries only the labels it needs.
     """
@@ -129,6 +135,15 @@ def ward_static_map(
             style="italic", clip_on=True, zorder=4.5,
         )  # fmt: skip
     _polygons(axes, [ward], facecolor="#FFFFFF", edgecolor="none", linewidth=0)
+    if context is not None and not context.empty:
+        _context(axes, context, view)
+        credit = f"Roads and places: {context.attribution}"
+        attribution = f"{attribution} {credit}" if attribution else ""
+        if not attribution:
+            axes.text(
+                0.005, 0.01, credit, transform=axes.transAxes, fontsize=5, color="#555555",
+                zorder=8,
+            )  # fmt: skip
     if layer == "incidents":
         entries = _incidents(axes, incidents)
     else:
@@ -162,6 +177,48 @@ def ward_static_map(
     if attribution:
         figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
     return _save(figure, format=format, dpi=dpi)
+
+
+ROAD_LABELS = 8
+"""Roads named on a static map: the longest in view, so the labels do not crowd the data."""
+
+
+def _context(axes: Any, context: MapContext, view: Any) -> None:
+    """Roads (casing, then white) and places of ``context`` in British National Grid."""
+    to_bng = transformers()[0]
+    frame = context.features
+    roads = frame[frame["kind"] == ROAD]
+    projected = [project(g, to_bng) for g in roads.geometry]
+    segments = [line for g in projected for line in lines_of(g)]
+    for colour, width, order in (("#A0A0A0", 2.6, 1.6), ("#FFFFFF", 1.6, 1.7)):
+        axes.add_collection(
+            LineCollection(segments, colors=colour, linewidths=width, zorder=order),
+            autolim=False,
+        )
+    named = [
+        (geometry.intersection(view), road_label(name, ref))
+        for name, ref, geometry in zip(roads["name"], roads["ref"], projected, strict=True)
+        if name or ref
+    ]
+    named = sorted((n for n in named if not n[0].is_empty), key=lambda n: -n[0].length)
+    for geometry, label in named[:ROAD_LABELS]:
+        at = max(shapely.get_parts(geometry), key=lambda p: p.length).interpolate(
+            0.5, normalized=True
+        )
+        axes.text(
+            at.x, at.y, label, ha="center", va="center", fontsize=4.8, color="#333333",
+            clip_on=True, zorder=4.6,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "#FFFFFF", "alpha": 0.7,
+                  "linewidth": 0},
+        )  # fmt: skip
+    places = frame[frame["kind"] == PLACE]
+    for name, geometry in zip(places["name"], places.geometry, strict=True):
+        at = project(geometry, to_bng)
+        if view.contains(at):
+            axes.text(
+                at.x, at.y, name, ha="center", va="center", fontsize=6.5, weight="bold",
+                color="#222222", clip_on=True, zorder=4.7,
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)

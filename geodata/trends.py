@@ -136,6 +136,23 @@ def dispersion(counts: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return result
 
 
+def dispersion_without_each(counts: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Each ward's dispersions measured on the rest of the force: wards x categories.
+
+    Method: :func:`dispersion` of the counts with the ward's own row left out. A ward's
+    change should not widen the variation it is tested against: in a small force (or a
+    category few wards have) one ward's sudden rise is most of the Pearson statistic, and
+    pooled over every ward it would hide itself. With many wards the two differ little
+    (Cleveland's 83 wards). A force of one ward gets Poisson (1) for every category.
+    """
+    x = np.asarray(counts, dtype=np.float64)
+    if x.ndim != 3:
+        raise TrendError(f"counts must be wards x categories x months, got shape {x.shape}")
+    if x.shape[0] < 2:
+        return np.ones(x.shape[:2])
+    return np.vstack([dispersion(np.delete(x, w, axis=0)) for w in range(x.shape[0])])
+
+
 def change_test(
     now: int,
     before: int,
@@ -160,9 +177,12 @@ def change_test(
 
         z = (now - n * pi) / sqrt(phi * pi * (1 - pi) * n * (1 + n / (force_now + force_before)))
 
-    is referred to the normal distribution, two-sided: ``p = 2 * Phi(-|z|)``. No test
-    (``testable`` False, ``z`` and ``p`` None) when ``n < min_incidents`` or the rest of
-    the force has no incident in one of the periods.
+    is referred to the normal distribution, two-sided: ``p = 2 * Phi(-|z|)``. When the rest
+    of the force has no incident of the category in either period (the ward is the force,
+    as far as the category goes) there is no force change to remove, and the ward is tested
+    against its own past: ``pi = 1/2``, right for the two equal-length periods a profile
+    compares, with no estimation term. No test (``testable`` False, ``z`` and ``p`` None)
+    when ``n < min_incidents`` or the rest of the force has incidents in one period only.
     """
     for name, value in (
         ("now", now),
@@ -178,10 +198,11 @@ def change_test(
     force = force_now + force_before
     pi = force_now / force if force else 0.5
     expected = n * pi
-    testable = n >= min_incidents and force_now > 0 and force_before > 0
+    testable = n >= min_incidents and (force == 0 or (force_now > 0 and force_before > 0))
     z = p = None
     if testable:
-        variance = dispersion * pi * (1 - pi) * n * (1 + n / force)
+        estimated = n / force if force else 0.0
+        variance = dispersion * pi * (1 - pi) * n * (1 + estimated)
         z = (now - expected) / math.sqrt(variance)
         p = float(2.0 * special.ndtr(-abs(z)))
     return Change(

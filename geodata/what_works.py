@@ -117,11 +117,18 @@ def evaluate_plan(
     *,
     ward_geometries: Mapping[str, BaseGeometry],
     months_held: Sequence[str],
+    dispersions: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """The evaluation of ``plan``: its target and buffer drawn from ``ward_geometries``
     (:func:`geodata.plans.target_geometry`, :func:`geodata.plans.buffer_geometry`; an empty
-    buffer means none), counted in ``facts`` by :func:`geodata.evaluation.evaluate`."""
+    buffer means none), counted in ``facts`` by :func:`geodata.evaluation.evaluate`.
+
+    ``dispersions`` are the force's over-dispersion by category
+    (:func:`geodata.trends.dispersion`); the evaluation takes the largest of the plan's
+    categories' (a plan mixing categories is as over-dispersed as its most clustered part,
+    at worst), or 1 (Poisson) when none is given."""
     buffer = buffer_geometry(plan, ward_geometries=ward_geometries)
+    phi = max((float((dispersions or {}).get(c, 1.0)) for c in plan.categories), default=1.0)
     return evaluate(
         facts,
         target=target_geometry(plan, ward_geometries=ward_geometries),
@@ -129,6 +136,7 @@ def evaluate_plan(
         categories=plan.categories,
         start=plan.start_date.isoformat(),
         months_held=months_held,
+        dispersion=max(phi, 1.0),
     )
 
 
@@ -140,6 +148,7 @@ def what_works(
     months_held: Sequence[str],
     query: str = "",
     theme: str | None = None,
+    dispersions: Mapping[str, float] | None = None,
 ) -> WhatWorks:
     """The listed plans by theme (see the module docstring for the four tests).
 
@@ -152,7 +161,11 @@ def what_works(
     for plan_id, plan in shortlist(plans, query=query, theme=theme):
         try:
             evaluation = evaluate_plan(
-                plan, facts, ward_geometries=ward_geometries, months_held=months_held
+                plan,
+                facts,
+                ward_geometries=ward_geometries,
+                months_held=months_held,
+                dispersions=dispersions,
             )
         except EvaluationError:
             continue

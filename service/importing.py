@@ -26,6 +26,7 @@ from geodata.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
 from geodata.io.concerns import read_concerns_csv
+from geodata.io.context import read_context
 from geodata.io.plans import read_plans_csv, read_plans_json
 from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
 from geodata.io.threat import read_threat_assessment
@@ -37,6 +38,7 @@ from service.store.concerns import (
     import_concerns,
     ward_codes,
 )
+from service.store.context import replace_context_source
 from service.store.imports import file_sha256, record_failed_import
 from service.store.incidents import FileResult, crime_import
 from service.store.plans import import_plans, plan_references
@@ -405,4 +407,43 @@ def _file_summary(
         "rows_rejected": rejected,
         "added": stored["added"],
         "rejected": [asdict(error) for error in errors],
+    }
+
+
+def import_context_file(
+    engine: sa.Engine,
+    path: str | os.PathLike[str],
+    *,
+    attribution: str,
+    licence: str,
+    crs: str | None = None,
+    name_field: str | None = None,
+    ref_field: str | None = None,
+) -> dict[str, Any]:
+    """Store the roads and places of one map context file with its attribution and licence.
+
+    The file replaces an earlier one of the same file name (a newer extract); the same file
+    again changes nothing. Rows it cannot use are listed, never stored.
+    """
+    if not attribution.strip():
+        raise ValueError("attribution: say whom every map must credit for these roads")
+    if not licence.strip():
+        raise ValueError("licence: name the licence the file is published under")
+    frame, errors = read_context(path, crs=crs, name_field=name_field, ref_field=ref_field)
+    result = replace_context_source(
+        engine,
+        frame,
+        name=Path(path).name,
+        source=str(path),
+        sha256=file_sha256(Path(path)),
+        attribution=attribution.strip(),
+        licence=licence.strip(),
+        rows_read=len(frame) + len(errors),
+    )
+    return result | {
+        "rows_rejected": len(errors),
+        "rejected": [
+            {"source": e.source, "line": e.line, "column": e.column, "problem": e.problem}
+            for e in errors
+        ],
     }

@@ -162,7 +162,8 @@ OPENAPI: dict[str, Any] = {
                 "summary": "A ward's combined priorities (force themes and local concerns), "
                 "each with its score (display_score: the whole number to show), components, "
                 "points per component, driver (the largest) and reason; gaps; seldom-heard "
-                "coverage",
+                "coverage; weights_note (the weights are a design choice, not a validated "
+                "model)",
                 "parameters": [CODE, *PERIOD],
                 "responses": {
                     "200": answer("Priorities", {"type": "object"}),

@@ -65,6 +65,14 @@ def policy(nonce: str, tile_url: str) -> str:
     )
 
 
+PERMISSIONS = "camera=(), microphone=(), geolocation=()"
+"""Features no page may use: camera, microphone and the device's position."""
+
+GEOLOCATION_HERE = "camera=(), microphone=(), geolocation=(self)"
+"""For the one page that may ask for the device's position (recording a concern): a view
+sets it on its response, and :func:`secure_headers` leaves a header already set alone."""
+
+
 def secure_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault(
@@ -73,7 +81,7 @@ def secure_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Permissions-Policy", PERMISSIONS)
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.endpoint != "static":
         headers["Cache-Control"] = "no-store"

@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
         export_concerns,
         export_plans,
         import_concerns,
+        import_context,
         import_crime,
         import_plans,
         import_population,
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_crime.command)
     app.cli.add_command(import_population.command)
     app.cli.add_command(import_threat.command)
+    app.cli.add_command(import_context.command)
     app.cli.add_command(import_concerns.command)
     app.cli.add_command(export_concerns.command)
     app.cli.add_command(import_plans.command)

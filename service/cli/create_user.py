@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from service.cli.options import json_option, report
 from service.store.db import get_engine
-from service.store.users import ROLES, count_users, create_user, set_password
+from service.store.users import ROLES, count_users, create_user, set_password, set_user_wards
+from service.store.wards import unknown_ward_codes
 
 
 @click.command("create-user")
@@ -22,6 +23,13 @@ from service.store.users import ROLES, count_users, create_user, set_password
     "--if-none", is_flag=True, help="Do nothing when any user exists (for first-run set-up)."
 )
 @click.option("--reset", is_flag=True, help="Give an existing user a new password.")
+@click.option(
+    "--ward",
+    "wards",
+    multiple=True,
+    metavar="CODE",
+    help="A ward the user works in (repeat for several); signing in lands on its briefing.",
+)
 @json_option
 @with_appcontext
 def command(
@@ -31,16 +39,28 @@ def command(
     password_stdin: bool,
     if_none: bool,
     reset: bool,
+    wards: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Create a user (or, with --reset, set a new password). The password is read from
     standard input with --password-stdin, asked for when run in a terminal, and otherwise
     generated at random and shown once; there is no default password.
 
+    With --ward CODE (repeatable) the user is given those wards of the latest boundary
+    vintage (with --reset, they replace the user's wards): signing in then lands on the
+    ward's shift briefing, or on a chooser when there are several.
+
     Example: flask --app service create-user pcso.smith --role pcso --name "PCSO Smith"
+    --ward E05009857
     """
     username = username.strip()  # "name " would be stored as "name" and look like a clash
     engine = get_engine()
+    unknown = unknown_ward_codes(engine, wards)
+    if unknown:
+        verb = "is not a ward" if len(unknown) == 1 else "are not wards"
+        raise click.UsageError(
+            f"--ward: {', '.join(unknown)} {verb} of the latest boundary vintage"
+        )
     if if_none and count_users(engine):
         report({"created": False}, "Users already exist; none created.", as_json=as_json)
         return
@@ -58,12 +78,14 @@ def command(
             create_user(
                 engine, username=username, password=password, role=role, display_name=display_name
             )
+        if wards:
+            set_user_wards(engine, username=username.strip(), codes=wards)
     except (ValueError, LookupError) as error:
         raise click.UsageError(str(error)) from error
     shown = "" if typed else f" Password (shown once): {password}"
     action = "New password for" if reset else f"Created {role}"
     report(
-        {"created": not reset, "username": username, "role": role}
+        {"created": not reset, "username": username, "role": role, "wards": sorted(wards)}
         | ({} if typed else {"password": password}),
         f"{action} {username}.{shown}",
         as_json=as_json,

@@ -11,10 +11,18 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from geodata.demo import context as demo_roads
 from geodata.demo.concerns import demo_concerns
 from geodata.demo.force import DEMO_FORCE, make_demo_force
+from geodata.demo.population import demo_population
 from service.cli.options import json_option, report
-from service.importing import import_crime_paths, import_threat_file, import_ward_files
+from service.importing import (
+    import_context_file,
+    import_crime_paths,
+    import_population_files,
+    import_threat_file,
+    import_ward_files,
+)
 from service.store.concerns import list_concerns, record_concern, update_concern
 from service.store.db import get_engine
 from service.store.plans import create_demo_plans
@@ -30,7 +38,9 @@ EXAMPLE_THREAT = Path(__file__).resolve().parents[2] / "examples" / "threat-asse
 @with_appcontext
 def command(seed: int, if_empty: bool, as_json: bool) -> None:
     """Load SYNTHETIC demo data: 12 months for an invented force, not real police records,
-    with the example threat assessment and a synthetic set of community concerns.
+    with a synthetic population by synthetic small areas (so rates, ranks and the default
+    map show), synthetic roads and place names for the maps, the example threat
+    assessment and a synthetic set of community concerns.
 
     The files are written to instance/demo/ in the real ONS and police.uk formats and
     imported with import-wards and import-crime, so the demo runs every real check.
@@ -52,8 +62,23 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         path = folder / month / f"{month}-demoshire-street.csv"
         path.parent.mkdir(exist_ok=True)
         frame.to_csv(path, index=False)
+    areas, residents = demo_population(force.wards, force.months, seed=seed)
+    areas_path = folder / "SYNTHETIC_demo_small_areas.geojson"
+    residents_path = folder / "SYNTHETIC_demo_population.csv"
+    areas.to_file(areas_path, driver="GeoJSON", engine="pyogrio")
+    residents.to_csv(residents_path, index=False)
+    roads_path = folder / "SYNTHETIC_demo_roads_and_places.geojson"
+    demo_roads.demo_context(force.wards, seed=seed).to_file(
+        roads_path, driver="GeoJSON", engine="pyogrio"
+    )
     wards = import_ward_files(engine, [wards_path])
     crime = import_crime_paths(engine, [folder]).to_json()
+    population = import_population_files(
+        engine, population=residents_path, lsoa_boundaries=[areas_path]
+    )
+    context = import_context_file(
+        engine, roads_path, attribution=demo_roads.ATTRIBUTION, licence=demo_roads.LICENCE
+    )
     threat = import_threat_file(engine, EXAMPLE_THREAT)
     concerns = _load_concerns(engine, force.wards, seed=seed)
     plans = create_demo_plans(engine, start=date(2025, 7, 1))
@@ -63,6 +88,9 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         "folder": str(folder),
         "wards": wards,
         "crime": {k: v for k, v in crime.items() if k != "rejected"},
+        "population": population["residents"],
+        "roads": context["roads"],
+        "places": context["places"],
         "threat_themes": threat["themes"],
         "concerns": concerns,
         "plans": len(plans),
@@ -70,7 +98,9 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
     report(
         summary,
         f"Loaded SYNTHETIC demo force '{DEMO_FORCE}': {wards['wards']} wards, "
-        f"{crime['rows_stored']:,} incidents over {len(crime['months'])} months, an example "
+        f"{crime['rows_stored']:,} incidents over {len(crime['months'])} months, a synthetic "
+        f"population of {population['residents']:,} residents in {population['lsoas']} small "
+        f"areas, {context['roads']} synthetic roads and {context['places']} places, an example "
         f"threat assessment ({threat['themes']} themes), {concerns} concerns and {len(plans)} "
         f"problem-solving plans, from {folder}.",
         as_json=as_json,

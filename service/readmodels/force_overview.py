@@ -16,6 +16,8 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.context import clip_context
+from geodata.harm import plain_note
 from geodata.maps import MapParts, force_map, render
 from geodata.overview import METRICS, map_frame, ward_rows, ward_table
 from geodata.period import Period, latest_period
@@ -23,11 +25,15 @@ from geodata.priorities import harm_rates
 from geodata.profile import headline_figures
 from service.readmodels.cache import data_cache
 from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures, ward_frame
+from service.store.context import load_context
 from service.store.imports import list_imports
 from service.store.incidents import summarise_forces
 
 LEDGER = 10
 """Import ledger rows shown: the latest ten."""
+
+FORCE_TOLERANCE_M = 25.0
+"""Douglas-Peucker tolerance of the roads on the force map: a few pixels at its zoom."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,8 @@ class Overview:
     forces: list[dict[str, Any]]
     imports: list[dict[str, Any]]
     harm_source: str
-    """Where the harm weights come from, said next to the harm figures."""
+    """Where the harm weights come from, said next to the harm figures in plain words (no
+    links or commits, :func:`geodata.harm.plain_note`)."""
 
 
 def get_overview(app: Flask, engine: sa.Engine) -> Overview:
@@ -82,13 +89,16 @@ def _build(app: Flask, engine: sa.Engine, shared: SharedFigures) -> Overview:
         boundaries=boundaries,
         forces=summarise_forces(engine),
         imports=list_imports(engine, limit=LEDGER),
-        harm_source=harm_weights(app).source,
+        harm_source=plain_note(harm_weights(app).source),
     )
 
 
-def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str) -> MapParts | None:
-    """The force map shaded by ``metric`` (a key of ``METRICS``), rendered once and kept;
-    None when no wards are stored."""
+def overview_map(
+    app: Flask, engine: sa.Engine, overview: Overview, *, metric: str, asset_url: str
+) -> MapParts | None:
+    """The force map shaded by ``metric`` (a key of ``METRICS``), with the stored roads and
+    places (simplified by :data:`FORCE_TOLERANCE_M`, no road labels), rendered once and
+    kept; None when no wards are stored."""
     if overview.boundaries.empty:
         return None
     column, label = METRICS[metric]
@@ -103,6 +113,11 @@ def overview_map(app: Flask, overview: Overview, *, metric: str, asset_url: str)
                 tile_url=app.config["TILE_URL"],
                 attribution=app.config["TILE_ATTRIBUTION"],
                 asset_url=asset_url,
+                context=clip_context(
+                    load_context(engine),
+                    tuple(overview.boundaries.total_bounds),
+                    tolerance_m=FORCE_TOLERANCE_M,
+                ),
             )
         ),
     )

@@ -24,32 +24,33 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 from flask import Flask
 
 from geodata.charts import trend_svg
 from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
+from geodata.context import MapContext, clip_context
 from geodata.crime import ASB
 from geodata.maps import MapParts, neighbours, render, ward_map
 from geodata.period import Period
-from geodata.profile import ALL_CRIME, Change, Trend, WardProfile
+from geodata.priorities import DRIVERS, WEIGHTS_NOTE
+from geodata.profile import ALL_CRIME, WardProfile
+from geodata.ward_trends import page_note
 from service.readmodels.cache import data_cache
 from service.readmodels.ward_priorities import ward_priorities
 from service.readmodels.ward_profiles import (
-    default_period,
     shared_figures,
     ward_frame,
     ward_profile,
 )
 from service.store.aggregates import ward_facts
 from service.store.concerns import list_concerns
+from service.store.context import load_context
 from service.store.plans import list_plans
 
 MAPS_CACHED = 64
 """Rendered maps kept per data version (each is a few hundred kilobytes of text)."""
-
-BRIEFING_CATEGORIES = 5
-"""Categories a briefing lists against the previous month when no change is significant."""
 
 _NO_INCIDENTS = pd.DataFrame(
     {
@@ -69,9 +70,10 @@ _NO_INCIDENTS = pd.DataFrame(
 
 @dataclass(frozen=True, slots=True)
 class HotSquare:
-    """A hot-spot cell as a page lists it: the British National Grid easting and northing
-    of its south-west corner, its incidents and its Gi* z-score."""
+    """A hot-spot cell as a page lists it: its street label, the British National Grid
+    easting and northing of its south-west corner, its incidents and its Gi* z-score."""
 
+    label: str
     easting: int
     northing: int
     count: int
@@ -101,31 +103,16 @@ class ProfilePage:
     """The trend charts (inline SVG) of all crime (``crime``) and of ASB (``asb``)."""
     monthly: list[MonthRow]
     sentences: list[str]
+    """The plain sentences of the changes called a rise or a fall."""
+    trend_note: str
+    """How the changes were tested, and how many together (:func:`page_note`)."""
+    weights_note: str
+    """That the priority weights are a design choice, not a validated model."""
+    drivers: Mapping[str, str]
+    """Each priority component in words, for the component that drives a score."""
     months_held: list[str]
     channels: Mapping[str, str]
     statuses: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class BriefingPage:
-    """What ``templates/wards/briefing.html`` shows."""
-
-    latest: WardProfile
-    """The profile of the latest month held."""
-    profile: WardProfile
-    """The profile of the latest 12 months held."""
-    previous: Change
-    """All crime in the latest month against the month before."""
-    sentences: list[str]
-    compared: list[Trend]
-    """All crime, then the busiest categories of the latest month."""
-    priorities: list[dict[str, Any]]
-    threat_assessment: dict[str, Any] | None
-    concerns: list[dict[str, Any]]
-    active_plans: list[dict[str, Any]]
-    statuses: Mapping[str, str]
-    hot_cells: list[HotSquare]
-    map: MapParts
 
 
 def profile_page(
@@ -151,7 +138,7 @@ def profile_page(
         open_concerns=sum(c["status"] in OPEN_STATUSES for c in concerns),
         mapped_concerns=len(mapped),
         active_plans=list_plans(engine, ward=code, status="active"),
-        map=_ward_map(
+        map=ward_map_parts(
             app,
             engine,
             profile=profile,
@@ -169,73 +156,22 @@ def profile_page(
         },
         monthly=[MonthRow(c.month, c.n, a.n) for c, a in zip(crime, asb, strict=True)],
         sentences=[s for t in profile.trends for s in t.sentences],
+        trend_note=page_note(profile.trends),
+        weights_note=WEIGHTS_NOTE,
+        drivers=DRIVERS,
         months_held=shared_figures(app, engine).months_held,
         channels=CHANNELS,
         statuses=STATUSES,
     )
 
 
-def briefing_page(
-    app: Flask, engine: sa.Engine, *, code: str, today: date, asset_url: str
-) -> BriefingPage | None:
-    """What a PCSO's shift briefing shows, or None when there is no such ward or no records.
-
-    The changes are the profile of the latest month held against the month before (its
-    significant trend sentences, else the busiest categories' counts side by side); the
-    priorities and the hot spots are those of the latest 12 months, because one month is too
-    few incidents to rank or to find hot spots in; the concerns are the open ones, newest
-    first. The map holds the ward, its neighbours, the hot-spot cells and the open concerns,
-    not every incident, so the page stays light on a phone.
-    """
-    year = default_period(app, engine)
-    if year is None:
-        return None
-    month = Period(year.last, year.last)
-    latest = ward_profile(app, engine, code=code, period=month)
-    if latest is None:
-        return None
-    profile = ward_profile(app, engine, code=code, period=year)
-    assert profile is not None
-    priorities = ward_priorities(app, engine, code=code, period=year, today=today) or {}
-    concerns = [
-        c
-        for c in list_concerns(engine, ward_code=code, today=today)
-        if c["status"] in OPEN_STATUSES
-    ]
-    all_crime, *categories = latest.trends
-    busiest = sorted(categories, key=lambda t: (-t.count, t.category))
-    return BriefingPage(
-        latest=latest,
-        profile=profile,
-        previous=all_crime.previous,
-        sentences=[s for t in latest.trends for s in t.sentences],
-        compared=[all_crime, *busiest[:BRIEFING_CATEGORIES]],
-        priorities=priorities.get("priorities", [])[:3],
-        threat_assessment=priorities.get("threat_assessment"),
-        concerns=concerns,
-        active_plans=list_plans(engine, ward=code, status="active"),
-        statuses=STATUSES,
-        hot_cells=hot_cells(profile),
-        map=_ward_map(
-            app,
-            engine,
-            profile=profile,
-            period=year,
-            concerns=mapped_concerns(concerns),
-            with_incidents=False,
-            asset_url=asset_url,
-        ),
-    )
-
-
 def hot_cells(profile: WardProfile) -> list[HotSquare]:
-    """The profile's hot-spot cells, most incidents first, each with the British National
-    Grid easting and northing of its south-west corner (``col`` and ``row`` times the cell
-    size, as ``geodata.hotspots`` defines them) so it can be found on any OS map."""
-    size = profile.hotspots.cell_size_m
+    """The force's hot-spot cells that reach into the ward, most incidents first, each named
+    by its streets and by the British National Grid easting and northing of its south-west
+    corner (``col`` and ``row`` times the cell size) so it can be found on any OS map."""
     cells = [c for c in profile.hotspots.cells if c["hot"]]
     return [
-        HotSquare(round(c["col"] * size), round(c["row"] * size), c["count"], c["z"])
+        HotSquare(c["label"], c["easting"], c["northing"], c["count"], c["z"])
         for c in sorted(cells, key=lambda c: (-c["count"], c["row"], c["col"]))
     ]
 
@@ -250,7 +186,7 @@ def mapped_concerns(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
     ]
 
 
-def _ward_map(
+def ward_map_parts(
     app: Flask,
     engine: sa.Engine,
     *,
@@ -280,10 +216,11 @@ def _ward_map(
             if with_incidents
             else _NO_INCIDENTS
         )
+        geometry = wards.geometry[wards["code"] == code].iloc[0]
         return render(
             ward_map(
                 ward_name=profile.ward.name,
-                ward_geometry=wards.geometry[wards["code"] == code].iloc[0],
+                ward_geometry=geometry,
                 neighbours=neighbours(wards, code),
                 incidents=incidents,
                 hotspot_cells=profile.hotspots.cells,
@@ -292,8 +229,22 @@ def _ward_map(
                 attribution=app.config["TILE_ATTRIBUTION"],
                 asset_url=asset_url,
                 heat=with_incidents,
+                context=ward_context(engine, geometry),
             )
         )
 
     version = shared_figures(app, engine).version
     return data_cache(app, "ward maps", size=MAPS_CACHED).get(version, key, build)
+
+
+def ward_context(engine: sa.Engine, geometry: Any) -> MapContext:
+    """The stored roads and places a map of one ward (WGS84 geometry) draws, clipped to it
+    and simplified (:func:`geodata.context.clip_context`).
+
+    The store is asked for the features whose boxes meet the ward's box widened by 0.01
+    degree (700 m to 1.1 km in Britain), more than the clip's margin, so none it keeps is
+    missed."""
+    bounds = tuple(shapely.bounds(geometry))
+    min_x, min_y, max_x, max_y = bounds
+    wide = (min_x - 0.01, min_y - 0.01, max_x + 0.01, max_y + 0.01)
+    return clip_context(load_context(engine, bounds=wide), bounds)

@@ -10,12 +10,18 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.crime import CATEGORIES
 from geodata.evaluation import EvaluationError, evaluated_categories
 from geodata.what_works import WhatWorks, evaluate_plan, facts_window, shortlist, what_works
-from service.readmodels.ward_profiles import shared_figures
+from service.readmodels.ward_profiles import SharedFigures, shared_figures
 from service.store.aggregates import force_facts_in_windows
 from service.store.plans import stored_plans
 from service.store.wards import load_ward_frame
+
+
+def category_dispersions(shared: SharedFigures) -> dict[str, float]:
+    """The force's over-dispersion of each category's monthly ward counts (every ward)."""
+    return dict(zip(CATEGORIES, shared.dispersions[""].tolist(), strict=True))
 
 
 def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str, Any] | None:
@@ -38,6 +44,7 @@ def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str,
             facts,
             ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
             months_held=shared.months_held,
+            dispersions=category_dispersions(shared),
         )
     except EvaluationError as error:
         reason = str(error).removeprefix("start: ")
@@ -75,4 +82,5 @@ def what_works_now(
         months_held=shared.months_held,
         query=query,
         theme=theme,
+        dispersions=category_dispersions(shared),
     )

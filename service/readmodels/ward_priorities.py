@@ -13,6 +13,7 @@ from flask import Flask
 from geodata.concerns import OPEN_STATUSES
 from geodata.period import Period
 from geodata.priorities import (
+    WEIGHTS_NOTE,
     OpenConcern,
     PriorityWeights,
     gaps,
@@ -81,6 +82,7 @@ def ward_priorities(
             force_median_harm_rate=statistics.median(rates.values()) if rates else None,
         ),
         "weights": context["weights"].__dict__,
+        "weights_note": WEIGHTS_NOTE,
     }
 
 

@@ -2,9 +2,10 @@
 
 The figures every profile shares (each ward's counts, populations, the months held) are
 read once per version of the data and kept in the app (:mod:`service.readmodels.cache`), and
-so are the profiles built from them and the wards' boundaries; a version is the latest
-import ledger id, since every import of any kind adds a ledger row, so nothing kept can
-outlive the data it came from.
+so are the profiles built from them, the wards' boundaries, the categories' over-dispersion
+that every trend test uses and the force's hot-spot grid of each period asked for; a version
+is the latest import ledger id, since every import of any kind adds a ledger row, so nothing
+kept can outlive the data it came from.
 """
 
 from __future__ import annotations
@@ -13,22 +14,30 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.force_hotspots import ForceHotspots, force_hotspots
 from geodata.harm import DEFAULT_WEIGHTS_PATH, HarmWeights
 from geodata.io.harm import read_harm_weights
 from geodata.period import Period, comparison_span, latest_period
 from geodata.profile import ForceCounts, WardProfile, build_profile
+from geodata.trends import dispersion, dispersion_without_each
 from service.readmodels.cache import data_cache, request_version
-from service.store.aggregates import count_by_ward, months_held, ward_facts
+from service.store.aggregates import count_by_ward, force_points, months_held, ward_facts
 from service.store.population import list_ward_population
 from service.store.wards import get_ward, latest_vintage, load_ward_frame
 
 WEIGHTS = "wardprofiles.harm_weights"
 CACHED = 512
 """Profiles kept per data version: a briefing room opens the same few wards again and again."""
+GRIDS_CACHED = 8
+"""Force hot-spot grids kept per data version: one per period asked for (the latest year, the
+latest month of a briefing, a few chosen periods)."""
 VINTAGES_CACHED = 2
 """Boundary vintages whose wards are kept per data version: the latest, and one a report of
 an older vintage asks for."""
@@ -45,6 +54,11 @@ class SharedFigures:
     months_held: list[str]
     residents: dict[str, int]
     """Usual residents by ward code (the ``residents`` of ``population``)."""
+    dispersions: dict[str, npt.NDArray[np.float64]]
+    """Over-dispersion of each category's monthly ward counts over every month held, by ward:
+    measured on the rest of the force (:func:`geodata.trends.dispersion_without_each`), and
+    under "" on the whole force for a ward with no incidents; every trend test of the
+    version uses them."""
 
 
 def harm_weights(app: Flask) -> HarmWeights:
@@ -74,7 +88,9 @@ def _read_shared(engine: sa.Engine, version: int) -> SharedFigures:
     )
     population = list_ward_population(engine, vintage=vintage) if vintage else {}
     residents = {code: p["residents"] for code, p in population.items()}
-    return SharedFigures(version, vintage, force, population, held, residents)
+    phi = dict(zip(force.wards, dispersion_without_each(force.counts), strict=True))
+    phi[""] = dispersion(force.counts)
+    return SharedFigures(version, vintage, force, population, held, residents, phi)
 
 
 def ward_frame(app: Flask, engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFrame:
@@ -83,6 +99,26 @@ def ward_frame(app: Flask, engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFra
     return data_cache(app, "ward boundaries", size=VINTAGES_CACHED).get(
         request_version(engine), vintage, lambda: load_ward_frame(engine, vintage=vintage)
     )
+
+
+def force_grid(app: Flask, engine: sa.Engine, *, period: Period) -> ForceHotspots | None:
+    """The force's hot-spot grid of ``period``: one grid over every ward of the latest vintage,
+    built from every snap point's incidents (:func:`geodata.force_hotspots.force_hotspots`) and
+    kept per data version and period; None when no wards are stored."""
+    shared = shared_figures(app, engine)
+    vintage = shared.vintage
+    if vintage is None:
+        return None
+
+    def build() -> ForceHotspots:
+        wards = ward_frame(app, engine, vintage=vintage)
+        return force_hotspots(
+            shapely.union_all(wards.geometry.values),
+            force_points(engine, vintage=vintage, first=period.first, last=period.last),
+            cell_size_m=float(app.config["HOTSPOT_CELL_M"]),
+        )
+
+    return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, build)
 
 
 def default_period(app: Flask, engine: sa.Engine) -> Period | None:
@@ -121,4 +157,6 @@ def _build(
         harm_weights=harm_weights(app),
         months_held=shared.months_held,
         cell_size_m=float(app.config["HOTSPOT_CELL_M"]),
+        grid=force_grid(app, engine, period=period),
+        dispersions=shared.dispersions.get(code, shared.dispersions[""]),
     )

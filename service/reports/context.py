@@ -21,6 +21,7 @@ from geodata.disclosure import NONE, Shown, report_marking
 from geodata.maps import ALL_CRIME_COLOUR, CATEGORY_COLOURS
 from geodata.period import Period
 from geodata.plans import PLAN_STATUSES
+from geodata.priorities import WEIGHTS_NOTE
 from geodata.profile import (
     ALL_CRIME,
     ForceComparison,
@@ -46,6 +47,8 @@ TREND_CATEGORIES = 3
 LISTED_LOCATIONS = 5
 """Snap points a report lists, the busiest first: its map shows every one."""
 
+LISTED_HOT_SPOTS = 5
+"""Hot-spot squares a report names (the busiest; the map shows them all)."""
 LISTED_OUTCOMES = 5
 """Outcomes a report names, the commonest first; the rest are summed in one row."""
 
@@ -110,6 +113,7 @@ def report_context(
         "categories": _categories(profile, shared, period, shown),
         "sentences": _sentences(profile, shown),
         "harm": _harm(profile, shown),
+        "hot_spots": _hot_spots(profile, shown),
         "outcomes": _outcomes(profile, shown),
         "locations": [
             {"location": place.location, "count": shown.count(place.count)}
@@ -286,6 +290,24 @@ def _trend(profile: WardProfile, shown: Shown) -> dict[str, Any]:
     }
 
 
+def _hot_spots(profile: WardProfile, shown: Shown) -> list[dict[str, str]]:
+    """The force's hot-spot squares that reach into the ward, busiest first, each named by
+    its streets with its grid corner as a second reference (counts as the report shows
+    them); the street names are police.uk's own, public in both editions."""
+    hot = sorted(
+        (c for c in profile.hotspots.cells if c["hot"]),
+        key=lambda c: (-c["count"], c["row"], c["col"]),
+    )
+    return [
+        {
+            "label": c["label"] or "No named street",
+            "count": shown.count(c["count"]),
+            "grid": f"{c['easting']}, {c['northing']}",
+        }
+        for c in hot[:LISTED_HOT_SPOTS]
+    ]
+
+
 def _harm(profile: WardProfile, shown: Shown) -> dict[str, Any]:
     harm = profile.harm
     crimes = profile.crime_total
@@ -295,8 +317,8 @@ def _harm(profile: WardProfile, shown: Shown) -> dict[str, Any]:
         "force_rate": NONE if not harm.force else f"{harm.force.force_rate:,.0f}",
         "ratio": "withheld" if shown.hidden(crimes) else _ratio(harm.force),
         "rank": "withheld" if shown.hidden(crimes) else _rank(harm.force),
-        "source": harm.source,
-        "caveat": harm.caveat,
+        "source": harm.source_note,
+        "caveat": harm.caveat_note,
     }
 
 
@@ -457,7 +479,7 @@ def _caveats(profile: WardProfile, priorities: Mapping[str, Any], shown: Shown) 
         found.append(f"Residents: {completeness.population}.")
     else:
         found.append("This ward has no population on record, so no rates are given.")
-    found.append(f"Harm weights: {profile.harm.caveat}.")
+    found.append(f"Harm weights: {profile.harm.caveat_note}")
     assessment = priorities.get("threat_assessment")
     if assessment is None:
         found.append("No force threat assessment is stored: priorities rest on concerns only.")
@@ -495,22 +517,28 @@ def _methods(profile: WardProfile, priorities: Mapping[str, Any]) -> list[tuple[
         (
             "Harm",
             "Each crime weighted by its category's Crime Severity Score weight (days of "
-            f"custody): {profile.harm.source}.",
+            "custody), the national volume-weighted average over the category's offences: "
+            f"{profile.harm.source_note}",
         ),
         (
             "Trends",
             "The period's count against the previous period of equal length and the same "
-            "months a year earlier, by the exact conditional (binomial) test for two Poisson "
-            "counts; a change is notable when significant at 5 %.",
+            "months a year earlier, tested as the ward's share of the force's change in the "
+            "category (so force-wide and seasonal movement is not the ward's), allowing for "
+            "the category's month-to-month over-dispersion measured on the rest of the force; "
+            "no statement under 20 incidents; the false discovery rate is held at 5 % over "
+            "every change of the profile.",
         ),
         (
             "Hot spots",
-            f"Incidents counted in {hotspots.cell_size_m:g} m squares of the British "
-            "National Grid over the ward; each square and its touching neighbours scored with "
-            "the Getis-Ord Gi* statistic, the p-values adjusted for testing every square at once "
-            "(Benjamini-Hochberg false discovery rate); a hot spot has an adjusted p-value below "
-            f"{hotspots.alpha:g} and a positive z-score. The full method is the ward "
-            "profile's hotspots.method (GET /api/wards/CODE/profile).",
+            f"One grid of {hotspots.cell_size_m:g} m squares of the British National Grid "
+            "over the whole force: each square counts every incident in it whatever ward it "
+            "is in and, with its touching neighbours, is scored with the Getis-Ord Gi* "
+            "statistic against the force's average square, the p-values adjusted for testing "
+            "every square at once (Benjamini-Hochberg false discovery rate); a hot spot has an "
+            f"adjusted p-value below {hotspots.alpha:g}, a positive z-score and at least "
+            f"{hotspots.min_count} incidents of its own; records police.uk places at a police "
+            "station are left out. Each square is named by the streets of its map points.",
         ),
         (
             "Priorities",
@@ -520,9 +548,10 @@ def _methods(profile: WardProfile, priorities: Mapping[str, Any]) -> list[tuple[
                 for k in ("force", "excess", "concerns", "trend")
             )
             + "): force is the threat assessment's band (high 1, medium 0.6, low 0.3, local 0); "
-            "excess is log2 of the ward's harm rate in the theme's categories over the force "
-            "rate, halved and capped at 1; concerns is the open concerns on the theme's tags, "
-            "each counting more as it ages, over 4, capped at 1; trend is 1 when a category of "
-            "the theme rose significantly.",
+            "excess is 1 - 1 / ratio of the ward's harm rate in the theme's categories to "
+            "the force rate, the ratio first lowered to what the ward's count supports; "
+            "concerns is the open concerns on the theme's tags, each counting more as it "
+            "ages, over 4, capped at 1; trend is 1 when a category of the theme rose by more "
+            f"than usual variation explains. {WEIGHTS_NOTE}",
         ),
     ]

@@ -25,11 +25,12 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import Flask, render_template
 
+from geodata.context import MapContext
 from geodata.disclosure import AUDIENCES, Shown
 from geodata.maps import ASSETS_CSS, ASSETS_JS, MapParts, inline_assets, render, ward_map
 from geodata.period import Period
 from geodata.profile import WardProfile
-from service.readmodels.pages import mapped_concerns
+from service.readmodels.pages import mapped_concerns, ward_context
 from service.reports.context import _month_name, _trend, report_context
 from service.reports.gather import gather
 
@@ -113,6 +114,7 @@ def ward_report(
     pages = None
     trend = _trend(profile, shown)
     figures: dict[str, bytes] = {}
+    roads = ward_context(engine, geometry)
     if "pdf" in formats:
         from geodata.static_maps import ward_static_map  # matplotlib: only when drawn
         from service.reports.pdf import pdf_document  # WeasyPrint: only when laid out
@@ -127,6 +129,7 @@ def ward_report(
             layer="hotspots" if audience == "public" else "incidents",
             size_cm=MAP_CM,
             format="jpeg",
+            context=roads,
         )
     page = {**context, "trend": trend, "figures": {name: f"{FIGURE}{name}" for name in figures}}
     if "pdf" in formats:
@@ -146,7 +149,14 @@ def ward_report(
                 "interactive": True,
                 "trend": trend,
                 "map": _interactive_map(
-                    profile, geometry, nearby, facts, concerns, audience=audience, shown=shown
+                    profile,
+                    geometry,
+                    nearby,
+                    facts,
+                    concerns,
+                    audience=audience,
+                    shown=shown,
+                    context=roads,
                 ),
             },
         )
@@ -171,6 +181,7 @@ def _interactive_map(
     *,
     audience: str,
     shown: Shown,
+    context: MapContext,
 ) -> MapParts:
     """The ward map with Leaflet written in and no tiles: a file that needs no network.
 
@@ -193,6 +204,7 @@ def _interactive_map(
             attribution="",
             asset_url=ASSET_URL,
             heat=False,
+            context=context,
         )
     )
     return inline_assets(parts, asset_url=ASSET_URL, files=vendor_files())

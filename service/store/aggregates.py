@@ -131,19 +131,38 @@ def ward_facts(
         "JOIN places pl ON pl.id = f.place_id "
         "WHERE f.vintage = ? AND f.ward_code = ? AND f.month BETWEEN ? AND ?"
     )
-    columns = {
-        "month": "str",
-        "category": "str",
-        "outcome": "str",
-        "place_id": "int64",
-        "location": "str",
-        "longitude": "float64",
-        "latitude": "float64",
-        "n": "int64",
-    }
+    columns = {"month": "str", "category": "str", "outcome": "str", **_POINT_COLUMNS}
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(query, (vintage, ward_code, first, last)).all()
     return _frame(rows, columns)
+
+
+def force_points(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:
+    """Every snap point in the wards of ``vintage`` with its incidents over first..last.
+
+    One row per snap point (``place_id``, ``location``, ``longitude``, ``latitude``, ``n``):
+    what the force-wide hot-spot grid counts and names its squares by. Rows outside every
+    ward and rows with no location are not in ``ward_facts`` and so not here.
+    """
+    query = (
+        "SELECT f.place_id, pl.location, pl.longitude, pl.latitude, sum(f.n) FROM ward_facts f "
+        "JOIN places pl ON pl.id = f.place_id "
+        "WHERE f.vintage = ? AND f.month BETWEEN ? AND ? "
+        "GROUP BY f.place_id, pl.location, pl.longitude, pl.latitude ORDER BY f.place_id"
+    )
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(query, (vintage, first, last)).all()
+    return _frame(rows, _POINT_COLUMNS)
+
+
+_POINT_COLUMNS = {
+    "place_id": "int64",
+    "location": "str",
+    "longitude": "float64",
+    "latitude": "float64",
+    "n": "int64",
+}
+"""A snap point's columns and their dtypes, the tail of every row of facts."""
 
 
 def _frame(rows: Sequence[Any], columns: Mapping[str, str]) -> pd.DataFrame:

@@ -145,6 +145,16 @@ sign_in_failures = sa.Table(
     comment="failed sign-ins, read by every server process to slow down password guessing",
 )
 
+user_wards = sa.Table(
+    "user_wards",
+    metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("ward_code", sa.Text, primary_key=True),
+    comment="the wards a user works in: signing in lands on their briefing",
+)
+
 access_log = sa.Table(
     "access_log",
     metadata,
@@ -364,6 +374,42 @@ ward_facts = sa.Table(
     sa.Column("n", sa.Integer, nullable=False),
     sqlite_with_rowid=False,
     comment="a ward's incidents grouped by month, place, category and outcome",
+)
+
+
+context_sources = sa.Table(
+    "context_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True, comment="file name, no folder"),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("attribution", sa.Text, nullable=False, comment="shown on every map using it"),
+    sa.Column("licence", sa.Text, nullable=False),
+    sa.Column("roads", sa.Integer, nullable=False),
+    sa.Column("places", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.Text, nullable=False),
+    comment="files of roads and place names drawn under the data on every map",
+)
+
+context_features = sa.Table(
+    "context_features",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "source_id",
+        sa.Integer,
+        sa.ForeignKey("context_sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("kind", sa.Text, nullable=False, comment="road or place"),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("ref", sa.Text, nullable=False, comment="road number, or empty"),
+    sa.Column("min_lon", sa.Float, nullable=False),
+    sa.Column("min_lat", sa.Float, nullable=False),
+    sa.Column("max_lon", sa.Float, nullable=False),
+    sa.Column("max_lat", sa.Float, nullable=False),
+    sa.Column("geometry", sa.LargeBinary, nullable=False, comment="WKB, WGS84"),
+    sa.Index("context_features_box", "min_lon", "max_lon", "min_lat", "max_lat"),
 )
 
 

@@ -8,6 +8,7 @@ sign-ins are kept in ``sign_in_failures`` so every process counts the same failu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -17,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.passwords import password_problem
 from service.store.imports import now
-from service.store.schema import sign_in_failures, users
+from service.store.schema import sign_in_failures, user_wards, users
 
 ROLES = ("viewer", "pcso", "analyst", "admin")
 """viewer reads; pcso (PCSO, PC) also records and updates concerns and plans; analyst also
@@ -102,14 +103,6 @@ def get_user(engine: sa.Engine, user_id: int) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
-def list_users(engine: sa.Engine) -> list[dict[str, Any]]:
-    """Every user without the password hash, by user name."""
-    columns = [c for c in users.c if c.name != "password_hash"]
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(*columns).order_by(users.c.username))
-        return [dict(row._mapping) for row in rows]
-
-
 @cache
 def _dummy_hash() -> str:
     return generate_password_hash("not anyone's password, only for timing")
@@ -164,3 +157,44 @@ def clear_sign_in_failures(engine: sa.Engine, *, username: str) -> None:
 def count_users(engine: sa.Engine) -> int:
     with engine.connect() as connection:
         return int(connection.execute(sa.select(sa.func.count()).select_from(users)).scalar_one())
+
+
+def set_user_wards(engine: sa.Engine, *, username: str, codes: Sequence[str]) -> list[str]:
+    """Give ``username`` exactly the wards ``codes`` (replacing any before), in one
+    transaction; returns them sorted. The codes are checked by the caller."""
+    chosen = sorted({code.strip() for code in codes if code.strip()})
+    with engine.begin() as connection:
+        user_id = connection.scalar(sa.select(users.c.id).where(users.c.username == username))
+        if user_id is None:
+            raise LookupError(f"no user {username!r}")
+        connection.execute(user_wards.delete().where(user_wards.c.user_id == user_id))
+        if chosen:
+            connection.execute(
+                user_wards.insert(), [{"user_id": user_id, "ward_code": c} for c in chosen]
+            )
+    return chosen
+
+
+def list_user_wards(engine: sa.Engine, user_id: int) -> list[str]:
+    """The ward codes a user works in, sorted."""
+    with engine.connect() as connection:
+        query = (
+            sa.select(user_wards.c.ward_code)
+            .where(user_wards.c.user_id == user_id)
+            .order_by(user_wards.c.ward_code)
+        )
+        return list(connection.scalars(query))
+
+
+def list_users(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Every user (no password hash) with ``wards``, their ward codes, by user name."""
+    columns = [c for c in users.c if c.name != "password_hash"]
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(*columns).order_by(users.c.username)).all()
+        given = connection.execute(
+            sa.select(user_wards.c.user_id, user_wards.c.ward_code).order_by(user_wards.c.ward_code)
+        ).all()
+    wards: dict[int, list[str]] = {}
+    for user_id, code in given:
+        wards.setdefault(user_id, []).append(code)
+    return [dict(row._mapping) | {"wards": wards.get(row.id, [])} for row in rows]

@@ -147,3 +147,24 @@ def get_ward(engine: sa.Engine, *, vintage: str, code: str) -> tuple[dict[str, A
 def load_ward_frame(engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFrame:
     with engine.connect() as connection:
         return load_wards(connection, vintage=vintage)
+
+
+def unknown_ward_codes(engine: sa.Engine, codes: Sequence[str]) -> list[str]:
+    """The codes of ``codes`` that are not wards of the latest vintage (all of them when no
+    boundaries are stored), in the order given."""
+    vintage = latest_vintage(engine)
+    known = {w["code"] for w in list_wards(engine, vintage=vintage)} if vintage else set()
+    return [code for code in codes if code not in known]
+
+
+def list_ward_streets(engine: sa.Engine, *, vintage: str, ward_code: str) -> list[str]:
+    """The police.uk location names ("On or near ...") of the snap points in a ward, sorted."""
+    query = (
+        sa.select(places.c.location)
+        .distinct()
+        .join(place_wards, place_wards.c.place_id == places.c.id)
+        .where(place_wards.c.vintage == vintage, place_wards.c.ward_code == ward_code)
+        .order_by(places.c.location)
+    )
+    with engine.connect() as connection:
+        return [str(v) for v in connection.scalars(query) if v]

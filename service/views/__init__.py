@@ -6,10 +6,21 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from service.views import admin, api, auth, concerns, home, planning, reports, wards
+    from service.views import (
+        admin,
+        api,
+        auth,
+        concerns,
+        home,
+        my_wards,
+        planning,
+        reports,
+        wards,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(my_wards.bp)
     app.register_blueprint(planning.bp)
     app.register_blueprint(concerns.bp)
     from service.views import plans

@@ -31,6 +31,7 @@ from service.store.users import (
     record_sign_in_failure,
     user_id_named,
 )
+from service.views.my_wards import landing
 
 bp = Blueprint("auth", __name__)
 
@@ -98,7 +99,10 @@ def login() -> ResponseReturnValue:
             session.clear()
             login_user(User(row))
             start_session(session)
-            return redirect(_safe_next(request.args.get("next")))
+            asked = request.args.get("next")
+            if asked in (None, "", "/"):
+                return redirect(landing(row["id"]))
+            return redirect(_safe_next(asked))
         _failed(username, address, refused=error is not None)
         error, status = error or "That user name and password do not match.", 429 if error else 401
     return render_template("auth/login.html", form=form, error=error), status

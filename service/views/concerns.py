@@ -11,7 +11,16 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
@@ -29,6 +38,14 @@ from service.forms import (
     stale_edit,
     tag_labels,
 )
+from service.readmodels.concern_maps import (
+    concern_map_parts,
+    pick_map_parts,
+    point_problem,
+    street_suggestions,
+    ward_bounds,
+)
+from service.security import GEOLOCATION_HERE
 from service.store.concerns import (
     concern_tags,
     concern_version,
@@ -94,6 +111,9 @@ def render_show(
         concern=concern,
         form=form,
         ward_name=names.get(concern["ward_code"], concern["ward_code"]),
+        map=concern_map_parts(
+            current_app, get_engine(), concern, asset_url=url_for("static", filename="vendor")
+        ),
         **labels(),
     ), status
 
@@ -111,7 +131,19 @@ def new() -> ResponseReturnValue:
         if form.is_submitted()
         else None
     )
-    if concern is not None:
+    outside = (
+        point_problem(
+            engine,
+            ward_code=concern.ward_code,
+            longitude=concern.longitude,
+            latitude=concern.latitude,
+        )
+        if concern is not None and concern.longitude is not None and concern.latitude is not None
+        else None
+    )
+    if outside is not None:
+        form.longitude.errors = [*form.longitude.errors, outside]
+    elif concern is not None:
         try:
             concern_id = record_concern(engine, concern, recorded_by=by)
         except ConcernError as error:
@@ -119,7 +151,26 @@ def new() -> ResponseReturnValue:
         else:
             flash(f"Concern {concern_id} recorded.")
             return redirect(url_for(".show", concern_id=concern_id), 303)
-    return render_template("concerns/new.html", form=form), 400 if form.errors else 200
+    page = render_template(
+        "concerns/new.html",
+        form=form,
+        map=pick_map_parts(current_app, engine, asset_url=url_for("static", filename="vendor")),
+        ward_bounds=ward_bounds(current_app, engine),
+        streets=street_suggestions(engine, ward_code=form.ward_code.data or None),
+    )
+    response = make_response(page, 400 if form.errors else 200)
+    # This page alone may ask for the device's position ("Use my location").
+    response.headers["Permissions-Policy"] = GEOLOCATION_HERE
+    return response
+
+
+def _outside_its_ward(engine: sa.Engine, concern: Any) -> str | None:
+    """Why the concern's point cannot be stored with its ward, or None (also with no point)."""
+    if concern is None or concern.longitude is None or concern.latitude is None:
+        return None
+    return point_problem(
+        engine, ward_code=concern.ward_code, longitude=concern.longitude, latitude=concern.latitude
+    )
 
 
 @bp.route("/<int:concern_id>/edit", methods=["GET", "POST"])

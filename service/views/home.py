@@ -26,6 +26,6 @@ def index() -> ResponseReturnValue:
     if code is not None:
         return redirect(f"/wards/{quote(code, safe='')}")
     vendor = url_for("static", filename="vendor")
-    parts = overview_map(current_app, overview, metric=query.metric, asset_url=vendor)
+    parts = overview_map(current_app, get_engine(), overview, metric=query.metric, asset_url=vendor)
     rows = query.rows(overview.rows)
     return render_template("home/index.html", overview=overview, rows=rows, map=parts, query=query)

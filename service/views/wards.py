@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
 from service.access import shown_concerns
-from service.readmodels.pages import briefing_page, profile_page
+from service.readmodels.briefing import briefing_page
+from service.readmodels.pages import profile_page
 from service.store.db import get_engine
 from service.views.api import page_period
 
@@ -38,7 +39,7 @@ def profile(code: str) -> ResponseReturnValue:
 
 @bp.get("/<code>/briefing")
 def briefing(code: str) -> str:
-    """The latest month held against the month before, for a phone held in one hand."""
+    """The shift card of the latest month held, for a phone held in one hand."""
     page = briefing_page(
         current_app,
         get_engine(),

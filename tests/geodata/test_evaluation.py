@@ -7,6 +7,7 @@ import math
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -26,6 +27,7 @@ from geodata.effects import (
     rate_ratio,
     sustained,
     wdd,
+    wdd_scaled_control,
     wdq,
 )
 from geodata.errors import EvaluationError
@@ -620,8 +622,11 @@ def test_evaluate_brings_the_figures_together() -> None:
     assert difference["local"] == pytest.approx((30 - 50) - 0.05 * (950 - 1000)) == -17.5
     assert difference["displacement"] == pytest.approx((55 - 60) - 0.06 * (950 - 1000)) == -2
     assert difference["estimate"] == pytest.approx(-19.5)
-    variance = (50 + 30) + (60 + 55) + (0.05 + 0.06) ** 2 * (1000 + 950)
-    assert difference["variance"] == pytest.approx(variance) == pytest.approx(218.595)
+    # The delta method over every count, the scales' own uncertainty included (issue 14):
+    # r = 950/1000, s = (50 + 60)/1000; with the scales fixed it was 218.595.
+    r, s = 0.95, 0.11
+    variance = (30 + 55) + r**2 * (50 + 60) + s**2 * (950 + r**2 * 1000)
+    assert difference["variance"] == pytest.approx(variance) == pytest.approx(206.69025)
     z = -19.5 / math.sqrt(variance)
     assert difference["z"] == pytest.approx(z)
     assert difference["p_value"] == pytest.approx(2 * NORMAL.cdf(z))
@@ -647,7 +652,9 @@ def test_evaluate_brings_the_figures_together() -> None:
         "In target and buffer together, about 20 fewer incidents than the trend in the rest "
         f"of the force predicts (WDD \u221219.5, 95 % CI \u2212{19.5 + margin:.1f} "
         f"to {-19.5 + margin:.1f}, p = {2 * NORMAL.cdf(z):.3f}, not "
-        "significant). In the 2 months after the first 3, the target area stayed below its "
+        "significant). The intervals and p-values above assume counts vary only as much as "
+        "chance alone would make them; real crime counts often vary more, so read them as too "
+        "narrow. In the 2 months after the first 3, the target area stayed below its "
         "monthly level before the plan. " + result["caveats"][0]
     )
 
@@ -680,7 +687,8 @@ def test_evaluate_leaves_out_a_part_month_and_cuts_back_to_the_months_held() -> 
     assert result["wdq"] is None
     assert result["wdd"]["control_scale"] == {"target": 0.3, "buffer": None}
     assert result["wdd"]["estimate"] == pytest.approx((1 - 3) - 0.3 * (12 - 10))
-    assert result["wdd"]["variance"] == pytest.approx(3 + 1 + 0.3**2 * (10 + 12))
+    # The delta method (issue 14): r = 12/10, s = 0.3; fixed scales gave 3 + 1 + 0.3^2 x 22.
+    assert result["wdd"]["variance"] == pytest.approx(1 + 1.2**2 * 3 + 0.3**2 * (12 + 1.2**2 * 10))
     assert result["sustained"]["held"] is None
     # 22 incidents in the control is not small; 4 in the target is.
     assert result["caveats"] == [
@@ -718,3 +726,67 @@ def test_evaluate_reports_missing_months_and_skips_an_unscalable_wdd() -> None:
     assert result["rate_ratio"]["corrected"] is True
     assert "No data held for 2024-11" in result["verdict"]
     assert "No buffer was drawn" in result["verdict"]
+
+
+# --- The scaled control's own uncertainty and over-dispersion (issue 14) -------------------
+
+
+def test_the_scaled_control_wdd_equals_the_fixed_scale_one_when_the_control_is_flat() -> None:
+    fixed = wdd(50, 30, 1000, 1000, 60, 55, 1000, 1000, scale=(1, 0.05, 1, 0.06))
+    fixed_shared = wdd(
+        50, 30, 1000, 1000, 60, 55, 1000, 1000, scale=(1, 0.05, 1, 0.06), shared_control=True
+    )
+
+    scaled = wdd_scaled_control((50, 30), (1000, 1000), (60, 55))
+
+    assert scaled.estimate == pytest.approx(fixed.estimate)
+    assert scaled.variance == pytest.approx(fixed_shared.variance)
+    assert fixed.variance < fixed_shared.variance
+
+
+def test_the_scaled_control_wdd_by_hand_and_with_over_dispersion() -> None:
+    # T 40 -> 60 while the control rose 24 %, 2000 -> 2480: r = 1.24, s = 0.02.
+    result = wdd_scaled_control((40, 60), (2000, 2480))
+    variance = 60 + 1.24**2 * 40 + 0.02**2 * (2480 + 1.24**2 * 2000)
+
+    assert result.estimate == pytest.approx(60 - 1.24 * 40)
+    assert result.variance == pytest.approx(variance)
+    assert result.low == pytest.approx(result.estimate - Z95 * math.sqrt(variance))
+    wider = wdd_scaled_control((40, 60), (2000, 2480), dispersion=1.6)
+    assert wider.variance == pytest.approx(1.6 * variance)
+    assert rate_ratio(40, 60, 2000, 2480, dispersion=1.6).log_se == pytest.approx(
+        math.sqrt(1.6 * (1 / 40 + 1 / 60 + 1 / 2000 + 1 / 2480))
+    )
+    with pytest.raises(EvaluationError, match=r"dispersion: 0\.5 is not a finite number of 1"):
+        wdd_scaled_control((40, 60), (2000, 2480), dispersion=0.5)
+    with pytest.raises(EvaluationError, match="control: no incidents before"):
+        wdd_scaled_control((40, 60), (0, 10))
+
+
+def false_positives(*, force_rise: float, scaled: bool, replicates: int = 40_000) -> float:
+    """The share of simulated plans with no effect that the WDD calls significant at 5 %.
+
+    The target (60 incidents a period before) and the rest of the force (2,000) both rise
+    by ``force_rise``: the plan did nothing. ``scaled`` uses the delta-method variance;
+    otherwise the scales are fixed, as before issue 14.
+    """
+    rng = np.random.default_rng(20251207)
+    t1, c1 = rng.poisson(60, replicates), rng.poisson(2000, replicates)
+    t2 = rng.poisson(60 * force_rise, replicates)
+    c2 = rng.poisson(2000 * force_rise, replicates)
+    hits = 0
+    for a, b, c, d in zip(t1, t2, c1, c2, strict=True):
+        if scaled:
+            result = wdd_scaled_control((int(a), int(b)), (int(c), int(d)))
+        else:
+            result = wdd(int(a), int(b), int(c), int(d), scale=(1.0, a / c, 0.0, 0.0))
+        hits += result.p_value < 0.05
+    return hits / replicates
+
+
+def test_the_wdd_holds_five_percent_when_the_force_rose_24_percent() -> None:
+    before = false_positives(force_rise=1.24, scaled=False)
+    after = false_positives(force_rise=1.24, scaled=True)
+
+    assert before > 0.07  # the fixed scales call too much
+    assert after == pytest.approx(0.05, abs=0.01)

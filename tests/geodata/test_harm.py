@@ -16,6 +16,7 @@ from geodata.harm import (
     HarmWeights,
     harm_by_category,
     harm_total,
+    plain_note,
 )
 from geodata.io.harm import read_harm_weights
 
@@ -377,3 +378,24 @@ def test_a_bad_range_names_file_line_and_column(tmp_path: Path, row: str, fault:
         read_harm_weights(path)
     # Robbery is the ninth weighted category: line 3 is the header, so line 12.
     assert fault_lines(error) == [f"{path}, line 12, {fault}"]
+
+
+def test_a_plain_note_has_no_links_paths_or_commits() -> None:
+    weights = read_harm_weights(DEFAULT_WEIGHTS_PATH)
+
+    source, caveat = plain_note(weights.source), plain_note(weights.caveat)
+
+    assert source == (
+        'ONS Crime Severity Score data tool, sheet "List of weights", edition current in '
+        "2019-20; weighted by Home Office police recorded crime volumes for England and Wales "
+        "2019-20 and its police.uk category mapping."
+    )
+    assert caveat.startswith("Police.uk categories are broad, so a category weight is an average")
+    assert caveat.endswith("compare places with them, never single crimes.")
+    for text in (source, caveat):
+        assert not re.search(r"https?:|github|/|\b[0-9a-f]{12,40}\b|\(", text), text
+
+
+def test_a_plain_note_keeps_a_note_without_links_as_written() -> None:
+    assert plain_note("local weights agreed in 2024") == "Local weights agreed in 2024."
+    assert plain_note("") == ""

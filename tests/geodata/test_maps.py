@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import geopandas as gpd
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
-from shapely.geometry import box
+from shapely.geometry import LineString, Point, box, mapping
 
-from geodata.maps import force_map, incident_points, map_text, render, ward_map
+from geodata.context import MapContext
+from geodata.maps import MapParts, force_map, incident_points, map_text, render, ward_map
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -48,20 +50,24 @@ def test_map_text_keeps_the_text_a_reader_sees() -> None:
     assert map_text(None) == ""
 
 
+def west_map(**options: object) -> MapParts:
+    """The map of a plain ward with one incident, offline, with ``options`` changed."""
+    arguments: dict[str, object] = {
+        "ward_name": "West",
+        "ward_geometry": WARD,
+        "neighbours": [],
+        "incidents": facts(),
+        "hotspot_cells": [],
+        "concerns": [],
+        "tile_url": "",
+        "attribution": "",
+        "asset_url": "/static/vendor",
+    }
+    return render(ward_map(**(arguments | options)))  # type: ignore[arg-type]
+
+
 def test_ward_map_uses_only_local_assets_and_no_network() -> None:
-    parts = render(
-        ward_map(
-            ward_name="West",
-            ward_geometry=WARD,
-            neighbours=[],
-            incidents=facts(),
-            hotspot_cells=[],
-            concerns=[],
-            tile_url="",
-            attribution="",
-            asset_url="/static/vendor",
-        )
-    )
+    parts = west_map()
     page = parts.head + parts.body + parts.script
 
     assert re.findall(r"https?://", page) == []
@@ -95,7 +101,16 @@ def test_every_user_string_reaches_the_map_escaped() -> None:
                 ward_geometry=WARD,
                 neighbours=[(payload, box(-1.18, 54.60, -1.16, 54.62))],
                 incidents=facts(location=payload, outcome=payload),
-                hotspot_cells=[],
+                # A hot square's label is built from police.uk location names.
+                hotspot_cells=[
+                    {
+                        "hot": True,
+                        "count": 12,
+                        "z": 4.2,
+                        "label": payload,
+                        "geometry": mapping(box(-1.21, 54.60, -1.20, 54.61)),
+                    }
+                ],
                 concerns=[
                     {
                         "longitude": -1.2,
@@ -109,6 +124,7 @@ def test_every_user_string_reaches_the_map_escaped() -> None:
                 tile_url="",
                 attribution=payload,
                 asset_url="/static/vendor",
+                context=context_of(payload),
             )
         )
         script = parts.script
@@ -117,6 +133,28 @@ def test_every_user_string_reaches_the_map_escaped() -> None:
         assert "<img" not in script and "\\u003cimg" not in script
         assert "\\u003c/script" not in script and "</script><script>" not in script
         assert "${alert" not in script and "`;alert" not in script
+
+
+def context_of(name: str, *, ref: str = "A1") -> MapContext:
+    return MapContext(
+        gpd.GeoDataFrame(
+            {"kind": ["road", "place"], "name": [name, name], "ref": [ref, ""]},
+            geometry=[LineString([(-1.21, 54.605), (-1.19, 54.615)]), Point(-1.2, 54.61)],
+            crs="EPSG:4326",
+        ),
+        name,
+    )
+
+
+def test_roads_and_places_are_drawn_with_their_credit_under_the_data() -> None:
+    parts = west_map(context=context_of("Station Road"))
+
+    script = parts.script
+    assert '"n": "Station Road (A1)"' in script and '"n": "Station Road"' in script
+    assert '"attribution": "Station Road"' in script
+    assert "[[54.605, -1.21], [54.615, -1.19]]" in script  # latitude first, 5 decimals
+    assert script.index('createPane("context")') < script.index("L.circleMarker")
+    assert 'createPane("context")' in script
 
 
 def test_incident_points_group_by_snap_point_and_category() -> None:

@@ -11,35 +11,34 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from scipy.stats import binomtest
+from scipy.stats import binomtest, norm
 from shapely.geometry import box
 
 from geodata.crime import ASB, CATEGORIES
+from geodata.denominators import poisson_interval
 from geodata.harm import WEIGHTED_CATEGORIES, HarmWeights
 from geodata.outcomes import OUTCOME_NOT_RECORDED
 from geodata.period import Period, PeriodError, comparison_span, latest_period
 from geodata.profile import (
     ALL_CRIME,
     PLACES_CAVEAT,
+    Change,
     ForceCounts,
     MonthCount,
     WardProfile,
     build_profile,
     category_counts,
-    change_test,
-    compare,
     completeness,
     crime_total,
     force_comparison,
     headline_figures,
+    is_town_centre,
     per_1000,
-    sentence,
     to_json,
     top_locations,
     trends,
 )
+from geodata.ward_trends import page_note
 
 WARD_A, WARD_B, WARD_C = "E05000001", "E05000002", "E05000003"
 SQUARE = box(-1.21, 54.60, -1.19, 54.61)
@@ -329,73 +328,6 @@ def test_headline_rate_is_absent_for_a_ward_of_no_residents() -> None:
 # --- Change over time ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("current", "previous"), [(31, 10), (31, 21), (0, 5), (7, 0), (3, 3)])
-def test_change_test_is_the_exact_binomial_test(current: int, previous: int) -> None:
-    expected = binomtest(current, current + previous, 0.5).pvalue
-
-    assert change_test(current, previous) == pytest.approx(expected, rel=1e-12)
-    assert change_test(previous, current) == pytest.approx(expected, rel=1e-12)
-
-
-@settings(max_examples=300)
-@given(st.integers(0, 3000), st.integers(0, 3000))
-def test_change_test_agrees_with_scipy_binomtest_on_any_counts(current: int, previous: int) -> None:
-    total = current + previous
-    expected = 1.0 if total == 0 else binomtest(current, total, 0.5).pvalue
-
-    assert change_test(current, previous) == pytest.approx(expected, rel=1e-9, abs=1e-100)
-
-
-def test_no_events_is_no_evidence_of_change() -> None:
-    assert change_test(0, 0) == 1.0
-
-
-def test_compare_flags_a_significant_change_at_five_percent() -> None:
-    period = Period("2025-01", "2025-03")
-    rise = binomtest(31, 41, 0.5).pvalue
-    noise = binomtest(31, 52, 0.5).pvalue
-    assert rise < 0.05 < noise
-
-    assert to_json(compare(31, 10, available=True, period=period)) == {
-        "period": {"from": "2025-01", "to": "2025-03", "months": 3},
-        "available": True,
-        "count": 10,
-        "change_pct": 210.0,
-        "p_value": pytest.approx(rise, rel=1e-12),
-        "significant": True,
-    }
-    assert to_json(compare(31, 21, available=True, period=period)) == {
-        "period": {"from": "2025-01", "to": "2025-03", "months": 3},
-        "available": True,
-        "count": 21,
-        "change_pct": pytest.approx(100 * 10 / 21),
-        "p_value": pytest.approx(noise, rel=1e-12),
-        "significant": False,
-    }
-    assert compare(5, 0, available=True, period=period).change_pct is None
-    assert to_json(compare(31, 10, available=False, period=period)) == {
-        "period": {"from": "2025-01", "to": "2025-03", "months": 3},
-        "available": False,
-    }
-
-
-def test_sentences_for_a_rise_and_a_fall() -> None:
-    period = Period("2024-10", "2024-12")
-    rise = compare(31, 10, available=True, period=period)
-    fall = compare(10, 31, available=True, period=period)
-    from_nothing = compare(12, 0, available=True, period=period)
-
-    assert sentence("Burglary", 31, rise, kind="previous", length=3) == (
-        "Burglary up 210 % on the previous 3 months, 31 vs 10, significant at 5 %"
-    )
-    assert sentence("Burglary", 10, fall, kind="year_earlier", length=3) == (
-        "Burglary down 68 % on the same 3 months a year earlier, 10 vs 31, significant at 5 %"
-    )
-    assert sentence("Drugs", 12, from_nothing, kind="previous", length=1) == (
-        "Drugs up on the previous month, 12 vs 0, significant at 5 %"
-    )
-
-
 def planted_rise() -> pd.DataFrame:
     """April to June 2025 against January to March and against April to June 2024.
 
@@ -423,6 +355,29 @@ def planted_rise() -> pd.DataFrame:
 
 Q2 = Period("2025-04", "2025-06")
 HELD = months("2024-01", "2025-06")
+PHI = np.full(len(CATEGORIES), 1.2)
+"""A dispersion for every category, so the tests' figures can be worked by hand."""
+
+
+def planted_force(facts: pd.DataFrame) -> ForceCounts:
+    """The force of :func:`planted_rise`: ward A's facts, and ward B with a steady 30
+    burglaries, robberies and drugs offences every month held, so the rest of the force
+    does not change and ward A's own change is what the test sees."""
+    rows = [
+        count(month=m, category=c, n=n)
+        for (m, c), n in facts.groupby(["month", "category"])["n"].sum().items()
+    ]
+    rows += [
+        count(ward_code=WARD_B, month=m, category=c, n=30)
+        for m in HELD
+        for c in ("Burglary", "Robbery", "Drugs")
+    ]
+    return create_force(rows)
+
+
+def planted_trends(held: Sequence[str] = HELD) -> tuple[Any, ...]:
+    facts = planted_rise()
+    return trends(facts, Q2, held, force=planted_force(facts), ward_code=WARD_A, dispersions=PHI)
 
 
 def by_name(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -430,7 +385,7 @@ def by_name(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def test_trends_all_crime_leaves_out_asb_and_monthly_covers_the_period_only() -> None:
-    lines = to_json(trends(planted_rise(), Q2, HELD))
+    lines = to_json(planted_trends())
 
     assert [line["category"] for line in lines] == [ALL_CRIME, *CATEGORIES]
     everything = by_name(lines)[ALL_CRIME]
@@ -447,41 +402,97 @@ def test_trends_all_crime_leaves_out_asb_and_monthly_covers_the_period_only() ->
     assert all(len(line["monthly"]) == 3 for line in lines)
 
 
-def test_trends_test_each_change_and_describe_the_significant_ones() -> None:
-    lines = by_name(to_json(trends(planted_rise(), Q2, HELD)))
+def test_trends_test_the_wards_share_of_the_forces_change_by_hand() -> None:
+    lines = by_name(to_json(planted_trends()))
 
+    # Burglary: 31 now, 10 before; the rest of the force 90 and 90, so pi = 1/2, n = 41.
+    z = (31 - 20.5) / math.sqrt(1.2 * 0.25 * 41 * (1 + 41 / 180))
     burglary = lines["Burglary"]
     assert burglary["count"] == 31
-    assert burglary["previous"] == {
+    assert burglary["previous"] | {"q_value": None} == {
         "period": {"from": "2025-01", "to": "2025-03", "months": 3},
         "available": True,
         "count": 10,
         "change_pct": 210.0,
-        "p_value": pytest.approx(binomtest(31, 41, 0.5).pvalue, rel=1e-12),
+        "p_value": pytest.approx(2 * norm.sf(z), rel=1e-9),
         "significant": True,
+        "testable": True,
+        "q_value": None,
+        "expected": 20.5,
+        "dispersion": 1.2,
+        "verdict": "rise",
+        "sentence": burglary["previous"]["sentence"],
     }
-    assert burglary["year_earlier"]["count"] == 21
-    assert burglary["year_earlier"]["p_value"] == pytest.approx(
-        binomtest(31, 52, 0.5).pvalue, rel=1e-12
+    assert burglary["previous"]["sentence"].startswith(
+        "Burglary rose from 10 to 31, more than usual variation explains (about 20 if it "
+        "had followed the force, among the "
     )
+    # The year before: 31 against 21 is within the variation of counts this size.
+    assert burglary["year_earlier"]["verdict"] == "usual"
     assert burglary["year_earlier"]["significant"] is False
-    assert burglary["sentences"] == [
-        "Burglary up 210 % on the previous 3 months, 31 vs 10, significant at 5 %"
-    ]
+    assert burglary["sentences"] == [burglary["previous"]["sentence"]]
+
+
+def test_a_change_on_too_few_incidents_makes_no_claim() -> None:
+    lines = by_name(to_json(planted_trends()))
+
+    # Robbery 2 against 15: 17 incidents, under the minimum of 20, so no statement at all
+    # (the exact Poisson test called it "down 87 %, significant at 5 %").
     assert binomtest(2, 17, 0.5).pvalue < 0.05
-    assert lines["Robbery"]["sentences"] == [
-        "Robbery down 87 % on the previous 3 months, 2 vs 15, significant at 5 %"
-    ]
-    assert lines["Drugs"]["previous"]["p_value"] == 1.0
+    robbery = lines["Robbery"]["previous"]
+    assert (robbery["testable"], robbery["p_value"], robbery["q_value"]) == (False, None, None)
+    assert (robbery["verdict"], robbery["significant"]) == ("too few", False)
+    assert robbery["sentence"] == (
+        "Robbery: 15 before, 2 now; too few incidents to tell a real change from chance."
+    )
+    assert lines["Robbery"]["sentences"] == []
     assert lines["Drugs"]["sentences"] == []
     assert lines["Shoplifting"]["previous"]["change_pct"] is None
     assert lines["Shoplifting"]["sentences"] == []
 
 
+def test_the_false_discovery_rate_is_held_over_every_change_of_the_page() -> None:
+    lines = planted_trends()
+    changes = [c for t in lines for c in (t.previous, t.year_earlier) if c.testable]
+    p = np.array([c.p_value for c in changes])
+
+    # Benjamini-Hochberg by hand: q_(i) = min over j >= i of p_(j) * m / j.
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.empty_like(p)
+    q[order] = np.minimum(1, np.minimum.accumulate(ranked[::-1])[::-1])
+    assert [c.q_value for c in changes] == pytest.approx(q.tolist(), rel=1e-12)
+    assert [c.significant for c in changes] == [value < 0.05 for value in q]
+    burglary = next(t for t in lines if t.category == "Burglary")
+    assert f"among the {len(changes)} changes checked here" in str(burglary.previous.sentence)
+    assert page_note(lines).startswith("Each change is compared with the force's own change")
+    assert f"{len(changes)} changes were checked together" in page_note(lines)
+
+
+def test_a_rise_the_whole_force_shares_is_not_the_wards() -> None:
+    facts = planted_rise()
+    force = planted_force(facts)
+    # The rest of the force triples its burglaries too: ward A only kept its share.
+    tripled = force.counts.copy()
+    b, burglary = force.wards.index(WARD_B), CATEGORIES.index("Burglary")
+    for m in ("2025-04", "2025-05", "2025-06"):
+        tripled[b, burglary, force.months.index(m)] = 90
+    risen = dataclasses.replace(force, counts=tripled)
+
+    lines = trends(facts, Q2, HELD, force=risen, ward_code=WARD_A, dispersions=PHI)
+
+    burglary_line = next(t for t in lines if t.category == "Burglary")
+    assert burglary_line.previous.verdict == "usual"
+    assert burglary_line.previous.sentence == (
+        "Burglary went from 10 to 31; changes this small are normal from one 3-month period "
+        "to the next."
+    )
+
+
 def test_comparison_is_unavailable_when_a_month_is_not_held() -> None:
     held = [m for m in HELD if m not in ("2024-05", "2025-02")]
 
-    burglary = by_name(to_json(trends(planted_rise(), Q2, held)))["Burglary"]
+    burglary = by_name(to_json(planted_trends(held)))["Burglary"]
 
     assert burglary["previous"] == {
         "period": {"from": "2025-01", "to": "2025-03", "months": 3},
@@ -495,7 +506,25 @@ def test_comparison_is_unavailable_when_a_month_is_not_held() -> None:
     assert burglary["count"] == 31
 
 
-# --- Places and completeness ---------------------------------------------------------------
+def test_top_locations_leave_out_the_police_station_points_given() -> None:
+    facts = create_facts(
+        [
+            fact(place_id=1, n=50, location="On or near Police Station", longitude=-1.201),
+            fact(place_id=2, n=3, location="On or near Police Station", longitude=-1.202),
+            fact(place_id=3, n=4, location="On or near Acorn Road", longitude=-1.203),
+        ]
+    )
+    station = pd.DataFrame(
+        [{"location": "On or near Police Station", "longitude": -1.201, "latitude": 54.605}]
+    )
+
+    top = top_locations(facts, Q1, leave_out=station)
+
+    # Only the station point named is left out: the other point of that name stays.
+    assert [(p.location, p.count) for p in top] == [
+        ("On or near Acorn Road", 4),
+        ("On or near Police Station", 3),
+    ]
 
 
 def test_top_locations_by_count_then_name_and_by_snap_point() -> None:
@@ -685,7 +714,7 @@ def test_build_profile_is_typed_frozen_and_its_json_holds_the_same_values() -> N
 
 
 def test_an_unavailable_change_is_served_as_its_period_alone() -> None:
-    change = compare(3, 1, available=False, period=Q1)
+    change = Change(Q1, available=False)
 
     assert (change.available, change.count, change.significant) == (False, None, False)
     assert to_json(change) == {"period": Q1.to_json(), "available": False}
@@ -801,3 +830,31 @@ def test_build_profile_without_population_has_no_rates() -> None:
     assert (profile["harm"]["per_1000"], profile["harm"]["force"]) == (None, None)
     assert profile["harm"]["total"] == 50.0
     assert profile["completeness"]["population"] == "no population for this ward"
+
+
+def test_rates_carry_their_exact_interval_and_a_town_centre_note() -> None:
+    profile = square_ward({WARD_A: 2000, WARD_B: 1000})
+    rates = profile.rates_per_1000
+
+    # 4 crimes in Q1 over 2,000 residents: the Garwood interval of 4, per 1,000.
+    low, high = poisson_interval(4)
+    assert rates.crime == 2.0
+    assert rates.crime_interval == pytest.approx((low / 2, high / 2))
+    assert rates.asb_interval == pytest.approx(tuple(v / 2 for v in poisson_interval(4)))
+    assert (rates.town_centre, rates.note) == (False, "")
+    assert square_ward({}).rates_per_1000.crime_interval is None
+
+
+def test_a_ward_of_shops_is_flagged_as_a_town_centre() -> None:
+    force = create_force(
+        [
+            count(ward_code=WARD_A, category="Shoplifting", n=60),
+            count(ward_code=WARD_B, category="Shoplifting", n=10),
+            count(ward_code=WARD_C, category="Shoplifting", n=10),
+        ]
+    )
+    population = {WARD_A: 1000, WARD_B: 5000, WARD_C: 5000}
+
+    assert is_town_centre(WARD_A, force, population, Q1)
+    assert not is_town_centre(WARD_B, force, population, Q1)
+    assert not is_town_centre(WARD_A, force, {}, Q1)

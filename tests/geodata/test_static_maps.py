@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,9 +13,10 @@ import shapely
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from PIL import Image
-from shapely.geometry import box
+from shapely.geometry import LineString, Point, box
 
 from geodata import static_maps
+from geodata.context import MapContext
 from geodata.crs import project, transformers
 from geodata.maps import CATEGORY_COLOURS, SEQUENTIAL
 from geodata.static_maps import HOT_COLOUR, FigureError, ward_static_map
@@ -74,6 +76,28 @@ def test_a_ward_without_incidents_or_cells_still_draws() -> None:
 def test_bad_options_are_named(option: str, value: str, message: str) -> None:
     with pytest.raises(FigureError, match=message):
         draw(**{option: value})
+
+
+def test_roads_are_drawn_under_the_data_with_their_credit() -> None:
+    context = MapContext(
+        gpd.GeoDataFrame(
+            {"kind": ["road", "place"], "name": ["Station Road", "Hilltown"], "ref": ["", ""]},
+            geometry=[LineString([(-1.22, 54.61), (-1.20, 54.61)]), Point(-1.21, 54.615)],
+            crs="EPSG:4326",
+        ),
+        "(c) Road makers",
+    )
+
+    def casing(png: bytes) -> int:
+        pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+        return int((np.abs(pixels.astype(int) - 0xA0).max(axis=1) <= 8).sum())
+
+    plain = draw(dpi=100)
+    with_roads = draw(dpi=100, context=context)
+    no_credit_line = draw(dpi=100, context=context, attribution="")
+
+    assert casing(with_roads) > casing(plain) + 100
+    assert with_roads != plain and no_credit_line != draw(dpi=100, attribution="")
 
 
 # What the map draws, read from the figure's artists. The hot square is the 250 m square of

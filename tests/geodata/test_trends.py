@@ -11,7 +11,6 @@ import pytest
 from scipy import stats
 
 from geodata.crime import ASB, CATEGORIES
-from geodata.profile import change_test as poisson_change_test
 from geodata.trends import (
     ALPHA,
     MIN_INCIDENTS,
@@ -22,6 +21,7 @@ from geodata.trends import (
     count_flags,
     describe,
     dispersion,
+    dispersion_without_each,
     ward_changes,
 )
 from tests.geodata import cleveland
@@ -29,6 +29,12 @@ from tests.geodata import cleveland
 MONTHS = 12
 NOW = np.arange(MONTHS) == 11
 BEFORE = np.arange(MONTHS) == 10
+
+
+def poisson_change_test(current: int, previous: int) -> float:
+    """The test the profile used before: the exact conditional binomial test at p = 1/2."""
+    total = current + previous
+    return 1.0 if total == 0 else float(stats.binomtest(current, total, 0.5).pvalue)
 
 
 def simulate(
@@ -272,3 +278,26 @@ def test_december_against_november_across_the_83_cleveland_briefings(real_data: 
         "too_few": 964,
     }
     assert float(np.median(dispersion(force.counts))) == pytest.approx(1.22, abs=0.01)
+
+
+def test_a_category_only_the_ward_has_is_tested_against_its_own_past() -> None:
+    # No incident in the rest of the force in either period: pi = 1/2, no estimation term.
+    change = change_test(30, 6, 0, 0, dispersion=1.5)
+
+    assert change.testable and change.expected == 18.0
+    assert change.z == pytest.approx((30 - 18) / math.sqrt(1.5 * 0.25 * 36))
+    # Incidents in one period only: the force went from none to some, no share to test.
+    assert not change_test(30, 6, 5, 0).testable
+
+
+def test_a_wards_dispersion_is_measured_without_its_own_counts() -> None:
+    # Ward 0 jumps from 2 to 120 in a month; wards 1 and 2 are steady. Pooled, the jump is
+    # the dispersion; measured on the rest of the force it is Poisson.
+    counts = np.array([[[2, 120]], [[30, 30]], [[20, 20]]])
+
+    by_ward = dispersion_without_each(counts)
+
+    assert dispersion(counts)[0] > 10
+    assert by_ward[0].tolist() == [1.0]
+    assert by_ward[1].tolist() == dispersion(counts[[0, 2]]).tolist()
+    assert dispersion_without_each(counts[:1]).tolist() == [[1.0]]

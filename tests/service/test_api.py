@@ -191,8 +191,11 @@ def test_profile_of_an_explicit_period_finds_the_planted_rise(client: FlaskClien
     assert burglary["previous"]["count"] == 6
     assert burglary["year_earlier"]["available"] is False
     assert burglary["sentences"] == [
-        "Burglary up 400 % on the previous 3 months, 30 vs 6, significant at 5 %"
+        "Burglary rose from 6 to 30, more than usual variation explains (about 18 if it had "
+        "followed the force, among the 2 changes checked here)."
     ]
+    assert burglary["previous"]["significant"] is True
+    assert burglary["previous"]["verdict"] == "rise"
     assert profile["top_locations"][0] == {
         "location": "On or near High Street",
         "count": 30,

@@ -14,13 +14,16 @@ from typing import Any, cast
 
 import pytest
 from flask import Flask
+from markupsafe import escape
 from pypdf import PdfReader
 
 from geodata.concerns import Concern
+from geodata.demo import context as demo_roads
 from geodata.demo.wards import ASB_PARK
 from geodata.disclosure import Shown
 from geodata.profile import WardProfile
 from service import create_app
+from service.readmodels.pages import ward_context
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_profiles import default_period, ward_profile
 from service.reports.context import (
@@ -34,7 +37,7 @@ from service.reports.render import VENDOR, WardReport, ward_report
 from service.store.concerns import record_concern
 from service.store.db import get_engine
 from service.store.plans import list_plans
-from service.store.wards import latest_vintage, list_wards
+from service.store.wards import get_ward, latest_vintage, list_wards
 from tests.factories import run_json
 
 TODAY = date.today()
@@ -316,7 +319,8 @@ def test_vendor_folder_is_installed() -> None:
     assert Path(VENDOR, "leaflet", "leaflet.js").is_file(), "run `make install`"
 
 
-def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+def hot_ward_report(demo: dict[str, Any], *, audience: str) -> tuple[WardProfile, str]:
+    """The first demo ward with hot spots, and its report's HTML for ``audience``."""
     app: Flask = demo["app"]
     with app.app_context():
         engine = get_engine()
@@ -332,11 +336,17 @@ def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[st
             engine,
             code=hot.ward.code,
             period=period,
-            audience="public",
+            audience=audience,
             today=TODAY,
             formats=("html",),
         )
     assert made is not None and made.html is not None
+    return hot, made.html
+
+
+def test_public_map_gives_hot_spot_counts_as_the_report_shows_them(demo: dict[str, Any]) -> None:
+    hot, html = hot_ward_report(demo, audience="public")
+    made = SimpleNamespace(html=html)
     cells = [c for c in hot.hotspots.cells if c["hot"]]
     for cell in cells:
         shown = "\\u0026lt;5" if cell["count"] < 5 else f"{cell['count']:,}"
@@ -376,3 +386,28 @@ def test_plans_are_listed_with_their_verdicts_and_public_titles_left_out(
     assert plan["title"] not in public and "Ashby Vale park" not in public
     assert " ".join(verdict["verdict"].split())[:60] in internal
     assert "Active" in public and plan["start_date"] in public
+
+
+def test_the_report_maps_draw_the_roads_with_their_credit(demo: dict[str, Any]) -> None:
+    app = demo["app"]
+    with app.app_context():
+        _, geometry = get_ward(get_engine(), vintage="2025", code=demo["ward"]["code"])  # type: ignore[misc]
+        roads = ward_context(get_engine(), geometry)
+
+    assert not roads.empty
+    html = demo["internal"].html
+    assert 'createPane("context")' in html and demo_roads.ATTRIBUTION in html
+
+
+def test_the_report_names_hot_spots_by_street_and_its_harm_notes_have_no_links(
+    demo: dict[str, Any],
+) -> None:
+    hot, html = hot_ward_report(demo, audience="internal")
+    made = SimpleNamespace(html=html)
+    busiest = max((c for c in hot.hotspots.cells if c["hot"]), key=lambda c: c["count"])
+    assert busiest["label"] and escape(busiest["label"]) in made.html
+    assert f"grid {busiest['easting']}, {busiest['northing']}" in made.html
+    assert escape(hot.harm.caveat_note) in made.html
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", made.html, flags=re.S)
+    assert "github" not in text and "commit " not in text
+    assert "exact conditional" not in text

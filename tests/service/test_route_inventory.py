@@ -22,6 +22,11 @@ W = "{ward}"
 INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "home.index": [("GET", "/", 302, 200, None)],
     "planning.index": [("GET", "/planning", 302, 200, None)],
+    "my_wards.chooser": [("GET", "/my-wards", 302, 200, None)],
+    "my_wards.users": [
+        ("GET", "/admin/wards", 302, 403, "admin"),
+        ("POST", "/admin/wards", 302, 400, "admin"),
+    ],
     "wards.profile": [("GET", f"/wards/{W}", 302, 200, None)],
     "wards.briefing": [("GET", f"/wards/{W}/briefing", 302, 200, None)],
     "reports.ward_pdf": [("GET", f"/wards/{W}/report.pdf", 302, 200, None)],

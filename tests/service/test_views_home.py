@@ -222,3 +222,12 @@ def test_unknown_page_uses_the_error_page(client: FlaskClient) -> None:
 
     assert response.status_code == 404
     assert "404 Not Found" in response.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("figures")
+def test_the_home_page_names_the_harm_source_without_links(app: Flask) -> None:
+    page = signed_in(app, "viewer").get("/").get_data(as_text=True)
+
+    line = page[page.index("Harm weights:") :].split("</p>")[0]
+    assert "ONS Crime Severity Score" in line
+    assert "http" not in line and "github" not in line and "commit" not in line

@@ -17,9 +17,12 @@ from markupsafe import escape
 from pyproj import Transformer
 from shapely.geometry import box
 
+from geodata import shift
 from geodata.demo.wards import ASB_PARK, TOWN_CENTRE
+from geodata.priorities import DRIVERS, WEIGHTS_NOTE
+from geodata.shift import overdue_first
 from service import create_app
-from service.store.concerns import record_concern
+from service.store.concerns import concern_tags, record_concern
 from service.store.db import get_engine
 from tests.conftest import signed_in
 from tests.factories import (
@@ -117,15 +120,22 @@ def test_profile_figures_are_the_profile_json(viewer: FlaskClient) -> None:
             f'<td class="n">{a["n"]:,}</td>'
         ) in monthly
     for p in priorities["priorities"]:
-        assert f'<th scope="row">{p["theme"]}</th><td class="n">{p["score"]}</td>' in page
+        # Whole-number scores and the component that drives each (issue 14).
+        assert (
+            f'<th scope="row">{p["theme"]}</th><td class="n">{p["display_score"]}</td>'
+            f"<td>{DRIVERS[p['driver']]}</td>"
+        ) in page
+        assert p["display_score"] == round(p["score"])
         assert escape(p["reason"]) in page
+    assert escape(WEIGHTS_NOTE) in page
     for place in profile["top_locations"]:
         assert f'<th scope="row">{place["location"]}</th><td class="n">{place["count"]:,}</td>' in (
             page
         )
     assert profile["top_locations_caveat"] in page
     assert f'href="/api/wards/{code}/profile?from=' in page
-    assert "geodata/profile.py" in page
+    # No code paths on a page: the methods are in the API's values (issue 14, brief).
+    assert "geodata/" not in page
 
 
 def test_the_trend_is_an_accessible_svg_with_its_table(viewer: FlaskClient) -> None:
@@ -219,7 +229,7 @@ def test_the_briefing_compares_the_latest_month_with_the_one_before(viewer: Flas
 
     page = page_of(viewer, f"/wards/{code}/briefing")
 
-    assert '<h2 id="changed">What changed since 2025-11</h2>' in page
+    assert '<h2 id="changed">What changed since November 2025</h2>' in page
     sentences = [s for t in latest["trends"] for s in t["sentences"]]
     if sentences:
         for sentence in sentences:
@@ -246,15 +256,26 @@ def test_the_briefing_lists_the_top_three_priorities_and_open_concerns(
 
     page = page_of(viewer, f"/wards/{code}/briefing")
 
-    shown = re.findall(r"<li><strong>(.*?)</strong> \((.*?) of 100\): (.*?)</li>", page)
-    assert shown == [
-        (escape(p["theme"]), str(p["score"]), escape(p["reason"])) for p in priorities[:3]
+    # One line each (issue 15): the theme, the score as read and what mostly drives it,
+    # in words (issue 14), under the note that the weights are a design choice.
+    shown = re.findall(r"<li>([^<]*?) \((\d+) of 100\)(?:: mainly ([^<]*))?</li>", page)
+    assert [(theme, score) for theme, score, _ in shown] == [
+        (str(escape(p["theme"])), str(p["display_score"])) for p in priorities[:3]
     ]
+    assert [driver for _, _, driver in shown] == [
+        str(escape(shift.DRIVERS.get(p["driver"], ""))) for p in priorities[:3]
+    ]
+    assert escape(WEIGHTS_NOTE) in page
     assert f"Open concerns ({len(concerns)})" in page
-    assert in_order(page, [str(escape(c["description"])) for c in concerns])
+    # Overdue for an update first (issue 15), then newest first.
+    ordered = overdue_first(concerns, today=date.today())
+    assert in_order(page, [str(escape(c["description"])) for c in ordered])
+    labels = concern_tags()
     for c in concerns:
         day = "day" if c["age_days"] == 1 else "days"
-        assert f"<strong>{c['tag']}</strong>, {c['age_days']} {day} old" in page
+        assert (
+            f"<strong>{escape(labels[c['tag']].label)}</strong>, {c['age_days']} {day} old" in page
+        )
     # The ward's active problem-solving plans, each with its quality and a verdict link.
     plans = api(viewer, f"/api/plans?ward={code}&status=active")
     assert f"Active plans ({len(plans)})" in page
@@ -430,12 +451,19 @@ def planted(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> FlaskClient:
     """The hand-drawn wards; WEST has 2 burglaries in January 2025, far apart, then in
     February 40 at one snap point (``HOT_POINT``) and 10 in each of the eight squares round
     it: a significant rise since January and a block of hot squares, the busiest in the
-    middle."""
+    middle. NORTH, the rest of the force, has a steady 30 burglaries in each month spread
+    one to a point, so the force did not rise and none of its squares is hot."""
     run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
     places = [HOT_POINT] * 40 + [p for p in around(HOT_POINT, 250) for _ in range(10)]
+    steady = [(-1.219 + 0.006 * i, 54.622 + 0.003 * j) for i in range(6) for j in range(5)]
     rows = [
         street_row(month="2025-01", crime_id="j1", lon="-1.219", lat="54.601"),
         street_row(month="2025-01", crime_id="j2", lon="-1.201", lat="54.619"),
+        *(
+            street_row(month=month, crime_id=f"n{month}{i}", lon=f"{x:.6f}", lat=f"{y:.6f}")
+            for month in ("2025-01", "2025-02")
+            for i, (x, y) in enumerate(steady)
+        ),
         *(
             street_row(month="2025-02", crime_id=f"f{i}", lon=f"{x:.6f}", lat=f"{y:.6f}")
             for i, (x, y) in enumerate(places)
@@ -456,26 +484,35 @@ def test_hot_spots_are_named_by_the_south_west_corner_of_their_square(
     page = page_of(planted, "/wards/E05000002")
 
     rows = re.findall(
-        r'<tr><td>(\d+, \d+)</td><td class="n">(\d+)</td>', section(page, "<h3>Hot spots</h3>")
+        r'<tr><th scope="row">(.*?)</th><td class="n">(\d+)</td><td>(\d+, \d+)</td>',
+        section(page, "<h3>Hot spots</h3>"),
     )
-    assert rows[0] == (corner, "40")  # the busiest square first
-    assert "squares of 250 m are hot spots" in page
+    # The busiest square first, named by its street, its corner as the grid reference.
+    assert rows[0] == ("High Street area", "40", corner)
+    assert "hot-spot squares of 250 m" in page
     briefing = page_of(planted, "/wards/E05000002/briefing")
     assert (
-        f"{len(rows)} hot-spot squares\n  over 2024-03 to 2025-02, the busiest with 40" in briefing
-    )
+        f"{len(rows)} of the force's hot-spot squares reach into the ward\n"
+        "  over March 2024 to February 2025, the busiest with 40"
+    ) in briefing
+    assert "<li>High Street area: 40 incidents</li>" in briefing
     # EAST had no incidents: no hot squares, no list of changes.
-    assert "No hot-spot squares in the period." in page_of(planted, "/wards/E05000001")
+    assert "None of the force's hot-spot squares reaches into this ward" in page_of(
+        planted, "/wards/E05000001"
+    )
 
 
 def test_the_briefing_lists_what_changed(planted: FlaskClient) -> None:
     latest = api(planted, "/api/wards/E05000002/profile?from=2025-02&to=2025-02")
     sentences = [s for t in latest["trends"] for s in t["sentences"]]
-    assert "Burglary up 5900 % on the previous month, 120 vs 2, significant at 5 %" in sentences
+    assert any(
+        s.startswith("Burglary rose from 2 to 120, more than usual variation explains")
+        for s in sentences
+    )
 
     page = page_of(planted, "/wards/E05000002/briefing")
 
-    changed = section(page, '<h2 id="changed">What changed since 2025-01</h2>', "</section>")
+    changed = section(page, '<h2 id="changed">What changed since January 2025</h2>', "</section>")
     assert re.findall(r"<li>(.*?)</li>", changed) == [str(escape(s)) for s in sentences]
     assert "No significant change" not in changed
     assert "<table>" not in changed  # the busiest-categories table is for no change only
@@ -492,7 +529,7 @@ def test_the_briefing_says_when_the_month_before_is_not_held(
     page = page_of(viewer, "/wards/E05000002/briefing")
 
     changed = section(page, '<h2 id="changed">', "</section>")
-    assert "2025-02 is not held, so there is nothing to compare 2025-03 with." in changed
+    assert "February 2025 is not held, so there is nothing to compare March 2025 with." in changed
     assert "<li>" not in changed and "<table>" not in changed
 
 
