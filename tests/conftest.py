@@ -23,7 +23,7 @@ from service.store.users import create_user
 from tests.postgres import Cluster, ClusterError
 
 BACKENDS = ("sqlite", "postgresql")
-BOTH_STORES = ("test_api", "test_cli_import_", "test_realdata_import", "test_store_")
+BOTH_STORES = ("test_api", "test_cli_import_", "test_health", "test_realdata_import", "test_store_")
 """Test modules whose names start so run on both stores."""
 
 _cluster_error: list[str] = []
