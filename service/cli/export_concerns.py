@@ -18,7 +18,7 @@ from service.cli.options import (
     report,
     write_file,
 )
-from service.store.concerns import export_concerns
+from service.exporting import export_concerns
 from service.store.db import get_engine
 
 

@@ -16,8 +16,8 @@ from service.cli.options import (
     report,
     write_file,
 )
+from service.exporting import export_plans
 from service.store.db import get_engine
-from service.store.plans import export_plans
 
 
 @click.command("export-plans")

@@ -19,8 +19,8 @@ from geodata.concerns import (
     read_concerns_csv,
 )
 from geodata.errors import ConcernError
+from service.exporting import CONCERN_EXPORT_COLUMNS as EXPORT_COLUMNS
 from service.store.concerns import (
-    EXPORT_COLUMNS,
     concern_tags,
     edit_concern,
     get_concern,

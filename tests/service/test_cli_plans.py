@@ -26,10 +26,10 @@ from geodata.plans import (
     plans_to_json,
     read_plans_csv,
 )
+from service.demo import create_demo_plans
+from service.exporting import PLAN_EXPORT_COLUMNS as EXPORT_COLUMNS
 from service.store.db import get_engine
 from service.store.plans import (
-    EXPORT_COLUMNS,
-    create_demo_plans,
     create_plan,
     get_plan,
     list_plans,
