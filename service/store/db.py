@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from service.store import migrate
+from service.store import migrate, schema
 from service.store.bulk import bulk_writer
 
 __all__ = ["broken_foreign_keys", "bulk_writer", "get_engine", "init_app", "init_db", "make_engine"]
@@ -72,12 +72,30 @@ def init_db(engine: sa.Engine) -> None:
 
 
 def broken_foreign_keys(engine: sa.Engine) -> list[tuple[object, ...]]:
-    """Rows whose foreign keys point nowhere. SQLite's bulk import writes with the checks
-    off, so they are checked afterwards; PostgreSQL checks every row as it is written."""
-    if engine.dialect.name != "sqlite":
-        return []
+    """(table, parent table, row id or key value) of each row whose foreign key points nowhere.
+
+    The bulk import writes with the per-row checks off (SQLite always, PostgreSQL where the
+    role may), since it resolves every id itself; this checks them all afterwards, with
+    SQLite's own ``foreign_key_check`` or an anti-join per key of the schema.
+    """
     with engine.connect() as connection:
-        return [tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")]
+        if engine.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql("PRAGMA foreign_key_check")
+            return [(table, parent, rowid) for table, rowid, parent, _ in rows]
+        broken: list[tuple[object, ...]] = []
+        for table in schema.metadata.sorted_tables:
+            for key in table.foreign_keys:
+                parent = key.column
+                child = key.parent
+                query = (
+                    sa.select(child)
+                    .select_from(table.outerjoin(parent.table, child == parent))
+                    .where(child.is_not(None), parent.is_(None))
+                    .limit(5)
+                )
+                found = connection.scalars(query)
+                broken += [(table.name, parent.table.name, value) for value in found]
+        return broken
 
 
 def get_engine() -> sa.Engine:
