@@ -5,9 +5,10 @@ Usage: WARDPROFILES_TEST_DATA=../shared/data python scripts/bench_scale.py
 
 The region is built from the real Cleveland rows (12 months, 89,391 rows, 83 wards):
 
-- space: ``--forces`` copies of Cleveland's wards and rows, copy k moved east by
+- space: ``--forces`` copies of Cleveland's wards and rows, copy k moved west by
   (k mod 5) x 0.8 degrees and north by (k div 5) x 0.5 degrees (Cleveland is 0.66 by 0.25
-  degrees wide, so copies never overlap); copy k is the force "Synthetic Force k", its ward
+  degrees wide, so copies never overlap, and west and north keep every copy inside the
+  reader's British bounds, so no row is rejected); copy k is the force "Synthetic Force k", its ward
   codes are Cleveland's with the first three characters replaced by ``Xkk`` and its ward
   names end in "(k)". Snap points move with their rows, so each copy has its own places.
 - time: ``--years`` copies of the twelve months, copy y moved y years back.
@@ -54,7 +55,7 @@ from service.store.db import init_db, make_engine
 from service.store.incidents import count_incidents_by_ward
 from service.store.users import create_user
 
-DX, DY = 0.8, 0.5
+DX, DY = -0.8, 0.5
 
 
 def build_region(data: Path, folder: Path, *, forces: int, years: int) -> tuple[list[str], int]:
@@ -149,6 +150,7 @@ def measure_store(
     engine.dispose()
     result: dict[str, object] = {
         "rows_stored": summary["rows_stored"],
+        "rows_rejected": summary["rows_rejected"],
         "import_seconds": round(seconds, 1),
         "import_rows_per_second": round(summary["rows_stored"] / seconds),
         "database_mb": round(size / 1e6),
