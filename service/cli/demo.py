@@ -14,10 +14,10 @@ from flask.cli import with_appcontext
 from geodata.demo.concerns import demo_concerns
 from geodata.demo.force import DEMO_FORCE, make_demo_force
 from service.cli.options import json_option, report
+from service.demo import create_demo_plans
 from service.importing import import_crime_paths, import_threat_file, import_ward_files
 from service.store.concerns import list_concerns, record_concern, update_concern
 from service.store.db import get_engine
-from service.store.plans import create_demo_plans
 from service.store.wards import list_vintages
 
 EXAMPLE_THREAT = Path(__file__).resolve().parents[2] / "examples" / "threat-assessment-demo.yaml"
