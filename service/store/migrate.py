@@ -9,6 +9,7 @@ edit ``service/store/schema.py`` and add a revision (``flask --app service db re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -63,6 +64,16 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     one, and with foreign keys on that would cascade into the rows referring to it; the
     keys are checked before the transaction commits instead.
     """
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Undo the revisions after ``revision``, as :func:`upgrade` applies them (one
+    transaction, the same lock and foreign-key check); for going back to an older release."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: sa.Engine, step: Callable[[Config, str], None], revision: str) -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -74,7 +85,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
                     connection.execute(
                         sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK}
                     )
-                command.upgrade(alembic_config(connection), revision)
+                step(alembic_config(connection), revision)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:

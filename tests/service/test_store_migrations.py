@@ -15,6 +15,7 @@ from flask.testing import FlaskCliRunner
 
 from service import create_app
 from service.store import migrate
+from service.store.access import record_access
 from service.store.db import broken_foreign_keys, get_engine, make_engine
 from service.store.schema import metadata
 from tests.factories import run_json, street_row, write_street_csv
@@ -38,9 +39,19 @@ def table_rows(engine: sa.Engine, table: str, columns: str = "*") -> list[tuple[
 
 def test_a_database_from_before_migrations_upgrades_in_place(tmp_path: Path) -> None:
     engine = make_engine(legacy_database(tmp_path / "old.sqlite"))
+    with engine.begin() as connection:  # 0003 copies access_log to let user_id be NULL
+        connection.exec_driver_sql(
+            "INSERT INTO access_log (at, user_id, username, kind, ref, path) "
+            "VALUES ('2026-12-06T23:55:00+00:00', 1, 'ana', 'concern', '1', '/concerns/1')"
+        )
     with engine.connect() as connection:
-        tables = sorted(sa.inspect(connection).get_table_names())
-    before = {table: table_rows(engine, table) for table in tables if table != "partitions"}
+        inspector = sa.inspect(connection)
+        columns = {
+            table: ", ".join(f'"{c["name"]}"' for c in inspector.get_columns(table))
+            for table in inspector.get_table_names()
+            if table != "partitions"
+        }
+    before = {table: table_rows(engine, table, names) for table, names in columns.items()}
     partitions = table_rows(engine, "partitions", "id, force_id, month, import_id, sha256")
     assert migrate.current_revision(engine) is None
     assert sum(len(rows) for rows in before.values()) > 60
@@ -48,7 +59,18 @@ def test_a_database_from_before_migrations_upgrades_in_place(tmp_path: Path) -> 
     migrate.upgrade(engine)
 
     assert migrate.current_revision(engine) == migrate.head_revision()
-    assert {table: table_rows(engine, table) for table in before} == before
+    # Every row keeps every value it had; later revisions only add columns beside them.
+    assert {table: table_rows(engine, table, names) for table, names in columns.items()} == before
+    assert table_rows(engine, "users", "id, session_generation") == [(1, 0)]
+    assert table_rows(engine, "concerns", "id, version") == [(1, 1), (2, 1)]
+    assert table_rows(engine, "concern_updates", "id, version") == [(1, None), (2, None)]
+    assert table_rows(engine, "sign_in_failures") == []
+    with engine.begin() as connection:  # the command line's reads: no user id
+        connection.exec_driver_sql(
+            "INSERT INTO access_log (at, user_id, username, kind, ref, path) "
+            "VALUES ('2026-12-07T00:00:00+00:00', NULL, 'root', 'concern', '2', 'export')"
+        )
+    assert table_rows(engine, "access_log", "user_id, ref") == [(None, "2"), (1, "1")]
     assert table_rows(engine, "partitions", "id, force_id, month, import_id, sha256") == partitions
     assert table_rows(engine, "partitions", "month, incident_count") == [
         ("2025-01", 5),
@@ -119,3 +141,32 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match=r"revision 9999.*newer than this release"):
         create_app({"DATABASE_URL": url, "SECRET_KEY": "t"})
+
+
+def test_revision_0003_goes_down_and_up_again(app: Flask) -> None:
+    """0003 downgrades to 0002 and back on both stores, and refuses to go down while the
+    access log holds rows without a user, which 0002 cannot keep."""
+    with app.app_context():
+        engine = get_engine()
+        record_access(
+            engine, user_id=None, username="root", kind="concern", refs=["7"], path="export"
+        )
+        with pytest.raises(RuntimeError, match="1 rows without a user"):
+            migrate.downgrade(engine, "0002")
+        assert migrate.is_current(engine)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM access_log"))
+
+        migrate.downgrade(engine, "0002")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "sign_in_failures" not in inspector.get_table_names()
+            assert "version" not in {c["name"] for c in inspector.get_columns("plans")}
+            user_id = {c["name"]: c for c in inspector.get_columns("access_log")}["user_id"]
+            assert user_id["nullable"] is False
+
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert differences == []
+        assert broken_foreign_keys(engine) == []
