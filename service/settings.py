@@ -80,6 +80,14 @@ def whole_number(*, minimum: int) -> Parser:
     return parse
 
 
+def positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"must be more than 0, got {value}")
+    return value
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, got {value!r}")
@@ -158,16 +166,19 @@ SETTINGS: tuple[Setting, ...] = (
         60,
         "The longest period (in months) a page, API call or report may ask for; periods must "
         "also lie within the months held.",
+        whole_number(minimum=1),
     ),
     Setting(
         "SESSION_IDLE_HOURS",
         8,
         "A signed-in session unused for this long ends; the person signs in again.",
+        positive_number,
     ),
     Setting(
         "SESSION_MAX_HOURS",
         24,
         "A signed-in session ends this long after signing in, however much it is used.",
+        positive_number,
     ),
     Setting(
         "SESSION_COOKIE_SECURE",
@@ -181,17 +192,20 @@ SETTINGS: tuple[Setting, ...] = (
         5,
         "Failed sign-ins for one user name within SIGN_IN_WINDOW_MINUTES after which its "
         "sign-in is refused (429) until the window has passed.",
+        whole_number(minimum=1),
     ),
     Setting(
         "SIGN_IN_FAILURES_PER_ADDRESS",
         20,
         "Failed sign-ins from one client address within SIGN_IN_WINDOW_MINUTES after which "
         "sign-in from it is refused (429).",
+        whole_number(minimum=1),
     ),
     Setting(
         "SIGN_IN_WINDOW_MINUTES",
         15,
         "The window in which failed sign-ins are counted.",
+        whole_number(minimum=1),
     ),
     Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
@@ -225,12 +239,14 @@ SETTINGS: tuple[Setting, ...] = (
         128,
         "Largest size, in MB once unpacked, of one file inside a zip archive offered to an "
         "import (police.uk archives, zipped Shapefiles); larger members are refused unread.",
+        whole_number(minimum=1),
     ),
     Setting(
         "ARCHIVE_MAX_RATIO",
         100,
         "Most times a file inside a zip archive may be compressed (police.uk CSVs compress "
         "about 5 times); a member compressed more is refused unread, as a zip bomb.",
+        whole_number(minimum=1),
     ),
 )
 

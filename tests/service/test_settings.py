@@ -34,6 +34,12 @@ def start(tmp_path: Path, **config: object) -> dict[str, object]:
         ("HARM_WEIGHTS", "/nowhere/weights.csv", "'/nowhere/weights.csv' is not a file"),
         ("SESSION_COOKIE_SECURE", "yes", "must be true or false, got 'yes'"),
         ("PROTECTIVE_MARKING", " ", "must not be empty"),
+        ("MAX_PERIOD_MONTHS", "0", "must be 1 or more, got 0"),
+        ("SESSION_IDLE_HOURS", "0", "must be more than 0, got 0"),
+        ("SESSION_MAX_HOURS", "a day", "must be a number, got 'a day'"),
+        ("SIGN_IN_FAILURES_PER_USER", "2.5", "must be a whole number, got 2.5"),
+        ("SIGN_IN_WINDOW_MINUTES", "-15", "must be 1 or more, got -15"),
+        ("ARCHIVE_MAX_RATIO", "0", "must be 1 or more, got 0"),
     ],
 )
 def test_a_bad_environment_variable_stops_the_start(
