@@ -43,8 +43,12 @@ def documented_path(url: str) -> str:
 def assert_documented(method: str, url: str, status: int, body: Any) -> None:
     """Fail unless ``body`` is what the document says ``method url`` answers with ``status``."""
     template = documented_path(url)
-    responses = OPENAPI["paths"][template][method.lower()]["responses"]
-    if status == 401 and OPENAPI["security"] and "401" not in responses:
+    operations = OPENAPI["paths"][template]
+    responses = operations.get(method.lower(), {}).get("responses", {})
+    if method.lower() not in operations:  # a method the path has not: 405 in the usual error
+        assert status == 405, f"{method} {template} is not documented, yet answered {status}"
+        pointer = _pointer("components", "schemas", "Error")
+    elif status == 401 and OPENAPI["security"] and "401" not in responses:
         pointer = _pointer("components", "schemas", "Error")  # the security scheme's answer
     else:
         assert str(status) in responses, f"{method} {template} answered {status}, not documented"
