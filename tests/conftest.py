@@ -3,7 +3,8 @@
 The store, import and API tests (modules named in ``BOTH_STORES``) run twice: on SQLite
 and on PostgreSQL, in a throwaway cluster started once per session (``tests/postgres.py``).
 When no cluster can start the PostgreSQL runs are skipped with the reason, and the reason
-is repeated at the end of the run; with ``CI`` set they fail instead.
+is repeated at the end of the run; with ``CI`` set they fail instead. A test of SQLite itself
+(its file, its pragmas) in such a module is marked ``sqlite_only``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames and metafunc.module.__name__.split(".")[-1].startswith(
         BOTH_STORES
     ):
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, indirect=True)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

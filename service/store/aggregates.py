@@ -185,7 +185,8 @@ def force_facts_in_windows(
     """:func:`force_facts` for several (first month, last month, categories) windows in one
     statement: the rows of any window, each once, so many evaluations read in one batch."""
     distinct = sorted({(first, last, tuple(sorted(cats))) for first, last, cats in windows})
-    conditions, expanding = ["0 = 1"], []  # no window: no rows
+    conditions = ["0 = 1"]  # no window: no rows
+    expanding: list[sa.BindParameter[Any]] = []
     parameters: dict[str, Any] = {"vintage": vintage}
     for n, (first, last, categories) in enumerate(distinct):
         conditions.append(

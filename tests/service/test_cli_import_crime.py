@@ -335,6 +335,7 @@ def run_with_a_small_disk(app: Flask, args: list[str], *, room: int) -> subproce
     )
 
 
+@pytest.mark.sqlite_only  # a file that cannot grow; PostgreSQL's disk is the server's
 @pytest.mark.usefixtures("wards")
 def test_a_full_disk_is_one_message_and_nothing_is_stored(app: Flask, tmp_path: Path) -> None:
     """Issue 13, item 8: a disk filling up during an import gives one clear message (not
