@@ -149,7 +149,7 @@ def test_revision_0003_goes_down_and_up_again(app: Flask) -> None:
     with app.app_context():
         engine = get_engine()
         record_access(
-            engine, user_id=None, username="root", kind="concern", refs=["7"], path="export"
+            engine, user_id=None, username="root", consulted=[("concern", "7")], path="export"
         )
         with pytest.raises(RuntimeError, match="1 rows without a user"):
             migrate.downgrade(engine, "0002")
