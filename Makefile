@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := service
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 
 .DEFAULT_GOAL := help
-.PHONY: help install db demo run test lint bench
+.PHONY: help install db demo run serve test lint bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,7 +34,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) $(ASSETS) ## Create the virtualenv, install the pinned packages and the map libraries (npm)
 
-db: install ## Create the database (instance/wardprofiles.sqlite unless configured)
+db: install ## Create or upgrade the database (instance/wardprofiles.sqlite unless configured)
 	$(BIN)/flask init-db
 
 demo: db ## Load the synthetic demo force if no wards are stored yet, and a first user
@@ -42,6 +43,9 @@ demo: db ## Load the synthetic demo force if no wards are stored yet, and a firs
 
 run: demo ## Set up, load the demo if the database is empty, serve on http://127.0.0.1:5000
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) 'service:create_app()'
+
+serve: db ## Serve with gunicorn: WORKERS (2 x CPUs + 1), HOST and PORT; see README "Deploy"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --forwarded-allow-ips 127.0.0.1 'service:create_app()'
 
 test: install ## Set up, then run the linters and the whole test suite
 	$(BIN)/ruff check .

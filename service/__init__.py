@@ -17,29 +17,32 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: registry defaults, then instance/config.py, then WARDPROFILES_* env vars,
-    then ``test_config``."""
+    then ``test_config``; every setting is then checked (``settings.validate``)."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     app.config.from_mapping(settings.defaults())
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env(settings.ENV_PREFIX)
     if test_config:
         app.config.from_mapping(test_config)
+    settings.validate(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/wardprofiles.sqlite"
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
-    from service import access, auth, cli, errors, security, views
+    from service import access, auth, cli, errors, health, request_log, security, views
     from service.store import db
 
     db.init_app(app)
+    request_log.init_app(app)
     auth.init_app(app)
     Compress(app)
     security.init_app(app)
     access.init_app(app)
     errors.register_converters(app)
     views.register_blueprints(app)
+    app.register_blueprint(health.bp)
     errors.register_error_handlers(app)
     cli.register_commands(app)
     return app

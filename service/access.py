@@ -55,30 +55,24 @@ def log_consultation(response: Response) -> Response:
     found = CONSULTED.get(request.endpoint or "")
     who = {"user_id": int(current_user.id), "username": current_user.username}
     path = request.full_path.rstrip("?")
-    engine = get_engine()
+    consulted = [("concern", ref) for ref in g.get("shown_concern_ids", [])]
     if found:
         kind, argument = found
-        ref = str((request.view_args or {}).get(argument, ""))
-        record_access(engine, **who, kind=kind, refs=[ref], path=path)
-    listed = g.get("shown_concern_ids", [])
-    if listed:
-        record_access(engine, **who, kind="concern", refs=listed, path=path)
+        consulted.insert(0, (kind, str((request.view_args or {}).get(argument, ""))))
+    record_access(get_engine(), **who, consulted=consulted, path=path)
     return response
 
 
 def record_command(*, kind: str, refs: Iterable[str], command: str) -> None:
     """Log a command-line read: the operating-system user who ran ``command`` (a summary
     of its arguments, e.g. ``report --ward E05013038 --audience internal``)."""
-    refs = list(refs)
-    if refs:
-        record_access(
-            get_engine(),
-            user_id=None,
-            username=f"command line ({getpass.getuser()})",
-            kind=kind,
-            refs=refs,
-            path=command,
-        )
+    record_access(
+        get_engine(),
+        user_id=None,
+        username=f"command line ({getpass.getuser()})",
+        consulted=[(kind, ref) for ref in refs],
+        path=command,
+    )
 
 
 def init_app(app: Flask) -> None:

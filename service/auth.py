@@ -2,7 +2,7 @@
 
 Flask-Login keeps the user in the signed session; Flask-WTF protects every form with a CSRF
 token. Access is closed by default: ``require_sign_in`` runs before every request and only
-the sign-in page and static files are open.
+the sign-in page, static files and the health check (``/healthz``) are open.
 
 A session names the user and their session generation (``<id>:<generation>``), and carries
 when it started and when it was last used. It ends when the generation it names is no
@@ -28,7 +28,7 @@ from service.store.users import ROLES, get_user
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-OPEN_ENDPOINTS = {"auth.login", "static"}
+OPEN_ENDPOINTS = {"auth.login", "static", "health.healthz"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 

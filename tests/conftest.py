@@ -1,8 +1,17 @@
-"""Fixtures shared by every test: app, client and runner on a fresh database, and real_data."""
+"""Fixtures shared by every test: app, client and runner on a fresh database, and real_data.
+
+The store, import and API tests (modules named in ``BOTH_STORES``) run twice: on SQLite
+and on PostgreSQL, in a throwaway cluster started once per session (``tests/postgres.py``).
+When no cluster can start the PostgreSQL runs are skipped with the reason, and the reason
+is repeated at the end of the run; with ``CI`` set they fail instead. A test of SQLite itself
+(its file, its pragmas) in such a module is marked ``sqlite_only``.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +20,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from service import create_app
 from service.auth import start_session
-from service.store.db import get_engine
+from service.store.db import get_engine, init_db, make_engine
 from service.store.users import create_user
+from tests.postgres import Cluster, ClusterError
 from tests.service.api_schema import DocumentedClient
 
 DATA_VARIABLE = "WARDPROFILES_TEST_DATA"
@@ -43,17 +53,88 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+BACKENDS = ("sqlite", "postgresql")
+BOTH_STORES = ("test_api", "test_cli_import_", "test_health", "test_realdata_import", "test_store_")
+"""Test modules whose names start so run on both stores."""
+
+_cluster_error: list[str] = []
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.module.__name__.split(".")[-1].startswith(
+        BOTH_STORES
+    ):
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _cluster_error:
+        terminalreporter.section("PostgreSQL tests SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.write_line(_cluster_error[0], red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated once; each test copies it rather than migrating again."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    init_db(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[tuple[Cluster, str]]:
+    """The session's PostgreSQL cluster and a migrated template database."""
+    try:
+        cluster = Cluster()
+    except (ClusterError, OSError) as error:
+        message = f"no PostgreSQL server could be started: {error}"
+        _cluster_error.append(message)
+        if _on_ci():
+            pytest.fail(f"{message} (CI is set, so this fails)")
+        pytest.skip(message)
+    try:
+        template = cluster.create_database()
+        engine = make_engine(cluster.url(template))
+        init_db(engine)
+        engine.dispose()
+        yield cluster, template
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
-            "SECRET_KEY": "test",
-        }
-    )
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store under test: SQLite unless the module runs on both stores."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, sqlite_template: Path
+) -> Iterator[str]:
+    """A fresh, migrated database of the backend under test."""
+    if backend == "sqlite":
+        shutil.copy(sqlite_template, tmp_path / "test.sqlite")
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    cluster, template = request.getfixturevalue("postgres")
+    name = cluster.create_database(template=template)
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
     app.test_client_class = DocumentedClient  # every /api answer is checked against its schema
-    return app
+    yield app
+    with app.app_context():
+        get_engine().dispose()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from geodata.demo.concerns import demo_concerns
 from geodata.demo.force import DEMO_FORCE, make_demo_force
 from geodata.demo.population import demo_population
 from service.cli.options import json_option, report
+from service.demo import create_demo_plans
 from service.importing import (
     import_context_file,
     import_crime_paths,
@@ -25,7 +26,6 @@ from service.importing import (
 )
 from service.store.concerns import list_concerns, record_concern, update_concern
 from service.store.db import get_engine
-from service.store.plans import create_demo_plans
 from service.store.wards import list_vintages
 
 EXAMPLE_THREAT = Path(__file__).resolve().parents[2] / "examples" / "threat-assessment-demo.yaml"

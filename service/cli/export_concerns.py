@@ -18,8 +18,8 @@ from service.cli.options import (
     overwrite_option,
     report,
 )
+from service.exporting import export_concerns
 from service.files import write_file
-from service.store.concerns import export_concerns
 from service.store.db import get_engine
 
 

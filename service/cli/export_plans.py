@@ -15,9 +15,9 @@ from service.cli.options import (
     overwrite_option,
     report,
 )
+from service.exporting import export_plans
 from service.files import write_file
 from service.store.db import get_engine
-from service.store.plans import export_plans
 
 
 @click.command("export-plans")

@@ -3,7 +3,7 @@ when, as data protection law asks of systems holding personal data."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,11 +17,11 @@ def record_access(
     *,
     user_id: int | None,
     username: str,
-    kind: str,
-    refs: Sequence[str],
+    consulted: Iterable[tuple[str, str]],
     path: str,
 ) -> None:
-    """One row per ward code or concern id in ``refs``, all at the same time.
+    """One row per (kind, ward code or concern id) in ``consulted``, all at the same time
+    and in one statement.
 
     ``user_id`` is None for the command line and for a failed sign-in by an unknown name;
     ``username`` then says who (the operating-system user, or the name tried).
@@ -29,7 +29,7 @@ def record_access(
     at = now()
     rows = [
         {"at": at, "user_id": user_id, "username": username, "kind": kind, "ref": ref, "path": path}
-        for ref in refs
+        for kind, ref in consulted
     ]
     if rows:
         with engine.begin() as connection:

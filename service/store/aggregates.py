@@ -14,7 +14,7 @@ SQL when wards are imported; a fresh ``GROUP BY`` over ``incident_rows`` reprodu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -22,43 +22,45 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-RunSql = Callable[[str, tuple[Any, ...]], object]
-"""Executes one statement with qmark parameters: a DBAPI cursor's or SQLAlchemy's."""
-
 _STATUS = (
     "CASE WHEN pl.longitude IS NULL THEN 'no location' "
     "WHEN pw.ward_code IS NULL THEN 'outside' ELSE 'ward' END"
 )
 _SOURCE = """
     FROM partitions p
-    JOIN incidents i ON i.id BETWEEN p.first_id AND p.last_id
+    JOIN incidents i ON i.partition_id = p.id
     JOIN places pl ON pl.id = i.place_id
-    LEFT JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = ?
+    LEFT JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = :vintage
 """
 
 
-def regroup_vintage(run: RunSql, *, vintage: str) -> None:
+def regroup_vintage(connection: sa.Connection, *, vintage: str) -> None:
     """Regroup both aggregates for one boundary vintage, after its wards were (re)imported.
 
     Method: the same grouping as :func:`group_partition`, written as SQL over every stored
     incident.
     """
-    run("DELETE FROM ward_month_counts WHERE vintage = ?", (vintage,))
-    run("DELETE FROM ward_facts WHERE vintage = ?", (vintage,))
-    run(
-        "INSERT INTO ward_month_counts "
-        "(vintage, ward_code, month, force_id, category_id, status, n) "
-        f"SELECT ?, coalesce(pw.ward_code, ''), p.month, p.force_id, i.category_id, {_STATUS}, "
-        f"count(*) {_SOURCE} GROUP BY 2, 3, 4, 5, 6",
-        (vintage, vintage),
+    key = {"vintage": vintage}
+    connection.execute(sa.text("DELETE FROM ward_month_counts WHERE vintage = :vintage"), key)
+    connection.execute(sa.text("DELETE FROM ward_facts WHERE vintage = :vintage"), key)
+    connection.execute(
+        sa.text(
+            "INSERT INTO ward_month_counts "
+            "(vintage, ward_code, month, force_id, category_id, status, n) "
+            "SELECT CAST(:vintage AS TEXT), coalesce(pw.ward_code, ''), p.month, p.force_id, "
+            f"i.category_id, {_STATUS}, count(*) {_SOURCE} GROUP BY 2, 3, 4, 5, 6"
+        ),
+        key,
     )
-    run(
-        "INSERT INTO ward_facts "
-        "(vintage, ward_code, month, force_id, place_id, category_id, outcome_id, n) "
-        "SELECT ?, pw.ward_code, p.month, p.force_id, i.place_id, i.category_id, "
-        f"coalesce(i.outcome_id, 0), count(*) {_SOURCE} WHERE pw.ward_code IS NOT NULL "
-        "GROUP BY 2, 3, 4, 5, 6, 7",
-        (vintage, vintage),
+    connection.execute(
+        sa.text(
+            "INSERT INTO ward_facts "
+            "(vintage, ward_code, month, force_id, place_id, category_id, outcome_id, n) "
+            "SELECT CAST(:vintage AS TEXT), pw.ward_code, p.month, p.force_id, i.place_id, "
+            f"i.category_id, coalesce(i.outcome_id, 0), count(*) {_SOURCE} "
+            "WHERE pw.ward_code IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7"
+        ),
+        key,
     )
 
 
@@ -105,13 +107,13 @@ def group_partition(
 
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:
     """Incidents per status, ward, month and category label over the months first..last."""
-    query = (
+    query = sa.text(
         "SELECT w.status, w.ward_code, w.month, c.label, w.n "
         "FROM ward_month_counts w JOIN categories c ON c.id = w.category_id "
-        "WHERE w.vintage = ? AND w.month BETWEEN ? AND ?"
+        "WHERE w.vintage = :vintage AND w.month BETWEEN :first AND :last"
     )
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(query, (vintage, first, last)).all()
+        rows = connection.execute(query, {"vintage": vintage, "first": first, "last": last}).all()
     columns = {"status": "str", "ward_code": "str", "month": "str", "category": "str", "n": "int64"}
     return _frame(rows, columns)
 
@@ -123,17 +125,19 @@ def ward_facts(
 
     A ward policed by two forces has a row per force; every profile figure sums ``n``.
     """
-    query = (
+    query = sa.text(
         "SELECT f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
         "pl.longitude, pl.latitude, f.n FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id "
         "LEFT JOIN outcomes o ON o.id = f.outcome_id "
         "JOIN places pl ON pl.id = f.place_id "
-        "WHERE f.vintage = ? AND f.ward_code = ? AND f.month BETWEEN ? AND ?"
+        "WHERE f.vintage = :vintage AND f.ward_code = :ward "
+        "AND f.month BETWEEN :first AND :last"
     )
     columns = {"month": "str", "category": "str", "outcome": "str", **_POINT_COLUMNS}
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(query, (vintage, ward_code, first, last)).all()
+        parameters = {"vintage": vintage, "ward": ward_code, "first": first, "last": last}
+        rows = connection.execute(query, parameters).all()
     return _frame(rows, columns)
 
 
@@ -200,19 +204,22 @@ def force_facts_in_windows(
     """:func:`force_facts` for several (first month, last month, categories) windows in one
     statement: the rows of any window, each once, so many evaluations read in one batch."""
     distinct = sorted({(first, last, tuple(sorted(cats))) for first, last, cats in windows})
-    conditions, parameters = ["0 = 1"], []  # no window: no rows
-    for first, last, categories in distinct:
+    conditions = ["0 = 1"]  # no window: no rows
+    expanding: list[sa.BindParameter[Any]] = []
+    parameters: dict[str, Any] = {"vintage": vintage}
+    for n, (first, last, categories) in enumerate(distinct):
         conditions.append(
-            f"(f.month BETWEEN ? AND ? AND c.label IN ({', '.join('?' * len(categories))}))"
+            f"(f.month BETWEEN :first_{n} AND :last_{n} AND c.label IN :categories_{n})"
         )
-        parameters += [first, last, *categories]
-    query = (
+        parameters |= {f"first_{n}": first, f"last_{n}": last, f"categories_{n}": list(categories)}
+        expanding.append(sa.bindparam(f"categories_{n}", expanding=True))
+    query = sa.text(
         "SELECT f.month, c.label, pl.longitude, pl.latitude, f.n FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id JOIN places pl ON pl.id = f.place_id "
-        f"WHERE f.vintage = ? AND ({' OR '.join(conditions)})"
-    )
+        f"WHERE f.vintage = :vintage AND ({' OR '.join(conditions)})"
+    ).bindparams(*expanding)
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(query, (vintage, *parameters)).all()
+        rows = connection.execute(query, parameters).all()
     columns = {
         "month": "str",
         "category": "str",

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 
 from geodata.concerns import (
     CHANNELS,
-    CONCERN_COLUMNS,
     DEFAULT_TAGS_PATH,
     STATUSES,
     Concern,
@@ -32,7 +31,7 @@ from geodata.concerns import (
     normalise_community,
 )
 from geodata.errors import ConcernError
-from geodata.io.concerns import export_rows, read_concern_tags
+from geodata.io.concerns import read_concern_tags
 from service.store.imports import now, record_if_unchanged, record_import
 from service.store.schema import boundary_sets, concern_updates, wards
 from service.store.schema import concerns as concern_rows
@@ -57,10 +56,6 @@ EDITABLE: tuple[str, ...] = (
     "recorded_by",
 )
 """Fields :func:`edit_concern` may change; the status changes only through an update."""
-
-EXPORT_COLUMNS: tuple[str, ...] = (*CONCERN_COLUMNS, "id", "ward_vintage", "updated_on")
-"""The import columns (``status`` is the current one), then the stored id, the ward's
-boundary vintage and the day of the latest update; the importer ignores the last three."""
 
 
 @cache
@@ -501,26 +496,6 @@ def import_concerns(
                 connection, concern, vintage=vintage, by=concern.recorded_by, import_id=import_id
             )
         return {"status": "stored", "import_id": import_id, "added": len(concerns)}
-
-
-def export_concerns(
-    engine: sa.Engine,
-    *,
-    ward_code: str | None = None,
-    status: str | None = None,
-    tag: str | None = None,
-    channel: str | None = None,
-    since: date | None = None,
-) -> list[list[str]]:
-    """The header :data:`EXPORT_COLUMNS` and one spreadsheet-safe row per concern.
-
-    Rows come newest first, as :func:`list_concerns` gives them, with the current status;
-    every text cell goes through :func:`geodata.concerns.spreadsheet_safe`.
-    """
-    rows = list_concerns(
-        engine, ward_code=ward_code, status=status, tag=tag, channel=channel, since=since
-    )
-    return export_rows(rows, columns=EXPORT_COLUMNS)
 
 
 def check_filters(

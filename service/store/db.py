@@ -1,4 +1,11 @@
-"""The database engine: built from the configured URL, attached to the app, created by init-db."""
+"""The store's entry point: the engine built from the configured URL, its migrations and
+the backend's bulk writer, attached to the app; ``init-db`` and ``db`` commands.
+
+Store functions take an ``sa.Engine`` (``get_engine()``); a bulk import opens
+``bulk_writer(engine)`` (``service/store/bulk.py``), which picks ADBC for SQLite and COPY
+for PostgreSQL. The URL decides the backend: ``sqlite:///path`` or
+``postgresql+psycopg://user:password@host/database``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,15 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
-from service.store import schema
+from service.store import migrate, schema
+from service.store.bulk import bulk_writer
+
+__all__ = ["broken_foreign_keys", "bulk_writer", "get_engine", "init_app", "init_db", "make_engine"]
 
 EXTENSION = "wardprofiles.engine"
+BACKENDS = ("sqlite", "postgresql")
 
 
 def make_engine(url: str | sa.URL, *, busy_timeout_ms: int = 10_000) -> sa.Engine:
@@ -20,21 +32,27 @@ def make_engine(url: str | sa.URL, *, busy_timeout_ms: int = 10_000) -> sa.Engin
     WAL lets the web app read while an import writes, and with WAL ``synchronous=NORMAL``
     keeps the database consistent after a crash while skipping an fsync per commit (a
     power cut may lose the last commit, never corrupt). Foreign keys are off by default in
-    SQLite and the schema relies on them.
+    SQLite and the schema relies on them. PostgreSQL connections are checked before use, so
+    a worker survives a database restart.
     """
-    read_only = read_only_url(sa.make_url(url))
+    url = sa.make_url(url)
+    backend = url.get_backend_name()
+    if backend not in BACKENDS:
+        raise ValueError(f"database URL: {backend!r} is not one of {', '.join(BACKENDS)}")
+    if backend == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True)
+    read_only = read_only_url(url)
     engine = sa.create_engine(read_only or url)
-    if engine.dialect.name == "sqlite":
 
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            if read_only is None:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            cursor.close()
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        if read_only is None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
 
     return engine
 
@@ -62,9 +80,47 @@ def read_only_url(url: sa.URL) -> sa.URL | None:
 
 
 def init_db(engine: sa.Engine) -> None:
-    """Create what is missing; existing data is never touched."""
-    with engine.begin() as connection:
-        schema.create_all(connection)
+    """Bring the database to the latest schema revision; existing data is kept.
+
+    A database at a revision this release does not know (made by a later release) is
+    refused rather than touched.
+    """
+    current = migrate.current_revision(engine)
+    if current == migrate.head_revision():
+        return
+    if current is not None and not migrate.is_known(current):
+        raise RuntimeError(
+            f"the database is at schema revision {current}, newer than this release knows "
+            f"(latest {migrate.head_revision()}): upgrade Ward Profiles"
+        )
+    migrate.upgrade(engine)
+
+
+def broken_foreign_keys(engine: sa.Engine) -> list[tuple[object, ...]]:
+    """(table, parent table, row id or key value) of each row whose foreign key points nowhere.
+
+    The bulk import writes with the per-row checks off (SQLite always, PostgreSQL where the
+    role may), since it resolves every id itself; this checks them all afterwards, with
+    SQLite's own ``foreign_key_check`` or an anti-join per key of the schema.
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql("PRAGMA foreign_key_check")
+            return [(table, parent, rowid) for table, rowid, parent, _ in rows]
+        broken: list[tuple[object, ...]] = []
+        for table in schema.metadata.sorted_tables:
+            for key in table.foreign_keys:
+                parent = key.column
+                child = key.parent
+                query = (
+                    sa.select(child)
+                    .select_from(table.outerjoin(parent.table, child == parent))
+                    .where(child.is_not(None), parent.is_(None))
+                    .limit(5)
+                )
+                found = connection.scalars(query)
+                broken += [(table.name, parent.table.name, value) for value in found]
+        return broken
 
 
 def get_engine() -> sa.Engine:
@@ -72,6 +128,8 @@ def get_engine() -> sa.Engine:
 
 
 def init_app(app: Flask) -> None:
+    """Attach the engine and upgrade the database when it is behind (new, or made by an
+    earlier release), so every command and page meets the schema it was written for."""
     url = sa.make_url(app.config["DATABASE_URL"])
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -80,13 +138,58 @@ def init_app(app: Flask) -> None:
     if read_only_url(url) is None:
         init_db(engine)
     app.cli.add_command(init_db_command)
+    app.cli.add_command(db_commands)
+
+
+def _where() -> str:
+    return get_engine().url.render_as_string(hide_password=True)
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
-    """Create the database tables if they do not exist.
+    """Create the database, or upgrade it to the latest schema (same as ``db upgrade``).
 
     Example: flask --app service init-db
     """
     init_db(get_engine())
-    click.echo(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}")
+    click.echo(f"Database ready at revision {migrate.head_revision()}: {_where()}")
+
+
+db_commands = AppGroup("db", help="Schema migrations (Alembic): upgrade, current, revision.")
+
+
+@db_commands.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Upgrade the database to REVISION (default: the latest), keeping every stored row.
+
+    Example: flask --app service db upgrade
+    """
+    migrate.upgrade(get_engine(), revision)
+    click.echo(f"Database at revision {migrate.current_revision(get_engine())}: {_where()}")
+
+
+@db_commands.command("current")
+def current_command() -> None:
+    """Show the database's revision and the latest one.
+
+    Example: flask --app service db current
+    """
+    current = migrate.current_revision(get_engine())
+    head = migrate.head_revision()
+    state = "up to date" if current == head else "behind: run db upgrade"
+    click.echo(f"Database at revision {current or 'none'}; latest {head} ({state}).")
+
+
+@db_commands.command("revision")
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+def revision_command(message: str) -> None:
+    """Draft the next revision from the difference between schema.py and an up-to-date
+    database; read and edit it before committing.
+
+    Example: flask --app service db revision -m "users: session generation"
+    """
+    if not migrate.is_current(get_engine()):
+        raise click.UsageError("the database is behind: run db upgrade first")
+    click.echo(f"Drafted {migrate.revision(get_engine(), message=message)}")

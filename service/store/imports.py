@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.store.bulk import lock_imports
 from service.store.schema import imports
 
 
@@ -26,7 +27,13 @@ def file_sha256(path: Path) -> str:
 
 
 def record_import(connection: sa.Connection, **fields: Any) -> int:
-    """Add a ledger row in the caller's transaction and return its id."""
+    """Add a ledger row in the caller's transaction and return its id.
+
+    The latest ledger id is the data version every worker's cache is keyed on, so ids must
+    be handed out in commit order: on PostgreSQL the import lock is taken first and held to
+    the commit (SQLite has one writer at a time anyway).
+    """
+    lock_imports(connection)
     row = {"imported_at": now(), **fields}
     return int(connection.execute(imports.insert().returning(imports.c.id), row).scalar_one())
 

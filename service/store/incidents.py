@@ -1,19 +1,18 @@
 """Stored police.uk incidents: the transactional, idempotent crime import and its read side.
 
-Writes go through an ADBC connection, which moves Arrow columns into SQLite without a
-Python object per value (about three times the speed of ``executemany``); one import run is
-one ``BEGIN IMMEDIATE`` transaction, so readers never see half of it.
+Writes go through the backend's bulk writer (``service.store.bulk``: ADBC into SQLite,
+COPY into PostgreSQL), which moves Arrow columns without a Python object per value; one
+import run is one transaction holding the import lock, so readers never see half of it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import adbc_driver_sqlite.dbapi as adbc
 import geopandas as gpd
 import numpy as np
 import pyarrow as pa
@@ -25,6 +24,7 @@ from geodata.errors import CrimeFileError, RowError
 from geodata.io.police_uk import StreetFile
 from geodata.join import OUTSIDE, assign_wards
 from service.store.aggregates import group_partition
+from service.store.bulk import BulkWriter, bulk_writer
 from service.store.imports import now
 from service.store.schema import incidents
 from service.store.wards import list_vintages, load_wards
@@ -65,12 +65,6 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
     ``vintage`` picks the boundary set whose wards the summary counts (default: the latest);
     every stored vintage gets the assignments of new places regardless.
     """
-    if engine.dialect.name != "sqlite":
-        raise NotImplementedError(
-            f"crime import supports SQLite databases; {engine.dialect.name} is not built yet"
-        )
-    with engine.connect() as probe:
-        busy_timeout_ms = int(probe.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
     vintages = list_vintages(engine)
     if not vintages:
         raise LookupError("no ward boundaries are stored: run import-wards first")
@@ -79,33 +73,8 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
         raise LookupError(f"no boundary vintage {active!r}; stored: {', '.join(vintages)}")
     with engine.connect() as reader:
         wards = {v: load_wards(reader, vintage=v) for v in vintages}
-    # ADBC links its own copy of SQLite. Two copies in one process do not see each other's
-    # POSIX locks, and the last one to close deletes the WAL under the other, so the
-    # engine's pooled connections are closed first and reopened after.
-    engine.dispose()
-    connection = adbc.connect(str(engine.url.database), autocommit=True)
-    cursor = connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Ids are resolved by CrimeImport itself; checking five foreign keys on every row
-        # would cost about a fifth of the import. The app's own connections enforce them,
-        # and the tests run PRAGMA foreign_key_check after every kind of import.
-        cursor.execute("PRAGMA foreign_keys=OFF")
-        cursor.execute("BEGIN IMMEDIATE")
-        run = CrimeImport(cursor, wards=wards, active=active)
-        yield run
-        cursor.execute("COMMIT")
-    except BaseException:
-        # After a full disk or an I/O error SQLite has rolled back already; a second
-        # ROLLBACK would fail and hide the error that says what happened.
-        with suppress(adbc.Error):
-            cursor.execute("ROLLBACK")
-        raise
-    finally:
-        cursor.close()
-        connection.close()
-        engine.dispose()
+    with bulk_writer(engine) as writer:
+        yield CrimeImport(writer, wards=wards, active=active)
 
 
 class CrimeImport:
@@ -116,8 +85,10 @@ class CrimeImport:
     rows. Snap points are stored once in ``places`` and assigned to a ward once per vintage.
     """
 
-    def __init__(self, cursor: Any, *, wards: dict[str, gpd.GeoDataFrame], active: str) -> None:
-        self._cursor = cursor
+    def __init__(
+        self, writer: BulkWriter, *, wards: dict[str, gpd.GeoDataFrame], active: str
+    ) -> None:
+        self._writer = writer
         self._active = active
         self._claimed: dict[tuple[str, str], str] = {}
         self._forces = self._lookup("SELECT name, id FROM forces")
@@ -152,14 +123,13 @@ class CrimeImport:
                 continue
             old = stored[group]
             if old is not None:
-                self._cursor.execute(
-                    "DELETE FROM incidents WHERE id BETWEEN ? AND ?", (old[2], old[3])
-                )
-                self._cursor.execute("DELETE FROM partitions WHERE id = ?", (old[0],))
+                self._writer.execute("DELETE FROM incidents WHERE partition_id = :id", id=old[0])
+                self._writer.execute("DELETE FROM partitions WHERE id = :id", id=old[0])
                 for aggregate in ("ward_month_counts", "ward_facts"):
-                    self._cursor.execute(
-                        f"DELETE FROM {aggregate} WHERE force_id = ? AND month = ?",
-                        (old[4], group[1]),
+                    self._writer.execute(
+                        f"DELETE FROM {aggregate} WHERE force_id = :force AND month = :month",
+                        force=old[2],
+                        month=group[1],
                     )
             rows = np.flatnonzero(group_of_row == index)
             part = table if len(rows) == table.num_rows else table.take(pa.array(rows))
@@ -193,9 +163,10 @@ class CrimeImport:
 
     def _stored_partition(self, group: tuple[str, str]) -> tuple[Any, ...] | None:
         return self._optional(
-            "SELECT p.id, p.sha256, p.first_id, p.last_id, p.force_id FROM partitions p "
-            "JOIN forces f ON f.id = p.force_id WHERE f.name = ? AND p.month = ?",
-            group,
+            "SELECT p.id, p.sha256, p.force_id FROM partitions p "
+            "JOIN forces f ON f.id = p.force_id WHERE f.name = :force AND p.month = :month",
+            force=group[0],
+            month=group[1],
         )
 
     def fail(self, source: str, sha256: str | None, message: str) -> FileResult:
@@ -271,7 +242,7 @@ class CrimeImport:
                     "lsoa_name": pa.array([keys[i][4] for i in new], pa.string()),
                 }
             )
-            self._cursor.adbc_ingest("places", new_places, mode="append")
+            self._writer.ingest("places", new_places)
             self._places.update({keys[i]: int(ids[i]) for i in new})
             self._assign(new_places)
         return ids, codes.astype(np.int64)
@@ -286,7 +257,7 @@ class CrimeImport:
             position = assign_wards(lon, lat, frame)
             codes = frame["code"].to_numpy(dtype=object)
             ward_code = [None if p == OUTSIDE else codes[p] for p in position]
-            self._cursor.adbc_ingest(
+            self._writer.ingest(
                 "place_wards",
                 pa.table(
                     {
@@ -295,7 +266,6 @@ class CrimeImport:
                         "ward_code": pa.array(ward_code, pa.string()),
                     }
                 ),
-                mode="append",
             )
             self._ward_of_place[vintage].update(
                 zip(located["id"].to_pylist(), ward_code, strict=True)
@@ -309,19 +279,20 @@ class CrimeImport:
         rows: pa.Table,
         place_of_row: np.ndarray,
     ) -> None:
-        """Append one partition's rows as one contiguous run of incident ids.
+        """Append one partition's rows, each carrying the partition's id, and its aggregates.
 
-        SQLite gives each new row the largest id plus one, and this transaction is the only
-        writer, so a partition is the id range [first_id, last_id]: replacing it deletes a
-        primary-key range, which needs no index on the incidents table to maintain.
+        Incident ids come from the database (SQLite's rowid, PostgreSQL's sequence) in no
+        promised order; a partition's rows are found, and replaced, by ``partition_id``.
         """
-        first_id = self._one("SELECT coalesce(max(id), 0) + 1 FROM incidents")[0]
-        last_id = first_id + rows.num_rows - 1
         force_id = self._id(self._forces, "forces", "name", group[0])
         partition_id = self._one(
-            "INSERT INTO partitions (force_id, month, import_id, sha256, first_id, last_id) "
-            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (force_id, group[1], import_id, sha256, first_id, last_id),
+            "INSERT INTO partitions (force_id, month, import_id, sha256, incident_count) "
+            "VALUES (:force, :month, :import_id, :sha256, :n) RETURNING id",
+            force=force_id,
+            month=group[1],
+            import_id=import_id,
+            sha256=sha256,
+            n=rows.num_rows,
         )[0]
         blank = pa.scalar(None, pa.string())
         columns = {
@@ -338,17 +309,14 @@ class CrimeImport:
             ),
             "context": _null_if_blank(rows["Context"], blank),
         }
-        self._cursor.adbc_ingest(incidents.name, pa.table(columns), mode="append")
-        stored_last = self._one("SELECT max(id) FROM incidents")[0]
-        if stored_last != last_id:
-            raise RuntimeError(f"incident ids of {group} are not contiguous; import rolled back")
+        self._writer.ingest(incidents.name, pa.table(columns))
         for vintage, wards in self._ward_of_place.items():
             counts, facts = group_partition(
                 columns["place_id"], columns["category_id"], columns["outcome_id"], wards
             )
             key = {"vintage": vintage, "force_id": force_id, "month": group[1]}
-            self._cursor.adbc_ingest("ward_month_counts", _with(counts, key), mode="append")
-            self._cursor.adbc_ingest("ward_facts", _with(facts, key), mode="append")
+            self._writer.ingest("ward_month_counts", _with(counts, key))
+            self._writer.ingest("ward_facts", _with(facts, key))
 
     def _encode(
         self, column: pa.ChunkedArray, ids: dict[str, int], table: str, label: str
@@ -364,7 +332,7 @@ class CrimeImport:
     def _id(self, ids: dict[str, int], table: str, label: str, value: str) -> int:
         if value not in ids:
             ids[value] = self._one(
-                f"INSERT INTO {table} ({label}) VALUES (?) RETURNING id", (value,)
+                f"INSERT INTO {table} ({label}) VALUES (:value) RETURNING id", value=value
             )[0]
         return ids[value]
 
@@ -374,30 +342,27 @@ class CrimeImport:
         )
         return self._one(
             "INSERT INTO imports (kind, source, sha256, rows_read, rows_stored, rows_rejected, "
-            "status, message, imported_at) VALUES ('crime', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                result.source,
-                result.sha256,
-                result.rows_read,
-                result.rows_stored,
-                result.rows_rejected,
-                result.status,
-                message,
-                now(),
-            ),
+            "status, message, imported_at) VALUES ('crime', :source, :sha256, :rows_read, "
+            ":rows_stored, :rows_rejected, :status, :message, :imported_at) RETURNING id",
+            source=result.source,
+            sha256=result.sha256,
+            rows_read=result.rows_read,
+            rows_stored=result.rows_stored,
+            rows_rejected=result.rows_rejected,
+            status=result.status,
+            message=message,
+            imported_at=now(),
         )[0]
 
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        self._cursor.execute(sql, params)
-        return list(self._cursor.fetchall())
+    def _rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        return self._writer.rows(sql, **params)
 
-    def _optional(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-        self._cursor.execute(sql, params)
-        row: tuple[Any, ...] | None = self._cursor.fetchone()
-        return row
+    def _optional(self, sql: str, **params: Any) -> tuple[Any, ...] | None:
+        rows = self._writer.rows(sql, **params)
+        return rows[0] if rows else None
 
-    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-        row = self._optional(sql, params)
+    def _one(self, sql: str, **params: Any) -> tuple[Any, ...]:
+        row = self._optional(sql, **params)
         if row is None:
             raise LookupError(f"no row from {sql}")
         return row
@@ -434,8 +399,8 @@ def summarise_wards(engine: sa.Engine, *, vintage: str) -> list[dict[str, Any]]:
         """
         WITH counted AS (
             SELECT pw.ward_code,
-                   sum(c.label != :asb) AS crimes,
-                   sum(c.label = :asb) AS asb
+                   sum(CASE WHEN c.label <> :asb THEN 1 ELSE 0 END) AS crimes,
+                   sum(CASE WHEN c.label = :asb THEN 1 ELSE 0 END) AS asb
             FROM incidents i
             JOIN categories c ON c.id = i.category_id
             JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = :vintage
@@ -473,7 +438,7 @@ def summarise_forces(engine: sa.Engine) -> list[dict[str, Any]]:
     """Each force held: first and last month, months held and incident rows stored."""
     query = sa.text(
         "SELECT f.name AS force, min(p.month) AS first_month, max(p.month) AS last_month, "
-        "count(*) AS months, sum(p.last_id - p.first_id + 1) AS incidents "
+        "count(*) AS months, sum(p.incident_count) AS incidents "
         "FROM partitions p JOIN forces f ON f.id = p.force_id GROUP BY f.name ORDER BY f.name"
     )
     with engine.connect() as connection:

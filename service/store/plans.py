@@ -16,39 +16,25 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from geodata.crime import CATEGORIES
-from geodata.demo.plans import demo_plans
-from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
-from geodata.io.plans import (
-    EXPORT_EXTRAS,
-    plan_from_dict,
-    plan_to_dict,
-    plans_to_csv,
-    plans_to_json,
-)
+from geodata.io.plans import plan_from_dict, plan_to_dict
 from geodata.plan_quality import quality
-from geodata.plans import PLAN_COLUMNS, PLAN_FIELDS, PLAN_STATUSES, Plan, check_plan
+from geodata.plans import PLAN_FIELDS, PLAN_STATUSES, Plan, check_plan
 from service.store.imports import now, record_if_unchanged, record_import
 from service.store.schema import boundary_sets, concerns, plan_history, wards
 from service.store.schema import plans as plan_rows
 from service.store.versions import next_version, save_version
-from service.store.wards import load_ward_frame
 
 CREATED = "created"
 """The change of a plan's first history row (an imported plan: ``imported from <file>``)."""
 
 EDITED = "edited: "
 """How the change of an edit begins; the field's old value is in ``previous``."""
-
-EXPORT_COLUMNS: tuple[str, ...] = (*PLAN_COLUMNS, *EXPORT_EXTRAS)
-"""The import columns, then the stored id, ward vintage, who created it and when, when it
-was last changed and its quality score; the importer ignores the last six."""
 
 
 def _latest(connection: sa.Connection) -> str:
@@ -398,6 +384,15 @@ def list_plans(
         ]
 
 
+def plan_records(
+    engine: sa.Engine, *, ward: str | None = None, status: str | None = None
+) -> list[tuple[sa.RowMapping, Plan]]:
+    """Each stored plan's row (id, vintage, who made it and when) and the plan, newest first;
+    optionally only those covering ``ward`` or with ``status``."""
+    with engine.connect() as connection:
+        return _stored(connection, ward=ward, status=status)
+
+
 def stored_plans(engine: sa.Engine, *, status: str | None = None) -> list[tuple[int, Plan]]:
     """(id, plan) of every stored plan, newest first: the plans themselves, for evaluation."""
     with engine.connect() as connection:
@@ -474,58 +469,3 @@ def import_plans(
                 import_id=import_id,
             )
         return {"status": "stored", "import_id": import_id, "added": len(plans)}
-
-
-def export_plans(
-    engine: sa.Engine,
-    *,
-    ward: str | None = None,
-    status: str | None = None,
-    format: str = "csv",
-) -> tuple[str, int]:
-    """The stored plans as a file's text, newest first, and how many there are.
-
-    ``csv``: the columns of :data:`EXPORT_COLUMNS`, every text cell spreadsheet-safe
-    (:func:`geodata.plans.plan_rows`); ``json``: ``{"plans": [...]}`` with the same extra
-    keys. Either reads back with import-plans.
-    """
-    if format not in ("csv", "json"):
-        raise PlanError(f"format: {format!r} is not one of csv, json")
-    with engine.connect() as connection:
-        items = [
-            {
-                **plan_to_dict(plan),
-                "id": row["id"],
-                "ward_vintage": row["ward_vintage"],
-                "created_by": row["created_by"],
-                "created_at": row["created_at"],
-                "updated_at": row["updated_at"],
-                "quality_score": quality(plan).score,
-            }
-            for row, plan in _stored(connection, ward=ward, status=status)
-        ]
-    text = plans_to_json(items) if format == "json" else plans_to_csv(items, columns=EXPORT_COLUMNS)
-    return text, len(items)
-
-
-def create_demo_plans(
-    engine: sa.Engine, *, start: date, by: str = "Demo analyst (synthetic)"
-) -> list[int]:
-    """Store the SYNTHETIC demo plans (:func:`geodata.plans.demo_plans`) unless plans exist.
-
-    The demo's named wards are found by name in the latest boundary vintage, with their
-    geometry, so the Ashby Vale plan gets its circle round the park. Returns the new ids.
-    """
-    with engine.connect() as connection:
-        if connection.scalar(sa.select(sa.func.count()).select_from(plan_rows)):
-            return []
-        vintage = _latest(connection)
-    frame = load_ward_frame(engine, vintage=vintage)
-    named = frame[frame["name"].isin([ASB_PARK, BURGLARY_RISING, TOWN_CENTRE])]
-    made = demo_plans(
-        frame["code"].tolist(),
-        names=dict(zip(named["name"], named["code"], strict=True)),
-        start=start,
-        ward_geometries=dict(zip(named["code"], named.geometry, strict=True)),
-    )
-    return [create_plan(engine, plan, by=by) for plan in made]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import sqlalchemy as sa
 
-from geodata.population import best_fit_wards, describe_method, ward_population
+from geodata.population import describe_method, ward_population
 from service.store.imports import record_import
 from service.store.schema import boundary_sets, lsoa_wards, lsoas, wards
+from service.store.wards import assign_lsoas, load_wards
 
 
 def replace_population(
@@ -67,9 +67,6 @@ def replace_population(
                 status="stored",
                 message="LSOA boundaries: the best-fit point of each LSOA",
             )
-        # service.store.wards imports this module: a new vintage assigns the stored LSOAs.
-        from service.store.wards import load_wards
-
         vintages = connection.scalars(sa.select(boundary_sets.c.vintage).order_by("vintage"))
         return {
             vintage: assign_lsoas(
@@ -101,35 +98,6 @@ def _lsoa_rows(frame: pd.DataFrame, *, census_year: int, source: str) -> list[di
             strict=True,
         )
     ]
-
-
-def assign_lsoas(
-    connection: sa.Connection, wards_frame: gpd.GeoDataFrame, *, vintage: str
-) -> dict[str, int]:
-    """Give every located stored LSOA its ward of ``wards_frame`` (the best-fit lookup).
-
-    The stored point of each LSOA is the point-on-surface computed when the population was
-    imported, so every vintage is joined from the same points, by the same rule as snap
-    points (:func:`geodata.population.best_fit_wards`). Replaces the vintage's lookup.
-    """
-    connection.execute(lsoa_wards.delete().where(lsoa_wards.c.vintage == vintage))
-    points = pd.DataFrame(
-        connection.execute(
-            sa.select(lsoas.c.code, lsoas.c.longitude, lsoas.c.latitude)
-            .where(lsoas.c.longitude.is_not(None))
-            .order_by(lsoas.c.code)
-        ).all(),
-        columns=["lsoa_code", "longitude", "latitude"],
-    )
-    lookup = best_fit_wards(points, wards_frame)
-    rows = [
-        {"lsoa_code": code, "vintage": vintage, "ward_code": ward}
-        for code, ward in zip(lookup["lsoa_code"], lookup["ward_code"], strict=True)
-    ]
-    if rows:
-        connection.execute(lsoa_wards.insert(), rows)
-    assigned = int(lookup["ward_code"].notna().sum())
-    return {"lsoas_assigned": assigned, "lsoas_outside": len(rows) - assigned}
 
 
 def list_ward_population(engine: sa.Engine, *, vintage: str) -> dict[str, dict[str, Any]]:

@@ -3,14 +3,16 @@
 police.uk records are stored normalised: the columns that repeat across thousands of rows
 (the force, the category, the outcome, and the five columns that describe a snap point)
 live in small tables, and an incident row holds their ids. The view ``incident_rows``
-puts every police.uk column back together, with the ward of the latest boundary vintage.
+(made by the baseline migration, ``migrations/versions/0001_baseline.py``) puts every
+police.uk column back together, with the ward of the latest boundary vintage.
+
+This module is the schema as it is now; the database gets there through the migrations
+(``service/store/migrate.py``): a change here needs a revision there.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-from geodata.crime import CATEGORIES
 
 metadata = sa.MetaData()
 
@@ -196,11 +198,16 @@ partitions = sa.Table(
     sa.Column("month", sa.Text, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
     sa.Column("sha256", sa.Text, nullable=False, comment="of the file that supplied the rows"),
-    sa.Column("first_id", sa.Integer, nullable=False, comment="first incidents.id"),
-    sa.Column("last_id", sa.Integer, nullable=False, comment="last incidents.id"),
+    sa.Column(
+        "incident_count",
+        sa.Integer,
+        nullable=False,
+        server_default="0",
+        comment="incidents stored for the partition",
+    ),
     sa.UniqueConstraint("force_id", "month"),
     comment="a (force, month): the unit that a revised police.uk file replaces; its "
-    "incidents are the contiguous id range first_id..last_id",
+    "incidents are those with its partition_id",
 )
 
 incidents = sa.Table(
@@ -212,6 +219,7 @@ incidents = sa.Table(
         sa.Integer,
         sa.ForeignKey("partitions.id", ondelete="CASCADE"),
         nullable=False,
+        index=True,
     ),
     sa.Column("line", sa.Integer, nullable=False, comment="line in the source file"),
     sa.Column("crime_id", sa.Text, comment="NULL for anti-social behaviour"),
@@ -411,47 +419,3 @@ context_features = sa.Table(
     sa.Column("geometry", sa.LargeBinary, nullable=False, comment="WKB, WGS84"),
     sa.Index("context_features_box", "min_lon", "max_lon", "min_lat", "max_lat"),
 )
-
-
-INCIDENT_ROWS_VIEW = """
-CREATE VIEW IF NOT EXISTS incident_rows AS
-SELECT
-    i.id,
-    i.crime_id AS "Crime ID",
-    p.month AS "Month",
-    rb.name AS "Reported by",
-    f.name AS "Falls within",
-    pl.longitude AS "Longitude",
-    pl.latitude AS "Latitude",
-    pl.location AS "Location",
-    pl.lsoa_code AS "LSOA code",
-    pl.lsoa_name AS "LSOA name",
-    c.label AS "Crime type",
-    o.label AS "Last outcome category",
-    i.context AS "Context",
-    pw.ward_code,
-    pw.vintage AS ward_vintage,
-    p.import_id,
-    i.line
-FROM incidents i
-JOIN partitions p ON p.id = i.partition_id
-JOIN forces f ON f.id = p.force_id
-JOIN forces rb ON rb.id = i.reported_by_id
-JOIN places pl ON pl.id = i.place_id
-JOIN categories c ON c.id = i.category_id
-LEFT JOIN outcomes o ON o.id = i.outcome_id
-LEFT JOIN place_wards pw
-    ON pw.place_id = i.place_id
-    AND pw.vintage = (SELECT max(vintage) FROM boundary_sets)
-"""
-"""Every police.uk column of every stored row, plus its ward in the latest vintage."""
-
-
-def create_all(connection: sa.Connection) -> None:
-    """Create missing tables and the view, and seed the category vocabulary."""
-    metadata.create_all(connection)
-    connection.exec_driver_sql(INCIDENT_ROWS_VIEW)
-    present = set(connection.scalars(sa.select(categories.c.label)))
-    missing = [{"label": label} for label in CATEGORIES if label not in present]
-    if missing:
-        connection.execute(categories.insert(), missing)

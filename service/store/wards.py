@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from geodata.crs import WGS84
 from geodata.join import OUTSIDE, assign_wards
+from geodata.population import best_fit_wards
 from service.store.aggregates import regroup_vintage
+from service.store.bulk import lock_imports
 from service.store.imports import now, record_import
-from service.store.population import assign_lsoas
-from service.store.schema import boundary_sets, place_wards, places, wards
+from service.store.schema import boundary_sets, lsoa_wards, lsoas, place_wards, places, wards
 
 
 def replace_boundary_set(
@@ -37,6 +38,7 @@ def replace_boundary_set(
         raise ValueError(f"one boundary vintage per import, got {sorted(vintages)}")
     vintage = str(vintages[0])
     with engine.begin() as connection:
+        lock_imports(connection)
         connection.execute(boundary_sets.delete().where(boundary_sets.c.vintage == vintage))
         connection.execute(
             boundary_sets.insert(),
@@ -61,7 +63,7 @@ def replace_boundary_set(
             )
         assignment = assign_places(connection, frame, vintage=vintage)
         assignment |= assign_lsoas(connection, frame, vintage=vintage)
-        regroup_vintage(connection.exec_driver_sql, vintage=vintage)
+        regroup_vintage(connection, vintage=vintage)
         return assignment
 
 
@@ -87,6 +89,35 @@ def assign_places(
         connection.execute(place_wards.insert(), rows)
     assigned = int((position != OUTSIDE).sum())
     return {"places_assigned": assigned, "places_outside": len(rows) - assigned}
+
+
+def assign_lsoas(
+    connection: sa.Connection, wards_frame: gpd.GeoDataFrame, *, vintage: str
+) -> dict[str, int]:
+    """Give every located stored LSOA its ward of ``wards_frame`` (the best-fit lookup).
+
+    The stored point of each LSOA is the point-on-surface computed when the population was
+    imported, so every vintage is joined from the same points, by the same rule as snap
+    points (:func:`geodata.population.best_fit_wards`). Replaces the vintage's lookup.
+    """
+    connection.execute(lsoa_wards.delete().where(lsoa_wards.c.vintage == vintage))
+    points = pd.DataFrame(
+        connection.execute(
+            sa.select(lsoas.c.code, lsoas.c.longitude, lsoas.c.latitude)
+            .where(lsoas.c.longitude.is_not(None))
+            .order_by(lsoas.c.code)
+        ).all(),
+        columns=["lsoa_code", "longitude", "latitude"],
+    )
+    lookup = best_fit_wards(points, wards_frame)
+    rows = [
+        {"lsoa_code": code, "vintage": vintage, "ward_code": ward}
+        for code, ward in zip(lookup["lsoa_code"], lookup["ward_code"], strict=True)
+    ]
+    if rows:
+        connection.execute(lsoa_wards.insert(), rows)
+    assigned = int(lookup["ward_code"].notna().sum())
+    return {"lsoas_assigned": assigned, "lsoas_outside": len(rows) - assigned}
 
 
 def _ward_rows(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:

@@ -76,8 +76,7 @@ def _failed(username: str, address: str, *, refused: bool) -> None:
         engine,
         user_id=user_id_named(engine, username),
         username=username[:200],
-        kind="sign-in",
-        refs=[address],
+        consulted=[("sign-in", address)],
         path=f"{request.path} ({why})",
     )
 

@@ -16,8 +16,8 @@ from geodata.concerns import CONCERN_COLUMNS, Concern
 from geodata.demo.concerns import demo_concerns
 from geodata.errors import ConcernError
 from geodata.io.concerns import read_concerns_csv
+from service.exporting import CONCERN_EXPORT_COLUMNS as EXPORT_COLUMNS
 from service.store.concerns import (
-    EXPORT_COLUMNS,
     concern_tags,
     edit_concern,
     get_concern,

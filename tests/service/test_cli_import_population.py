@@ -14,7 +14,7 @@ from flask.testing import FlaskCliRunner
 from shapely.geometry import box, mapping
 
 from geodata.population import METHOD, describe_method
-from service.store.db import get_engine
+from service.store.db import broken_foreign_keys, get_engine
 from service.store.population import list_ward_population
 from tests.factories import WEST, run_json, write_wards
 
@@ -76,6 +76,11 @@ def rows(app: Flask, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in connection.execute(sa.text(sql))]
 
 
+def foreign_key_problems(app: Flask) -> list[tuple[object, ...]]:
+    with app.app_context():
+        return broken_foreign_keys(get_engine())
+
+
 def ward_population(app: Flask, vintage: str = "2025") -> dict[str, dict[str, Any]]:
     with app.app_context():
         return list_ward_population(get_engine(), vintage=vintage)
@@ -114,7 +119,7 @@ def test_population_is_stored_and_every_lsoa_accounted_for(
         ("E01000003", 300, 0),
         ("E01000009", 40, 1),
     ]
-    assert rows(app, "PRAGMA foreign_key_check") == []
+    assert foreign_key_problems(app) == []
 
 
 def test_human_summary_is_one_line(runner: FlaskCliRunner, tmp_path: Path) -> None:
@@ -225,7 +230,7 @@ def test_a_ward_vintage_imported_later_gets_the_lookup(
         ("2024", 3),
         ("2025", 3),
     ]
-    assert rows(app, "PRAGMA foreign_key_check") == []
+    assert foreign_key_problems(app) == []
 
 
 def test_rejected_rows_are_listed_with_their_lines(runner: FlaskCliRunner, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from geodata.io.threat import read_threat_assessment
-from service.store.db import get_engine
+from service.store.db import broken_foreign_keys, get_engine
 from service.store.threat import get_themes, list_assessments
 from tests.factories import run_json
 
@@ -25,6 +25,11 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00")
 def rows(app: Flask, sql: str) -> list[tuple[Any, ...]]:
     with app.app_context(), get_engine().connect() as connection:
         return [tuple(row) for row in connection.execute(sa.text(sql))]
+
+
+def foreign_key_problems(app: Flask) -> list[tuple[object, ...]]:
+    with app.app_context():
+        return broken_foreign_keys(get_engine())
 
 
 def write_revision(tmp_path: Path, *, name: str = "revised.yaml") -> Path:
@@ -107,7 +112,7 @@ def test_versions_are_kept_and_the_latest_is_active(
     assert [t.priority_band for t in active if t.name == "Vehicle crime"] == ["medium"]
     assert tuple(first) == read_threat_assessment(EXAMPLE_YAML).themes
     assert rows(app, "SELECT count(*) FROM threat_themes") == [(14,)]
-    assert rows(app, "PRAGMA foreign_key_check") == []
+    assert foreign_key_problems(app) == []
 
 
 def test_the_same_file_twice_is_unchanged(app: Flask, runner: FlaskCliRunner) -> None:

@@ -20,10 +20,10 @@ from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
 from geodata.io.plans import plan_to_dict, plans_to_csv, plans_to_json, read_plans_csv
 from geodata.plans import PLAN_COLUMNS, Plan, Response
+from service.demo import create_demo_plans
+from service.exporting import PLAN_EXPORT_COLUMNS as EXPORT_COLUMNS
 from service.store.db import get_engine
 from service.store.plans import (
-    EXPORT_COLUMNS,
-    create_demo_plans,
     create_plan,
     get_plan,
     list_plans,

@@ -18,8 +18,9 @@ from tests.factories import run_json
 pytestmark = pytest.mark.realdata
 
 
-def independent_counts(real_data: Path) -> dict[str | None, int]:
-    """Per-ward counts by geopandas.sjoin: covering ward, the smallest code on shared edges."""
+def independent_join(real_data: Path) -> pd.DataFrame:
+    """Each row's ward by geopandas.sjoin (the covering ward, the smallest code on shared
+    edges) beside its category."""
     wards = pd.concat(
         gpd.read_file(p) for p in sorted((real_data / "boundaries/wards_wd25").glob("*.geojson"))
     )
@@ -31,8 +32,18 @@ def independent_counts(real_data: Path) -> dict[str | None, int]:
     )
     joined = gpd.sjoin(points, wards[["WD25CD", "geometry"]], predicate="intersects", how="left")
     first = joined.sort_values("WD25CD").groupby(level=0)["WD25CD"].first()
-    counts = first.value_counts(dropna=False)
+    return pd.DataFrame({"ward": first, "category": crime["Crime type"]})
+
+
+def independent_counts(joined: pd.DataFrame) -> dict[str | None, int]:
+    """Per-ward counts of the independent join."""
+    counts = joined["ward"].value_counts(dropna=False)
     return {(None if pd.isna(k) else k): int(v) for k, v in counts.items()}
+
+
+def independent_counts_by_category(joined: pd.DataFrame) -> dict[tuple[str | None, str], int]:
+    counts = joined.groupby(["ward", "category"], dropna=False).size()
+    return {(None if pd.isna(w) else w, c): int(n) for (w, c), n in counts.items()}
 
 
 def test_cleveland_imports_whole_and_joins_like_sjoin(
@@ -60,8 +71,13 @@ def test_cleveland_imports_whole_and_joins_like_sjoin(
 
     with app.app_context():
         stored = count_incidents_by_ward(get_engine(), vintage="2025")
-        assert stored == independent_counts(real_data)
+        joined = independent_join(real_data)
+        assert stored == independent_counts(joined)
         with get_engine().connect() as connection:
+            by_category = connection.execute(
+                sa.text('SELECT ward_code, "Crime type", count(*) FROM incident_rows GROUP BY 1, 2')
+            ).all()
+            assert {(w, c): n for w, c, n in by_category} == independent_counts_by_category(joined)
             before = connection.execute(sa.text("SELECT * FROM incidents ORDER BY id")).all()
 
     second = run_json(runner, "import-crime", folder)

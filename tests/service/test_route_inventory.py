@@ -73,6 +73,7 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "admin.users": [("GET", "/admin/users", 302, 403, "admin")],
     "admin.update_user": [("POST", "/admin/users/1", 302, 400, "admin")],
     "static": [("GET", "/static/app.css", 200, 200, None)],
+    "health.healthz": [("GET", "/healthz", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
 with the token a viewer gets 403 (see test_roles_below_the_least_role_are_refused)."""

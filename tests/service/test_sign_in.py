@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
@@ -42,8 +43,9 @@ def age_failures(app: Flask, minutes: int) -> None:
             from datetime import datetime, timedelta
 
             older = (datetime.fromisoformat(at) - timedelta(minutes=minutes)).isoformat()
-            connection.exec_driver_sql(
-                "UPDATE sign_in_failures SET at = ? WHERE id = ?", (older, row_id)
+            connection.execute(
+                sa.text("UPDATE sign_in_failures SET at = :at WHERE id = :id"),
+                {"at": older, "id": row_id},
             )
 
 

@@ -1,0 +1,37 @@
+"""The SYNTHETIC demo's records that go through the store rather than through files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from geodata.demo.plans import demo_plans
+from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
+from geodata.errors import PlanError
+from service.store.plans import create_plan, stored_plans
+from service.store.wards import latest_vintage, load_ward_frame
+
+
+def create_demo_plans(
+    engine: sa.Engine, *, start: date, by: str = "Demo analyst (synthetic)"
+) -> list[int]:
+    """Store the SYNTHETIC demo plans (:func:`geodata.demo.plans.demo_plans`) unless plans exist.
+
+    The demo's named wards are found by name in the latest boundary vintage, with their
+    geometry, so the Ashby Vale plan gets its circle round the park. Returns the new ids.
+    """
+    if stored_plans(engine):
+        return []
+    vintage = latest_vintage(engine)
+    if vintage is None:
+        raise PlanError("no ward boundaries are stored: run import-wards first")
+    frame = load_ward_frame(engine, vintage=vintage)
+    named = frame[frame["name"].isin([ASB_PARK, BURGLARY_RISING, TOWN_CENTRE])]
+    made = demo_plans(
+        frame["code"].tolist(),
+        names=dict(zip(named["name"], named["code"], strict=True)),
+        start=start,
+        ward_geometries=dict(zip(named["code"], named.geometry, strict=True)),
+    )
+    return [create_plan(engine, plan, by=by) for plan in made]
