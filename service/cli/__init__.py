@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
         access_log,
         create_user,
         demo,
+        export,
         export_concerns,
         export_plans,
         import_concerns,
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_population.command)
     app.cli.add_command(import_threat.command)
     app.cli.add_command(import_concerns.command)
+    app.cli.add_command(export.command)
     app.cli.add_command(export_concerns.command)
     app.cli.add_command(import_plans.command)
     app.cli.add_command(export_plans.command)

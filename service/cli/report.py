@@ -18,9 +18,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from geodata.profile import Period, PeriodError
-from service.cli.options import json_option, overwrite_option, report, write_file
-from service.readmodels.ward_profiles import default_period
+from geodata.profile import Period
+from service.cli.options import (
+    chosen_period,
+    from_option,
+    json_option,
+    overwrite_option,
+    report,
+    to_option,
+    wards_option,
+    write_file,
+)
 from service.reports import (
     AUDIENCES,
     ReportError,
@@ -43,18 +51,12 @@ _LISTED = 10
 
 
 @click.command("report")
-@click.option(
-    "--ward",
-    "wards",
-    multiple=True,
-    metavar="CODE",
-    help="A ward of the latest boundary vintage; repeat for several.",
-)
+@wards_option
 @click.option(
     "--all", "all_wards", is_flag=True, help=f"Every ward, with a combined {COMBINED} for PDF."
 )
-@click.option("--from", "first", metavar="YYYY-MM", help="First month (default: 12 months).")
-@click.option("--to", "last", metavar="YYYY-MM", help="Last month (default: the latest held).")
+@from_option
+@to_option
 @click.option(
     "--format",
     "output",
@@ -113,7 +115,7 @@ def command(
         raise click.UsageError(
             f"--ward: {', '.join(unknown)} not in the latest boundary vintage ({vintage})"
         )
-    period = _period(first, last)
+    period = chosen_period(engine, first, last)
     formats = ("pdf", "html") if output == "both" else (output,)
     if "html" in formats:
         try:
@@ -185,20 +187,6 @@ def command(
     # every object it made, the imported libraries' included (0.3-0.7 s); frozen at exit,
     # they are simply left to the end of the process.
     atexit.register(gc.freeze)
-
-
-def _period(first: str | None, last: str | None) -> Period:
-    if first is None and last is None:
-        period = default_period(current_app, get_engine())
-        if period is None:
-            raise click.UsageError("no police.uk records are stored: run import-crime first")
-        return period
-    if first is None or last is None:
-        raise click.UsageError("give both --from and --to, or neither")
-    try:
-        return Period.parse(first, last, names=("--from", "--to"))
-    except PeriodError as error:
-        raise click.UsageError(str(error)) from error
 
 
 def _refuse_overwrite(out: Path, targets: Sequence[Path], *, overwrite: bool) -> None:

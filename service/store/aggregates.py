@@ -123,15 +123,31 @@ def ward_facts(
 
     A ward policed by two forces has a row per force; every profile figure sums ``n``.
     """
+    facts = list_facts(engine, vintage=vintage, first=first, last=last, ward_codes=[ward_code])
+    return facts.drop(columns="ward_code")
+
+
+def list_facts(
+    engine: sa.Engine,
+    *,
+    vintage: str,
+    first: str,
+    last: str,
+    ward_codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Incidents by ward, month, snap point, category and outcome, ``n`` per row, of the
+    wards ``ward_codes`` (every ward of the vintage when None), ordered by ward and month."""
+    wards = "" if ward_codes is None else f"AND f.ward_code IN ({', '.join('?' * len(ward_codes))})"
     query = (
-        "SELECT f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
+        "SELECT f.ward_code, f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
         "pl.longitude, pl.latitude, f.n FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id "
         "LEFT JOIN outcomes o ON o.id = f.outcome_id "
         "JOIN places pl ON pl.id = f.place_id "
-        "WHERE f.vintage = ? AND f.ward_code = ? AND f.month BETWEEN ? AND ?"
+        f"WHERE f.vintage = ? AND f.month BETWEEN ? AND ? {wards}"
     )
     columns = {
+        "ward_code": "str",
         "month": "str",
         "category": "str",
         "outcome": "str",
@@ -142,7 +158,7 @@ def ward_facts(
         "n": "int64",
     }
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(query, (vintage, ward_code, first, last)).all()
+        rows = connection.exec_driver_sql(query, (vintage, first, last, *(ward_codes or ()))).all()
     return _frame(rows, columns)
 
 

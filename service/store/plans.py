@@ -442,8 +442,18 @@ def export_plans(
     """
     if format not in ("csv", "json"):
         raise PlanError(f"format: {format!r} is not one of csv, json")
+    items = export_items(engine, ward=ward, status=status)
+    text = plans_to_json(items) if format == "json" else plans_to_csv(items, columns=EXPORT_COLUMNS)
+    return text, len(items)
+
+
+def export_items(
+    engine: sa.Engine, *, ward: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The stored plans newest first as :func:`geodata.io.plans.plan_to_dict` mappings with
+    the keys of :data:`EXPORT_EXTRAS` (id, vintage, who and when, quality score)."""
     with engine.connect() as connection:
-        items = [
+        return [
             {
                 **plan_to_dict(plan),
                 "id": row["id"],
@@ -455,8 +465,6 @@ def export_plans(
             }
             for row, plan in _stored(connection, ward=ward, status=status)
         ]
-    text = plans_to_json(items) if format == "json" else plans_to_csv(items, columns=EXPORT_COLUMNS)
-    return text, len(items)
 
 
 def create_demo_plans(
