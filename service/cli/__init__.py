@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from service.cli import (
         access_log,
+        create_token,
         create_user,
         demo,
         export,
@@ -34,4 +35,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report.command)
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)
+    app.cli.add_command(create_token.command)
     app.cli.add_command(access_log.command)

@@ -73,3 +73,10 @@ def authenticate(engine: sa.Engine, *, username: str, password: str) -> dict[str
 def count_users(engine: sa.Engine) -> int:
     with engine.connect() as connection:
         return int(connection.execute(sa.select(sa.func.count()).select_from(users)).scalar_one())
+
+
+def find_user(engine: sa.Engine, username: str) -> dict[str, Any] | None:
+    """The user with this name, or None."""
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(users).where(users.c.username == username)).first()
+    return None if row is None else dict(row._mapping)

@@ -65,6 +65,8 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "api.plan_evaluation_view": [("GET", "/api/plans/1/evaluation", 401, 200, None)],
     "api.new_plan": [("POST", "/api/plans", 401, 400, "pcso")],
     "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "pcso")],
+    "tokens.index": [("GET", "/tokens", 302, 200, None), ("POST", "/tokens", 302, 400, None)],
+    "tokens.revoke": [("POST", "/tokens/1/revoke", 302, 400, None)],
     "static": [("GET", "/static/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
