@@ -16,6 +16,8 @@ CONSULTED: dict[str, tuple[str, str]] = {
     "api.profile": ("ward", "code"),
     "api.concerns": ("ward", "code"),
     "concerns.show": ("concern", "concern_id"),
+    "ogc.items": ("ogc", "collection_id"),
+    "ogc.item": ("ogc", "collection_id"),
 }
 """Endpoint: (kind, the URL argument that names what was consulted)."""
 

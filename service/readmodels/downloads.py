@@ -132,6 +132,30 @@ def product_layer(app: Flask, engine: sa.Engine, name: str, selection: Selection
     return Layer(name, frame, provenance, DESCRIPTIONS[name], style)
 
 
+CACHED_FEATURES = frozenset({"wards", "incidents", "hotspots"})
+"""Products built from imported data only, so kept per data version (concerns change
+between imports and are read fresh)."""
+
+
+def feature_frame(app: Flask, engine: sa.Engine, name: str, period: Period) -> gpd.GeoDataFrame:
+    """The whole force's features of product ``name`` for ``period``, each with an id
+    (``code`` for wards, ``id`` for concerns, ``fid`` otherwise: the incident's position in
+    the store's key order, or the square's ``row_col``), for the OGC service to page."""
+
+    def build() -> gpd.GeoDataFrame:
+        frame = product_layer(app, engine, name, Selection(period=period)).frame
+        if name == "incidents":
+            frame = frame.assign(fid=range(1, len(frame) + 1))
+        elif name == "hotspots":
+            frame = frame.assign(fid=frame["row"].astype(str) + "_" + frame["col"].astype(str))
+        return gpd.GeoDataFrame(frame)
+
+    if name not in CACHED_FEATURES:
+        return build()
+    version = shared_figures(app, engine).version
+    return data_cache(app, "feature frames", size=8).get(version, (name, period), build)
+
+
 def force_grid(app: Flask, engine: sa.Engine, period: Period) -> ForceHotspots:
     """The force-wide hot-spot grid of ``period``, built once per data version and period."""
     shared = shared_figures(app, engine)

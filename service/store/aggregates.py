@@ -136,7 +136,8 @@ def list_facts(
     ward_codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Incidents by ward, month, snap point, category and outcome, ``n`` per row, of the
-    wards ``ward_codes`` (every ward of the vintage when None), ordered by ward and month."""
+    wards ``ward_codes`` (every ward of the vintage when None), in the table's key order
+    (ward, month, force, place, category, outcome), so a row's position is stable."""
     wards = "" if ward_codes is None else f"AND f.ward_code IN ({', '.join('?' * len(ward_codes))})"
     query = (
         "SELECT f.ward_code, f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
@@ -144,7 +145,8 @@ def list_facts(
         "JOIN categories c ON c.id = f.category_id "
         "LEFT JOIN outcomes o ON o.id = f.outcome_id "
         "JOIN places pl ON pl.id = f.place_id "
-        f"WHERE f.vintage = ? AND f.month BETWEEN ? AND ? {wards}"
+        f"WHERE f.vintage = ? AND f.month BETWEEN ? AND ? {wards} "
+        "ORDER BY f.ward_code, f.month, f.force_id, f.place_id, f.category_id, f.outcome_id"
     )
     columns = {
         "ward_code": "str",

@@ -67,6 +67,14 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "pcso")],
     "tokens.index": [("GET", "/tokens", 302, 200, None), ("POST", "/tokens", 302, 400, None)],
     "tokens.revoke": [("POST", "/tokens/1/revoke", 302, 400, None)],
+    "ogc.landing": [("GET", "/ogc", 401, 200, None)],
+    "ogc.api": [("GET", "/ogc/api", 401, 200, None)],
+    "ogc.conformance": [("GET", "/ogc/conformance", 401, 200, None)],
+    "ogc.collections": [("GET", "/ogc/collections", 401, 200, None)],
+    "ogc.collection": [("GET", "/ogc/collections/wards", 401, 200, None)],
+    "ogc.queryables": [("GET", "/ogc/collections/incidents/queryables", 401, 200, None)],
+    "ogc.items": [("GET", "/ogc/collections/incidents/items?limit=5", 401, 200, None)],
+    "ogc.item": [("GET", f"/ogc/collections/wards/items/{W}", 401, 200, None)],
     "static": [("GET", "/static/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
