@@ -70,7 +70,8 @@ def command(
     engine = get_engine()
     if out.suffix.lower() != ".gpkg":
         raise click.UsageError(f"--out: {out.name} must end in .gpkg")
-    codes = check_wards(engine, wards)
+    codes = list(dict.fromkeys(wards))
+    check_wards(engine, codes)
     check_out_file(out, overwrite=overwrite)
     period = chosen_period(engine, first, last)
     started = time.perf_counter()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -57,20 +56,6 @@ def chosen_period(engine: sa.Engine, first: str | None, last: str | None) -> Per
         raise click.UsageError(str(error)) from error
 
 
-def check_wards(engine: sa.Engine, wards: Sequence[str]) -> list[str]:
-    """--ward codes (repeats dropped) that all name wards of the latest boundary vintage."""
-    vintage = latest_vintage(engine)
-    if vintage is None:
-        raise click.UsageError("no ward boundaries are stored: run import-wards first")
-    codes = list(dict.fromkeys(wards))
-    unknown = sorted(set(codes) - ward_codes(engine, vintage=vintage))
-    if unknown:
-        raise click.UsageError(
-            f"--ward: {', '.join(unknown)} not in the latest boundary vintage ({vintage})"
-        )
-    return codes
-
-
 def report(summary: dict[str, Any], line: str, *, as_json: bool) -> None:
     """The one-line human summary, or the JSON summary for machines."""
     if as_json:
@@ -115,13 +100,21 @@ def report_file_import(summary: dict[str, Any], *, unit: str, as_json: bool) -> 
 
 def check_ward(engine: sa.Engine, ward: str | None) -> None:
     """A --ward filter must name a ward of the latest boundary vintage."""
-    if ward is None:
+    check_wards(engine, [] if ward is None else [ward])
+
+
+def check_wards(engine: sa.Engine, wards: Sequence[str]) -> None:
+    """Every code given to --ward must name a ward of the latest boundary vintage; the
+    refusal names every one that does not."""
+    if not wards:
         return
     vintage = latest_vintage(engine)
-    if vintage is None or ward not in ward_codes(engine, vintage=vintage):
-        raise click.UsageError(
-            f"--ward {ward!r} is not a ward of the latest boundary vintage ({vintage})"
-        )
+    known = set() if vintage is None else ward_codes(engine, vintage=vintage)
+    unknown = [ward for ward in wards if ward not in known]
+    if unknown:
+        named = ", ".join(repr(ward) for ward in unknown)
+        verb = "is not a ward" if len(unknown) == 1 else "are not wards"
+        raise click.UsageError(f"--ward {named} {verb} of the latest boundary vintage ({vintage})")
 
 
 def check_out_file(out: Path, *, overwrite: bool) -> None:
@@ -130,16 +123,3 @@ def check_out_file(out: Path, *, overwrite: bool) -> None:
         raise click.UsageError(f"--out: the folder {out.parent} does not exist")
     if out.exists() and not overwrite:
         raise click.UsageError(f"{out} exists; pass --overwrite to replace it")
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write next to ``path`` and move into place, so a failed command leaves no half file
-    (and the file gets the usual permissions, which ``tempfile`` would narrow)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
