@@ -17,6 +17,7 @@ CONSULTED: dict[str, tuple[str, str]] = {
     "api.concerns": ("ward", "code"),
     "concerns.show": ("concern", "concern_id"),
     "ogc.items": ("ogc", "collection_id"),
+    "downloads.product": ("download", "product"),
     "ogc.item": ("ogc", "collection_id"),
 }
 """Endpoint: (kind, the URL argument that names what was consulted)."""

@@ -20,6 +20,7 @@ import shapely
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.disclosure import SENSITIVE_MARKING
 from geodata.force_hotspots import ForceHotspots, force_hotspots
 from geodata.io.downloads import Layer
 from geodata.io.qgis_styles import hotspot_style, ward_style
@@ -41,9 +42,6 @@ from service.store.aggregates import list_facts
 from service.store.concerns import list_concerns
 from service.store.plans import EXPORT_COLUMNS as PLAN_EXPORT_COLUMNS
 from service.store.plans import export_items
-
-SENSITIVE_MARKING = "OFFICIAL-SENSITIVE"
-"""The marking of a file that holds the text of community concerns (as a report's)."""
 
 DESCRIPTIONS = {
     "wards": "Wards with their crime and ASB counts, rates, ratios, ranks and harm",

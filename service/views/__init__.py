@@ -6,7 +6,18 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from service.views import api, auth, concerns, home, ogc, planning, reports, tokens, wards
+    from service.views import (
+        api,
+        auth,
+        concerns,
+        downloads,
+        home,
+        ogc,
+        planning,
+        reports,
+        tokens,
+        wards,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -20,3 +31,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(downloads.bp)

@@ -75,6 +75,7 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "ogc.queryables": [("GET", "/ogc/collections/incidents/queryables", 401, 200, None)],
     "ogc.items": [("GET", "/ogc/collections/incidents/items?limit=5", 401, 200, None)],
     "ogc.item": [("GET", f"/ogc/collections/wards/items/{W}", 401, 200, None)],
+    "downloads.product": [("GET", f"/downloads/wards.csv?ward={W}", 302, 200, None)],
     "static": [("GET", "/static/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
