@@ -25,6 +25,7 @@ import pandas as pd
 
 from geodata.crime import ASB, CATEGORIES
 from geodata.crs import WGS84
+from geodata.disclosure import Shown
 from geodata.errors import GeodataError
 from geodata.period import Period
 from geodata.priorities import Priority
@@ -297,3 +298,41 @@ def _flat(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     return _text_or_value(value)
+
+
+COUNT_FIELDS = ("crime_total", "asb_total", *CATEGORY_FIELDS.values())
+CRIME_DERIVED = (
+    "crime_per_1000",
+    "crime_ratio",
+    "crime_rank",
+    "harm_total",
+    "harm_per_1000",
+    "harm_ratio",
+    "harm_rank",
+)
+"""The ward figures that rest on the crime total (rates, ratios, ranks and harm)."""
+
+
+def public_ward_figures(figures: gpd.GeoDataFrame, shown: Shown) -> gpd.GeoDataFrame:
+    """The ward figures as the public report shows them (:mod:`geodata.disclosure`): every
+    count that ``shown`` hides written ``<5`` (the counts become text), and the rates,
+    ratios, ranks and harm of a ward whose crime total is hidden left empty."""
+    frame = figures.copy()
+    hidden_total = frame["crime_total"].map(shown.hidden).astype(bool)
+    for name in CRIME_DERIVED:
+        frame[name] = frame[name].astype(object).where(~hidden_total, None)
+    for name in COUNT_FIELDS:
+        frame[name] = [f"<{shown.below}" if shown.hidden(n) else str(int(n)) for n in frame[name]]
+    return frame
+
+
+def public_hot_squares(squares: gpd.GeoDataFrame, shown: Shown) -> gpd.GeoDataFrame:
+    """The hot squares only, with their street label and count (``<5`` when ``shown``
+    hides it): the public map's hot spots, in place of snap points and the scores."""
+    hot = squares[squares["hot"]].reset_index(drop=True)
+    counts = [f"<{shown.below}" if shown.hidden(n) else str(int(n)) for n in hot["count"]]
+    return gpd.GeoDataFrame(
+        {"row": hot["row"], "col": hot["col"], "count": counts, "label": hot["label"]},
+        geometry=hot.geometry.to_numpy(),
+        crs=hot.crs,
+    )

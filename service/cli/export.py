@@ -41,6 +41,13 @@ from service.store.db import get_engine
     show_default=True,
     help="Coordinates: British National Grid (27700) or WGS84 longitude/latitude (4326).",
 )
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "public"]),
+    default="internal",
+    show_default=True,
+    help="public: the public report's rules: wards and hot squares only, small counts as <5.",
+)
 @overwrite_option
 @json_option
 @with_appcontext
@@ -50,6 +57,7 @@ def command(
     last: str | None,
     wards: tuple[str, ...],
     crs: str,
+    audience: str,
     overwrite: bool,
     as_json: bool,
 ) -> None:
@@ -59,13 +67,17 @@ def command(
     Layers: wards, incidents, hotspots, priorities, concerns, plans (the last two marked
     OFFICIAL-SENSITIVE and OFFICIAL), each with the period, boundary vintage, source and
     licence in its metadata; the ward and hot-spot layers open styled in QGIS (the file's
-    layer_styles table). --ward limits every layer to those wards (hot-spot squares that
-    reach into them). An existing file is replaced only with --overwrite.
+    layer_styles table). --audience public writes partnership open data under the public
+    report's rules: the ward and hot-spot layers only, counts below PUBLIC_SUPPRESS_BELOW as
+    <5 with the rates, ratios, ranks and harm resting on them withheld, no concern text or
+    names, hot squares instead of snap points. --ward limits every layer to those wards
+    (hot-spot squares that reach into them). An existing file is replaced only with
+    --overwrite.
 
     Example: flask --app service export --out cleveland.gpkg --from 2025-01 --to 2025-12
     """
     from geodata.io.downloads import CRS_CHOICES, write_geopackage
-    from service.readmodels.downloads import Selection, layers
+    from service.readmodels.downloads import Selection, layers, public_layers
 
     engine = get_engine()
     if out.suffix.lower() != ".gpkg":
@@ -76,7 +88,10 @@ def command(
     period = chosen_period(engine, first, last)
     started = time.perf_counter()
     selection = Selection(period=period, wards=codes or None, today=date.today())
-    written = layers(current_app, engine, selection)
+    if audience == "public":
+        written = public_layers(current_app, engine, selection)
+    else:
+        written = layers(current_app, engine, selection)
     write_geopackage(out, written, crs=CRS_CHOICES[crs])
     seconds = time.perf_counter() - started
     counts = {layer.name: len(layer.frame) for layer in written}
@@ -84,6 +99,7 @@ def command(
         "out": str(out),
         "period": period.to_json(),
         "crs": f"EPSG:{crs}",
+        "audience": audience,
         "layers": counts,
         "bytes": out.stat().st_size,
         "seconds": round(seconds, 2),

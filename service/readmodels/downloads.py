@@ -11,7 +11,7 @@ it. Concerns and plans are included only when the caller says the reader may see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import geopandas as gpd
@@ -20,7 +20,7 @@ import shapely
 import sqlalchemy as sa
 from flask import Flask
 
-from geodata.disclosure import SENSITIVE_MARKING
+from geodata.disclosure import SENSITIVE_MARKING, Shown
 from geodata.force_hotspots import ForceHotspots, force_hotspots
 from geodata.io.downloads import Layer
 from geodata.io.qgis_styles import hotspot_style, ward_style
@@ -33,6 +33,8 @@ from geodata.products import (
     incident_points,
     plan_table,
     priority_rows,
+    public_hot_squares,
+    public_ward_figures,
     ward_figures,
 )
 from service.readmodels.cache import data_cache
@@ -74,6 +76,28 @@ def layers(
         for name in products
         if selection.personal or name not in ("concerns", "plans")
     ]
+
+
+PUBLIC = ("wards", "hotspots")
+"""What the public (partnership open data) export holds: no incidents by snap point, no
+priorities, concerns or plans."""
+
+
+def public_layers(app: Flask, engine: sa.Engine, selection: Selection) -> list[Layer]:
+    """The public report's disclosure rules over the ward and hot-spot layers: counts below
+    ``PUBLIC_SUPPRESS_BELOW`` shown as ``<5``, the figures resting on them withheld, hot
+    squares instead of snap points (:func:`geodata.products.public_ward_figures`)."""
+    below = int(app.config["PUBLIC_SUPPRESS_BELOW"])
+    shown = Shown.for_audience("public", suppress_below=below)
+    note = f" (public: counts below {below} shown as <{below}, figures resting on them withheld)"
+    public = []
+    for layer in layers(app, engine, replace(selection, personal=False), products=PUBLIC):
+        if layer.name == "wards":
+            frame = public_ward_figures(gpd.GeoDataFrame(layer.frame), shown)
+        else:
+            frame = public_hot_squares(gpd.GeoDataFrame(layer.frame), shown)
+        public.append(replace(layer, frame=frame, description=layer.description + note))
+    return public
 
 
 def product_layer(app: Flask, engine: sa.Engine, name: str, selection: Selection) -> Layer:

@@ -133,3 +133,30 @@ def test_refuses_to_overwrite_and_unknown_wards(runner: FlaskCliRunner, force: P
     assert force.read_bytes() == b"kept"
     run_json(runner, "export", "--out", str(force), "--overwrite")
     assert len(pyogrio.list_layers(force)) == len(LAYERS)
+
+
+def test_the_public_export_follows_the_public_report_rules(
+    runner: FlaskCliRunner, client: FlaskClient, force: Path
+) -> None:
+    summary = run_json(
+        runner, "export", "--out", str(force), "--audience", "public", "--from", "2025-01",
+        "--to", "2025-02",
+    )  # fmt: skip
+
+    assert sorted(name for name, _ in pyogrio.list_layers(force)) == [
+        "hotspots",
+        "layer_styles",
+        "wards",
+    ]
+    assert summary["audience"] == "public" and "concerns" not in summary["layers"]
+    wards = pyogrio.read_dataframe(force, layer="wards").set_index("code")
+    # West Ward: 4 burglaries and 2 ASB, both below 5; East Ward: 2 drug offences.
+    assert wards.loc["E05000002", ["crime_total", "asb_total", "burglary"]].tolist() == [
+        "<5",
+        "<5",
+        "<5",
+    ]
+    assert wards["crime_per_1000"].isna().all() and wards["harm_total"].isna().all()
+    hot = pyogrio.read_dataframe(force, layer="hotspots")
+    assert list(hot.columns) == ["row", "col", "count", "label", "geometry"]
+    assert "description" not in wards.columns and "location" not in wards.columns
