@@ -12,6 +12,8 @@ for a while (429) before its token is even looked up.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from flask import Flask, Request, Response, abort, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -20,15 +22,16 @@ from werkzeug.exceptions import TooManyRequests
 from service.auth import User, csrf, login_manager
 from service.store.access import record_access
 from service.store.db import get_engine
-from service.store.tokens import authenticate_token, recent_failures, record_failure
-from service.store.users import get_user
+from service.store.tokens import authenticate_token
+from service.store.users import count_sign_in_failures, get_user, record_sign_in_failure
 
 PATHS = ("/api/", "/ogc")
 """Where a token is accepted: the JSON API and the OGC API - Features service."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-FAILURES_ALLOWED = 10
-"""Failed token authentications a client may make in :data:`FAILURE_WINDOW_S`."""
-FAILURE_WINDOW_S = 15 * 60
+FAILED_TOKEN = "(bearer token)"
+"""The user name a failed token authentication is recorded under with the sign-in failures,
+so one limit per client address (``SIGN_IN_FAILURES_PER_ADDRESS`` within
+``SIGN_IN_WINDOW_MINUTES``) covers passwords and tokens alike."""
 
 
 def bearer_token(incoming: Request) -> str | None:
@@ -47,17 +50,21 @@ def load_user_from_token(incoming: Request) -> User | None:
     token = bearer_token(incoming)
     if token is None:
         return None
-    engine = get_engine()
+    engine, config = get_engine(), current_app.config
     client = incoming.remote_addr or "unknown"
-    if recent_failures(engine, client=client, seconds=FAILURE_WINDOW_S) >= FAILURES_ALLOWED:
+    window = timedelta(minutes=int(config["SIGN_IN_WINDOW_MINUTES"]))
+    _, failures = count_sign_in_failures(
+        engine, username=FAILED_TOKEN, address=client, since=datetime.now(UTC) - window
+    )
+    if failures >= int(config["SIGN_IN_FAILURES_PER_ADDRESS"]):
         raise TooManyRequests(
             "too many failed sign-ins from this address; try again later",
-            retry_after=FAILURE_WINDOW_S,
+            retry_after=int(window.total_seconds()),
         )
     found = authenticate_token(engine, token)
     row = None if found is None else get_user(engine, int(found["user_id"]))
-    if found is None or row is None:
-        record_failure(engine, client=client)
+    if found is None or row is None or not row["active"]:
+        record_sign_in_failure(engine, username=FAILED_TOKEN, address=client)
         return None
     g.api_token = found
     return User(row)
@@ -85,7 +92,7 @@ def log_token_use(response: Response) -> Response:
             user_id=int(current_user.id),
             username=current_user.username,
             kind="token",
-            ref=f"{token['id']} {token['name']}",
+            refs=[f"{token['id']} {token['name']}"],
             path=request.full_path.rstrip("?"),
         )
     return response

@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
         import_threat,
         import_wards,
         report,
+        users,
     )
 
     app.cli.add_command(import_wards.command)
@@ -36,4 +37,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)
     app.cli.add_command(create_token.command)
+    app.cli.add_command(users.list_users_command)
+    app.cli.add_command(users.set_role_command)
+    app.cli.add_command(users.deactivate_command)
     app.cli.add_command(access_log.command)

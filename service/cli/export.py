@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from service.access import record_command
 from service.cli.options import (
     check_out_file,
     check_wards,
@@ -93,6 +94,12 @@ def command(
     else:
         written = layers(current_app, engine, selection)
     write_geopackage(out, written, crs=CRS_CHOICES[crs])
+    concerns = [layer.frame["id"] for layer in written if layer.name == "concerns"]
+    record_command(
+        kind="concern",
+        refs=[str(i) for ids in concerns for i in ids],
+        command=f"export --out {out.name} --audience {audience}",
+    )
     seconds = time.perf_counter() - started
     counts = {layer.name: len(layer.frame) for layer in written}
     summary = {

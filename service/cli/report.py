@@ -14,15 +14,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from service.cli.options import (
-    check_wards,
-    chosen_period,
-    from_option,
-    json_option,
-    overwrite_option,
-    report,
-    to_option,
-)
+from geodata.period import Period, PeriodError
+from service.access import concerns_in_report, record_command
+from service.cli.options import check_wards, json_option, overwrite_option, report
+from service.readmodels.ward_profiles import default_period
 from service.reports import AUDIENCES, ReportError, report_marking, vendor_files
 from service.reports.batch import COMBINED, INDEX, Task, write_reports
 from service.store.db import get_engine
@@ -43,8 +38,8 @@ _LISTED = 10
 @click.option(
     "--all", "all_wards", is_flag=True, help=f"Every ward, with a combined {COMBINED} for PDF."
 )
-@from_option
-@to_option
+@click.option("--from", "first", metavar="YYYY-MM", help="First month (default: 12 months).")
+@click.option("--to", "last", metavar="YYYY-MM", help="Last month (default: the latest held).")
 @click.option(
     "--format",
     "output",
@@ -99,7 +94,7 @@ def command(
     names = {w["code"]: w["name"] for w in list_wards(engine, vintage=vintage)}
     codes = list(names) if all_wards else _codes(wards)
     check_wards(engine, codes)
-    period = chosen_period(engine, first, last)
+    period = _period(first, last)
     formats = ("pdf", "html") if output == "both" else (output,)
     if "html" in formats:
         try:
@@ -123,6 +118,12 @@ def command(
     )
     run = write_reports(current_app, codes, task, names=names, marking=marking, combined=combined)
     results, failures = run.results, run.failures
+    if audience == "internal" and results:  # the access log: internal reports carry concern text
+        made = [r.code for r in results]
+        what = f"report --audience internal --out {out} ({len(made)} wards)"
+        record_command(kind="report", refs=made, command=what)
+        ids = [str(c["id"]) for c in concerns_in_report(made)]
+        record_command(kind="concern", refs=ids, command=what)
     seconds = time.perf_counter() - started
     summary = {
         "out": str(out),
@@ -154,6 +155,20 @@ def command(
     # every object it made, the imported libraries' included (0.3-0.7 s); frozen at exit,
     # they are simply left to the end of the process.
     atexit.register(gc.freeze)
+
+
+def _period(first: str | None, last: str | None) -> Period:
+    if first is None and last is None:
+        period = default_period(current_app, get_engine())
+        if period is None:
+            raise click.UsageError("no police.uk records are stored: run import-crime first")
+        return period
+    if first is None or last is None:
+        raise click.UsageError("give both --from and --to, or neither")
+    try:
+        return Period.parse(first, last, names=("--from", "--to"))
+    except PeriodError as error:
+        raise click.UsageError(str(error)) from error
 
 
 def _refuse_overwrite(out: Path, targets: Sequence[Path], *, overwrite: bool) -> None:

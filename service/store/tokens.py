@@ -1,4 +1,4 @@
-"""Personal access tokens, and failed authentications counted per client.
+"""Personal access tokens.
 
 A token is shown once, when it is made; only its SHA-256 is stored (a token is 256 random
 bits, so a fast hash is as strong as a slow one and lets a request be checked with one
@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.store.imports import now
-from service.store.schema import api_tokens, auth_failures, users
+from service.store.schema import api_tokens, users
 
 PREFIX = "wpt_"
 """Every token starts so, which secret scanners and people recognise."""
@@ -116,21 +116,3 @@ def authenticate_token(engine: sa.Engine, token: str) -> dict[str, Any] | None:
             api_tokens.update().where(api_tokens.c.id == row.id).values(last_used_at=current)
         )
     return dict(row._mapping)
-
-
-def record_failure(engine: sa.Engine, *, client: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(auth_failures.insert(), {"client": client, "at": now()})
-
-
-def recent_failures(engine: sa.Engine, *, client: str, seconds: int) -> int:
-    """Failed authentications of ``client`` in the last ``seconds`` (older ones are dropped)."""
-    since = (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
-    with engine.begin() as connection:
-        connection.execute(auth_failures.delete().where(auth_failures.c.at < since))
-        count = connection.execute(
-            sa.select(sa.func.count())
-            .select_from(auth_failures)
-            .where(auth_failures.c.client == client, auth_failures.c.at >= since)
-        )
-        return int(count.scalar_one())

@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from service.views import (
+        admin,
         api,
         auth,
         concerns,
@@ -32,3 +33,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tokens.bp)
     app.register_blueprint(ogc.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(admin.bp)

@@ -6,7 +6,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from geodata.io.downloads import (
@@ -41,6 +41,8 @@ def product(product: str, fmt: str) -> Response:
         )
     selection = Selection(period=period, wards=wards or None, today=date.today())
     layer = product_layer(current_app, get_engine(), product, selection)
+    if product == "concerns":  # each concern downloaded is in the access log
+        g.shown_concern_ids = [str(i) for i in layer.frame["id"]]
     if fmt == "gpkg":
         with tempfile.TemporaryDirectory() as folder:
             data = geopackage_bytes([layer], crs=CRS_CHOICES[crs], folder=Path(folder))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
@@ -95,6 +95,8 @@ def items(collection_id: str) -> ResponseReturnValue:
     frame = feature_frame(current_app, get_engine(), found.id, period)
     chosen = ogc.select(frame, found, args, bbox=box)
     page = chosen.iloc[offset : offset + limit]
+    if found.personal:  # each concern served is in the access log
+        g.shown_concern_ids = [str(i) for i in page[found.id_column]]
     url = f"{base()}/collections/{found.id}/items"
     body = {
         "type": "FeatureCollection",

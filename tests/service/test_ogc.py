@@ -52,7 +52,9 @@ def force(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, str]:
     run_json(runner, "import-crime", str(write_street_csv(folder / "street.csv", rows)))
     run_json(runner, "import-concerns", str(write_concerns_csv(folder / "c.csv", [concern_row()])))
     with app.app_context():
-        user = create_user(get_engine(), username="ann", password="x" * 12, role="analyst")
+        user = create_user(
+            get_engine(), username="ann", password="correct horse battery", role="analyst"
+        )
         token, _ = create_token(get_engine(), user_id=user, name="tests", days=1)
     return app, token
 

@@ -50,7 +50,9 @@ def test_export_tokens_and_ogc_on_the_real_data(
     assert sorted(styles["f_table_name"]) == ["hotspots", "wards"]
 
     with app.app_context():
-        create_user(get_engine(), username="analyst.real", password="x" * 12, role="analyst")
+        create_user(
+            get_engine(), username="analyst.real", password="correct horse battery", role="analyst"
+        )
     made = run_json(runner, "create-token", "analyst.real", "--name", "acceptance")
     bearer = {"Authorization": f"Bearer {made['token']}"}
     anonymous = app.test_client()

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from service.auth import start_session
 from service.store.access import list_access
 from service.store.db import get_engine
 from service.store.tokens import create_token
 from service.store.users import create_user, find_user
-from service.tokens import FAILURES_ALLOWED
 from tests.conftest import signed_in
 from tests.factories import run_json, write_wards
 
@@ -26,7 +26,7 @@ def wards(runner: FlaskCliRunner, tmp_path) -> None:  # type: ignore[no-untyped-
     run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
     with runner.app.app_context():
         for name, role in (("ann", "analyst"), ("vic", "viewer")):
-            create_user(get_engine(), username=name, password="x" * 12, role=role)
+            create_user(get_engine(), username=name, password="correct horse battery", role=role)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -63,7 +63,8 @@ def test_a_cli_token_reads_the_api_until_it_is_revoked(
         ann = find_user(get_engine(), "ann")
     page = app.test_client()
     with page.session_transaction() as session:
-        session["_user_id"] = str(ann["id"])  # type: ignore[index]
+        session["_user_id"] = f"{ann['id']}:0"  # type: ignore[index]
+        start_session(session)
     listing = page.get("/tokens").get_data(as_text=True)
     assert "QGIS" in listing and made["token"] not in listing
     assert page.post(f"/tokens/{made['id']}/revoke", data=csrf_of(page)).status_code == 302
@@ -123,7 +124,7 @@ def test_failed_authentication_is_limited_per_client(
     app: Flask, anonymous: FlaskClient, runner: FlaskCliRunner, wards: None
 ) -> None:
     good = run_json(runner, "create-token", "ann")["token"]
-    for _ in range(FAILURES_ALLOWED):
+    for _ in range(app.config["SIGN_IN_FAILURES_PER_ADDRESS"]):
         assert anonymous.get("/api/wards", headers=bearer("wpt_wrong")).status_code == 401
     limited = anonymous.get("/api/wards", headers=bearer(good))
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
