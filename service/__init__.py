@@ -31,12 +31,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
-    from service import access, auth, cli, errors, health, request_log, security, views
+    from service import (
+        access,
+        auth,
+        cli,
+        errors,
+        health,
+        request_log,
+        security,
+        tokens,
+        views,
+    )
     from service.store import db
 
     db.init_app(app)
     request_log.init_app(app)
     auth.init_app(app)
+    tokens.init_app(app)
     Compress(app)
     security.init_app(app)
     access.init_app(app)

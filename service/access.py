@@ -28,6 +28,9 @@ CONSULTED: dict[str, tuple[str, str]] = {
     "reports.ward_pdf": ("report", "code"),
     "api.profile": ("ward", "code"),
     "concerns.show": ("concern", "concern_id"),
+    "ogc.items": ("ogc", "collection_id"),
+    "downloads.product": ("download", "product"),
+    "ogc.item": ("ogc", "collection_id"),
     "concerns.edit": ("concern", "concern_id"),
 }
 """Endpoint: (kind, the URL argument that names what was consulted)."""

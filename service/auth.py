@@ -82,7 +82,7 @@ def load_user(token: str) -> User | None:
 def require_sign_in() -> ResponseReturnValue | None:
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/ogc")):
         body = {"error": {"status": 401, "name": "Unauthorized", "message": "sign in first"}}
         return jsonify(body), 401
     return redirect(url_for("auth.login", next=request.full_path))

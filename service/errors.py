@@ -1,4 +1,4 @@
-"""One handler turns every HTTP error into the error page, or into JSON under /api; a full
+"""One handler turns every HTTP error into the error page, or into JSON under /api and /ogc; a full
 disk or a read-only database becomes a sentence, on a page or on the command line."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         # The error's own headers (Allow on a 405, WWW-Authenticate, Retry-After) stay.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-        if request.path.startswith("/api/"):
+        if request.path.startswith(("/api/", "/ogc")):
             body = {"error": {"status": status, "name": error.name, "message": error.description}}
             return jsonify(body), status, headers
         return render_template("error.html", error=error), status, headers

@@ -8,6 +8,7 @@ export reads back with the matching import command.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -64,7 +65,18 @@ def export_plans(
     """
     if format not in ("csv", "json"):
         raise PlanError(f"format: {format!r} is not one of csv, json")
-    items = [
+    items = export_items(engine, ward=ward, status=status)
+    if format == "json":
+        return plans_to_json(items), len(items)
+    return plans_to_csv(items, columns=PLAN_EXPORT_COLUMNS), len(items)
+
+
+def export_items(
+    engine: sa.Engine, *, ward: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The stored plans newest first as :func:`geodata.io.plans.plan_to_dict` mappings with
+    the keys of the export's extra columns (id, vintage, who and when, quality score)."""
+    return [
         {
             **plan_to_dict(plan),
             "id": row["id"],
@@ -76,6 +88,3 @@ def export_plans(
         }
         for row, plan in plan_records(engine, ward=ward, status=status)
     ]
-    if format == "json":
-        return plans_to_json(items), len(items)
-    return plans_to_csv(items, columns=PLAN_EXPORT_COLUMNS), len(items)

@@ -283,13 +283,21 @@ OPENAPI: dict[str, Any] = {
 }
 
 
-OPENAPI["security"] = [{"session": []}]
+OPENAPI["security"] = [{"session": []}, {"token": []}]
 OPENAPI["components"]["securitySchemes"] = {
+    "token": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal access token (the Tokens page, or flask create-token) "
+        "in an Authorization: Bearer header; read-only unless made to write. An address "
+        "that failed to authenticate too often answers 429 with an Error, before any "
+        "operation.",
+    },
     "session": {
         "type": "apiKey",
         "in": "cookie",
         "name": "session",
         "description": "The session cookie set by signing in at /login. Every operation "
         "needs it: signed out, each answers 401 with an Error.",
-    }
+    },
 }

@@ -8,8 +8,10 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from service.cli import (
         access_log,
+        create_token,
         create_user,
         demo,
+        export,
         export_concerns,
         export_plans,
         import_concerns,
@@ -29,12 +31,14 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_threat.command)
     app.cli.add_command(import_context.command)
     app.cli.add_command(import_concerns.command)
+    app.cli.add_command(export.command)
     app.cli.add_command(export_concerns.command)
     app.cli.add_command(import_plans.command)
     app.cli.add_command(export_plans.command)
     app.cli.add_command(report.command)
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)
+    app.cli.add_command(create_token.command)
     app.cli.add_command(users.list_users_command)
     app.cli.add_command(users.set_role_command)
     app.cli.add_command(users.deactivate_command)

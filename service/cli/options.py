@@ -10,7 +10,10 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 
+from geodata.period import Period, PeriodError
+from service.readmodels.ward_profiles import default_period
 from service.store.concerns import ward_codes
 from service.store.wards import latest_vintage
 
@@ -21,6 +24,36 @@ json_option = click.option(
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace the output file if it exists (refused otherwise)."
 )
+
+
+from_option = click.option(
+    "--from", "first", metavar="YYYY-MM", help="First month (default: 12 months)."
+)
+to_option = click.option(
+    "--to", "last", metavar="YYYY-MM", help="Last month (default: the latest held)."
+)
+wards_option = click.option(
+    "--ward",
+    "wards",
+    multiple=True,
+    metavar="CODE",
+    help="A ward of the latest boundary vintage; repeat for several.",
+)
+
+
+def chosen_period(engine: sa.Engine, first: str | None, last: str | None) -> Period:
+    """The --from/--to months, by default the latest twelve held."""
+    if first is None and last is None:
+        period = default_period(current_app, engine)
+        if period is None:
+            raise click.UsageError("no police.uk records are stored: run import-crime first")
+        return period
+    if first is None or last is None:
+        raise click.UsageError("give both --from and --to, or neither")
+    try:
+        return Period.parse(first, last, names=("--from", "--to"))
+    except PeriodError as error:
+        raise click.UsageError(str(error)) from error
 
 
 def report(summary: dict[str, Any], line: str, *, as_json: bool) -> None:

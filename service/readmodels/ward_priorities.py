@@ -15,6 +15,7 @@ from geodata.period import Period
 from geodata.priorities import (
     WEIGHTS_NOTE,
     OpenConcern,
+    Priority,
     PriorityWeights,
     gaps,
     harm_rates,
@@ -90,6 +91,29 @@ def priority_matrix(
     app: Flask, engine: sa.Engine, *, period: Period, today: date
 ) -> dict[str, Any]:
     """Every ward by every theme: the combined score (0 where a theme does not rank)."""
+    themes, ranked, assessment = _ranked_wards(app, engine, period=period, today=today)
+    rows = []
+    for code, priorities in ranked.items():
+        scores = {p.theme: round(p.score, 1) for p in priorities}
+        rows.append({"ward": code, "scores": {t: scores.get(t, 0.0) for t in themes}})
+    return {
+        "period": period.to_json(),
+        "themes": themes,
+        "wards": rows,
+        "threat_assessment": assessment,
+    }
+
+
+def ranked_priorities(
+    app: Flask, engine: sa.Engine, *, period: Period, today: date
+) -> dict[str, list[Priority]]:
+    """Every ward's ranked themes with their components, by ward code."""
+    return _ranked_wards(app, engine, period=period, today=today)[1]
+
+
+def _ranked_wards(
+    app: Flask, engine: sa.Engine, *, period: Period, today: date
+) -> tuple[list[str], dict[str, list[Priority]], dict[str, Any] | None]:
     shared = shared_figures(app, engine)
     concerns = list_concerns(engine, today=today)
     context = _context(app, engine, shared, period, concerns)
@@ -97,18 +121,11 @@ def priority_matrix(
     for row in concerns:
         if row["status"] in OPEN_STATUSES:
             by_ward.setdefault(row["ward_code"], []).extend(_open([row]))
-    themes = [t.name for t in context["themes"]]
-    rows = []
-    for code in sorted(_ward_codes(shared)):
-        ranked = _rank(context, shared, code, period, by_ward.get(code, []), today)
-        scores = {p.theme: round(p.score, 1) for p in ranked}
-        rows.append({"ward": code, "scores": {t: scores.get(t, 0.0) for t in themes}})
-    return {
-        "period": period.to_json(),
-        "themes": themes,
-        "wards": rows,
-        "threat_assessment": context["assessment"],
+    ranked = {
+        code: _rank(context, shared, code, period, by_ward.get(code, []), today)
+        for code in sorted(_ward_codes(shared))
     }
+    return [t.name for t in context["themes"]], ranked, context["assessment"]
 
 
 def _planned_themes(engine: sa.Engine, code: str, themes: list[Any]) -> set[str]:
@@ -157,7 +174,7 @@ def _rank(
     period: Period,
     open_concerns: list[OpenConcern],
     today: date,
-) -> list[Any]:
+) -> list[Priority]:
     return rank_priorities(
         ward_code=code,
         themes=context["themes"],

@@ -125,18 +125,38 @@ def ward_facts(
 
     A ward policed by two forces has a row per force; every profile figure sums ``n``.
     """
+    facts = list_facts(engine, vintage=vintage, first=first, last=last, ward_codes=[ward_code])
+    return facts.drop(columns="ward_code")
+
+
+def list_facts(
+    engine: sa.Engine,
+    *,
+    vintage: str,
+    first: str,
+    last: str,
+    ward_codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Incidents by ward, month, snap point, category and outcome, ``n`` per row, of the
+    wards ``ward_codes`` (every ward of the vintage when None), in the table's key order
+    (ward, month, force, place, category, outcome), so a row's position is stable."""
+    wards = "" if ward_codes is None else "AND f.ward_code IN :wards "
     query = sa.text(
-        "SELECT f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
+        "SELECT f.ward_code, f.month, c.label, coalesce(o.label, ''), f.place_id, pl.location, "
         "pl.longitude, pl.latitude, f.n FROM ward_facts f "
         "JOIN categories c ON c.id = f.category_id "
         "LEFT JOIN outcomes o ON o.id = f.outcome_id "
         "JOIN places pl ON pl.id = f.place_id "
-        "WHERE f.vintage = :vintage AND f.ward_code = :ward "
-        "AND f.month BETWEEN :first AND :last"
+        f"WHERE f.vintage = :vintage AND f.month BETWEEN :first AND :last {wards}"
+        "ORDER BY f.ward_code, f.month, f.force_id, f.place_id, f.category_id, f.outcome_id"
     )
-    columns = {"month": "str", "category": "str", "outcome": "str", **_POINT_COLUMNS}
+    parameters: dict[str, Any] = {"vintage": vintage, "first": first, "last": last}
+    if ward_codes is not None:
+        query = query.bindparams(sa.bindparam("wards", expanding=True))
+        parameters["wards"] = list(ward_codes)
+    columns = {"ward_code": "str", "month": "str", "category": "str", "outcome": "str"}
+    columns |= _POINT_COLUMNS
     with engine.connect() as connection:
-        parameters = {"vintage": vintage, "ward": ward_code, "first": first, "last": last}
         rows = connection.execute(query, parameters).all()
     return _frame(rows, columns)
 
@@ -148,14 +168,15 @@ def force_points(engine: sa.Engine, *, vintage: str, first: str, last: str) -> p
     what the force-wide hot-spot grid counts and names its squares by. Rows outside every
     ward and rows with no location are not in ``ward_facts`` and so not here.
     """
-    query = (
+    query = sa.text(
         "SELECT f.place_id, pl.location, pl.longitude, pl.latitude, sum(f.n) FROM ward_facts f "
         "JOIN places pl ON pl.id = f.place_id "
-        "WHERE f.vintage = ? AND f.month BETWEEN ? AND ? "
+        "WHERE f.vintage = :vintage AND f.month BETWEEN :first AND :last "
         "GROUP BY f.place_id, pl.location, pl.longitude, pl.latitude ORDER BY f.place_id"
     )
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(query, (vintage, first, last)).all()
+        parameters = {"vintage": vintage, "first": first, "last": last}
+        rows = connection.execute(query, parameters).all()
     return _frame(rows, _POINT_COLUMNS)
 
 

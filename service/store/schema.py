@@ -175,6 +175,22 @@ access_log = sa.Table(
     comment="who consulted which ward profile, report or concern, and when",
 )
 
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token_hash", sa.Text, nullable=False, unique=True, comment="SHA-256, hex"),
+    sa.Column("prefix", sa.Text, nullable=False, comment="first characters, to recognise it"),
+    sa.Column("scope", sa.Text, nullable=False, comment="read, or read write"),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.Text, nullable=False),
+    sa.Column("last_used_at", sa.Text),
+    sa.Column("revoked_at", sa.Text),
+    comment="personal access tokens for the API and OGC service, stored only as hashes",
+)
+
 imports = sa.Table(
     "imports",
     metadata,

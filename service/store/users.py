@@ -198,3 +198,10 @@ def list_users(engine: sa.Engine) -> list[dict[str, Any]]:
     for user_id, code in given:
         wards.setdefault(user_id, []).append(code)
     return [dict(row._mapping) | {"wards": wards.get(row.id, [])} for row in rows]
+
+
+def find_user(engine: sa.Engine, username: str) -> dict[str, Any] | None:
+    """The user with this name, or None."""
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(users).where(users.c.username == username)).first()
+    return None if row is None else dict(row._mapping)

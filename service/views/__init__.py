@@ -11,10 +11,13 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         concerns,
+        downloads,
         home,
         my_wards,
+        ogc,
         planning,
         reports,
+        tokens,
         wards,
     )
 
@@ -29,4 +32,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(wards.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(ogc.bp)
+    app.register_blueprint(downloads.bp)
     app.register_blueprint(admin.bp)
