@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.cleveland import cleveland_app, signed_in_client
-from service.readmodels.ward_profiles import SHARED
+from service.readmodels.cache import data_cache
+from service.readmodels.ward_profiles import CACHED
 
 
 def main() -> None:
@@ -37,7 +38,7 @@ def main() -> None:
         client.get(url)
         cold, warm = [], []
         for _ in range(options.repeat):
-            app.extensions[SHARED].profiles.clear()
+            data_cache(app, "profiles", size=CACHED).clear()
             start = time.perf_counter()
             client.get(url)
             cold.append(time.perf_counter() - start)

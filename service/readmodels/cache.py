@@ -67,6 +67,11 @@ class VersionCache:
                     self._values.popitem(last=False)
         return value
 
+    def clear(self) -> None:
+        """Drop every value (a benchmark's cold start; data changes need no call)."""
+        with self._lock:
+            self._values.clear()
+
     def __len__(self) -> int:
         return len(self._values)
 

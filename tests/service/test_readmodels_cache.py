@@ -129,3 +129,20 @@ def test_two_workers_on_one_database_each_see_an_import(
 
     assert west(worker) == (400, 90.0)
     assert west(app) == (400, 90.0)
+
+
+def test_clear_drops_every_value_so_the_next_read_builds_again() -> None:
+    cache = VersionCache(size=4)
+    built: list[str] = []
+
+    def build(key: str) -> str:
+        built.append(key)
+        return key.upper()
+
+    cache.get(1, "a", lambda: build("a"))
+    cache.get(1, "a", lambda: build("a"))
+    cache.clear()
+
+    assert len(cache) == 0
+    assert cache.get(1, "a", lambda: build("a")) == "A"
+    assert built == ["a", "a"]
