@@ -72,6 +72,24 @@ def _check_dispersion(dispersion: float) -> None:
         raise EvaluationError(f"dispersion: {dispersion!r} is not a finite number of 1 or more")
 
 
+def _wdd(local: float, displacement: float, variance: float) -> WDD:
+    """The WDD of its two parts and their variance: z, two-sided p and the 95 % interval
+    from the normal approximation, as every WDD here reports them."""
+    estimate = local + displacement
+    se = math.sqrt(variance)
+    z = estimate / se if se > 0 else 0.0
+    return WDD(
+        estimate=float(estimate),
+        variance=float(variance),
+        z=float(z),
+        p_value=_two_sided_p(z),
+        low=float(estimate - _Z95 * se),
+        high=float(estimate + _Z95 * se),
+        local=float(local),
+        displacement=float(displacement),
+    )
+
+
 def _two_sided_p(z: float) -> float:
     return float(2 * special.ndtr(-abs(z)))
 
@@ -355,22 +373,10 @@ def wdd(
     s_t, s_c, s_d, s_cd = (float(s) for s in scale)
     local = s_t * (t2 - t1) - s_c * (c2 - c1)
     displacement = s_d * (d2 - d1) - s_cd * (cd2 - cd1)
-    estimate = local + displacement
     variance = s_t**2 * (t1 + t2) + s_c**2 * (c1 + c2) + s_d**2 * (d1 + d2) + s_cd**2 * (cd1 + cd2)
     if shared_control:
         variance += 2 * s_c * s_cd * (c1 + c2)
-    se = math.sqrt(variance)
-    z = estimate / se if se > 0 else 0.0
-    return WDD(
-        estimate=float(estimate),
-        variance=float(variance),
-        z=float(z),
-        p_value=_two_sided_p(z),
-        low=float(estimate - _Z95 * se),
-        high=float(estimate + _Z95 * se),
-        local=float(local),
-        displacement=float(displacement),
-    )
+    return _wdd(local, displacement, variance)
 
 
 def wdd_scaled_control(
@@ -414,20 +420,8 @@ def wdd_scaled_control(
     s = (t1 + b1) / c1
     local = t2 - r * t1
     displacement = b2 - r * b1
-    estimate = local + displacement
     variance = dispersion * (t2 + b2 + r**2 * (t1 + b1) + s**2 * (c2 + r**2 * c1))
-    se = math.sqrt(variance)
-    z = estimate / se if se > 0 else 0.0
-    return WDD(
-        estimate=float(estimate),
-        variance=float(variance),
-        z=float(z),
-        p_value=_two_sided_p(z),
-        low=float(estimate - _Z95 * se),
-        high=float(estimate + _Z95 * se),
-        local=float(local),
-        displacement=float(displacement),
-    )
+    return _wdd(local, displacement, variance)
 
 
 def sustained(

@@ -14,10 +14,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from geodata.period import Period, PeriodError
 from service.access import concerns_in_report, record_command
-from service.cli.options import check_wards, json_option, overwrite_option, report
-from service.readmodels.ward_profiles import default_period
+from service.cli.options import (
+    check_wards,
+    chosen_period,
+    json_option,
+    overwrite_option,
+    report,
+)
 from service.reports import AUDIENCES, ReportError, report_marking, vendor_files
 from service.reports.batch import COMBINED, INDEX, Task, write_reports
 from service.store.db import get_engine
@@ -94,7 +98,7 @@ def command(
     names = {w["code"]: w["name"] for w in list_wards(engine, vintage=vintage)}
     codes = list(names) if all_wards else _codes(wards)
     check_wards(engine, codes)
-    period = _period(first, last)
+    period = chosen_period(get_engine(), first, last)
     formats = ("pdf", "html") if output == "both" else (output,)
     if "html" in formats:
         try:
@@ -155,20 +159,6 @@ def command(
     # every object it made, the imported libraries' included (0.3-0.7 s); frozen at exit,
     # they are simply left to the end of the process.
     atexit.register(gc.freeze)
-
-
-def _period(first: str | None, last: str | None) -> Period:
-    if first is None and last is None:
-        period = default_period(current_app, get_engine())
-        if period is None:
-            raise click.UsageError("no police.uk records are stored: run import-crime first")
-        return period
-    if first is None or last is None:
-        raise click.UsageError("give both --from and --to, or neither")
-    try:
-        return Period.parse(first, last, names=("--from", "--to"))
-    except PeriodError as error:
-        raise click.UsageError(str(error)) from error
 
 
 def _refuse_overwrite(out: Path, targets: Sequence[Path], *, overwrite: bool) -> None:
