@@ -326,10 +326,24 @@ def _incidents(axes: Any, incidents: pd.DataFrame) -> list[_Entry]:
         x[order], y[order], s=sizes, c=colours, alpha=0.8, linewidths=0.3,
         edgecolors="#FFFFFF", zorder=3, rasterized=True,
     )  # fmt: skip
-    return [
+    sizes_key = [
         _Entry("size", f"{n} at one snap point", size=math.sqrt(float(_area(np.array([n]))[0])))
         for n in (1, 10, 50)
     ]
+    # The colour key: the categories drawn, busiest first, so the map reads on its own.
+    drawn = points.groupby("category", sort=False)["n"].sum().sort_values(ascending=False)
+    colour_key = [
+        _Entry("square", str(category), colour=CATEGORY_COLOURS[str(category)])
+        for category in drawn.index[:KEYED_CATEGORIES]
+    ]
+    if len(drawn) > KEYED_CATEGORIES:
+        others = len(drawn) - KEYED_CATEGORIES
+        colour_key.append(_Entry("text", f"{others} more: see the table of categories"))
+    return sizes_key + colour_key
+
+
+KEYED_CATEGORIES = 8
+"""Categories the map's colour key names (the busiest); the report's table keys them all."""
 
 
 def _area(counts: np.ndarray) -> np.ndarray:

@@ -186,9 +186,29 @@ def test_incidents_are_one_circle_per_point_and_category(monkeypatch: pytest.Mon
         "1 at one snap point",
         "10 at one snap point",
         "50 at one snap point",
+        "Anti-social behaviour",  # the colour key, busiest first (7, then 3)
+        "Burglary",
         "Hot spot (Gi*)",
         "Ward boundary",
     ]
+
+
+def test_the_colour_key_names_the_eight_busiest_categories_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    categories = list(CATEGORY_COLOURS)[:10]
+    incidents = pd.DataFrame(
+        {
+            "category": categories,
+            "longitude": [-1.21] * 10,
+            "latitude": [54.61] * 10,
+            "n": list(range(10, 0, -1)),
+        }
+    )
+    figure = figure_of(monkeypatch, layer="incidents", incidents=incidents)
+
+    key = legend_of(figure)[3:-2]
+    assert key == [*categories[:8], "2 more: see the table of categories"]
 
 
 def test_hotspots_layer_shades_the_squares_not_the_points(
