@@ -6,6 +6,7 @@ strings, which sort in time order.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +57,32 @@ class Period:
 
     def to_json(self) -> dict[str, str | int]:
         return {"from": self.first, "to": self.last, "months": self.length}
+
+    def words(self) -> str:
+        """The period as people say it: see :func:`period_words`."""
+        return period_words(self.first, self.last)
+
+
+def month_words(month: str) -> str:
+    """``2025-12`` as "December 2025", the one way every page and report writes a month.
+
+    Anything that is not a ``YYYY-MM`` month is returned as it is, so a stored oddity still
+    shows rather than failing the page.
+    """
+    if not _MONTH.fullmatch(month or ""):
+        return month
+    year, number = month.split("-")
+    return f"{calendar.month_name[int(number)]} {year}"
+
+
+def period_words(first: str, last: str) -> str:
+    """A range of months in words: "December 2025" for one month, "January-December 2023"
+    within one year, "January 2025 to March 2026" across years."""
+    if first == last:
+        return month_words(first)
+    if first[:4] == last[:4] and _MONTH.fullmatch(first) and _MONTH.fullmatch(last):
+        return f"{calendar.month_name[int(first[5:])]}-{month_words(last)}"
+    return f"{month_words(first)} to {month_words(last)}"
 
 
 def _index(month: str) -> int:

@@ -30,13 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
-    from service import access, auth, cli, errors, security, views
+    from service import access, auth, cli, errors, security, views, wording
     from service.store import db
 
     db.init_app(app)
     auth.init_app(app)
     Compress(app)
     security.init_app(app)
+    wording.init_app(app)
     access.init_app(app)
     views.register_blueprints(app)
     errors.register_error_handlers(app)
