@@ -30,12 +30,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
-    from service import access, auth, cli, errors, security, views, wording
+    from service import access, assets, auth, cli, errors, security, views, wording
     from service.store import db
 
     db.init_app(app)
     auth.init_app(app)
     Compress(app)
+    assets.init_app(app)
     security.init_app(app)
     wording.init_app(app)
     access.init_app(app)

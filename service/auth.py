@@ -21,7 +21,7 @@ from service.store.users import ROLES, get_user
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-OPEN_ENDPOINTS = {"auth.login", "static"}
+OPEN_ENDPOINTS = {"auth.login", "static", "assets.file"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from werkzeug.exceptions import NotFound
 
+from service.assets import asset_url
 from service.readmodels.pages import briefing_page, profile_page
 from service.store.db import get_engine
 from service.views.api import requested_period
@@ -24,7 +25,7 @@ def profile(code: str) -> str:
         code=code,
         period=period,
         today=date.today(),
-        asset_url=url_for("static", filename="vendor"),
+        asset_url=asset_url("vendor"),
     )
     if page is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
@@ -39,7 +40,7 @@ def briefing(code: str) -> str:
         get_engine(),
         code=code,
         today=date.today(),
-        asset_url=url_for("static", filename="vendor"),
+        asset_url=asset_url("vendor"),
     )
     if page is None:
         raise NotFound(f"no ward {code!r} with police.uk records in the latest boundary vintage")

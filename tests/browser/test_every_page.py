@@ -21,7 +21,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 900}
 
-NOT_PAGES = ("/api/", "/static/")
+NOT_PAGES = ("/api/", "/static/", "/assets/")
 PAGES = sorted(
     path
     for rows in INVENTORY.values()

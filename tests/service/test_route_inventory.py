@@ -66,6 +66,7 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "api.new_plan": [("POST", "/api/plans", 401, 400, "pcso")],
     "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "pcso")],
     "static": [("GET", "/static/app.css", 200, 200, None)],
+    "assets.file": [("GET", "/assets/0/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
 with the token a viewer gets 403 (see test_roles_below_the_least_role_are_refused)."""
