@@ -123,6 +123,22 @@ def test_search_filters_by_name_or_code(client: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("figures")
+def test_search_reads_council_words_and_suggests_wards_as_you_type(client: FlaskClient) -> None:
+    assert table_codes(client.get("/?q=testborough west").get_data(as_text=True)) == [WEST]
+    assert table_codes(client.get("/?q=WEST,  testborough.").get_data(as_text=True)) == [WEST]
+    page = client.get("/").get_data(as_text=True)
+
+    box_ = page[page.index('<input id="ward-search"') :]
+    assert 'list="ward-suggestions"' in box_[: box_.index(">")]
+    suggestions = re.findall(r'<option value="([^"]+)">', page[page.index("<datalist") :])
+    assert suggestions == [
+        "East Ward, Testborough",
+        "North Ward, Testborough",
+        "West Ward, Testborough",
+    ]
+
+
+@pytest.mark.usefixtures("figures")
 def test_an_exact_code_goes_straight_to_the_ward(client: FlaskClient) -> None:
     response = client.get(f"/?q={EAST.lower()}")
 
