@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geodata.period import month_words, period_words
+
 if TYPE_CHECKING:
     from geodata.profile import MonthCount
 
@@ -212,5 +214,8 @@ def _range(points: Sequence[tuple[str, int]]) -> str:
     """The months covered and the lowest and highest of them, as a clause."""
     low = min(points, key=lambda p: (p[1], p[0]))
     high = max(points, key=lambda p: (p[1], p[0]))
-    span = points[0][0] if len(points) == 1 else f"{points[0][0]} to {points[-1][0]}"
-    return f"{span}: lowest {low[1]:,} in {low[0]}, highest {high[1]:,} in {high[0]}"
+    span = period_words(points[0][0], points[-1][0])
+    return (
+        f"{span}: lowest {low[1]:,} in {month_words(low[0])}, "
+        f"highest {high[1]:,} in {month_words(high[0])}"
+    )

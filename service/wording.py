@@ -8,12 +8,14 @@ formats a month or a plural by hand and never shows an internal code:
 - ``period``: a :class:`~geodata.period.Period` or ``(first, last)`` in words;
 - ``plural``: ``n|plural("concern")`` is "1 concern", "2 concerns" (``plural("ward", "wards")``
   for an irregular plural), with thousands separated;
-- ``theme`` and ``channel``: a concern's tag or channel by its label.
+- ``theme`` and ``channel``: a concern's tag or channel by its label;
+- ``file_name``: an imported file's name without the server's folders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from flask import Flask
 
@@ -47,7 +49,19 @@ def channel(slug: str) -> str:
     return CHANNELS.get(slug, slug)
 
 
+def file_name(path: str) -> str:
+    """Where an import came from, without the server's folders: the file's own name (and the
+    member of a zip, after ``!``)."""
+    outer, bang, member = (path or "").partition("!")
+    return PurePath(outer).name + (bang + PurePath(member).name if bang else "")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        month=month_words, period=period, plural=plural, theme=theme, channel=channel
+        month=month_words,
+        period=period,
+        plural=plural,
+        theme=theme,
+        channel=channel,
+        file_name=file_name,
     )

@@ -18,6 +18,7 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 from geodata.demo.wards import ASB_PARK, TOWN_CENTRE
+from geodata.period import month_words
 from service import create_app
 from service.store.concerns import record_concern
 from service.store.db import get_engine
@@ -113,7 +114,7 @@ def test_profile_figures_are_the_profile_json(viewer: FlaskClient) -> None:
     crime, asb = profile["trends"][0]["monthly"], profile["trends"][1]["monthly"]
     for c, a in zip(crime, asb, strict=True):
         assert (
-            f'<th scope="row">{c["month"]}</th><td class="n">{c["n"]:,}</td>'
+            f'<th scope="row">{month_words(c["month"])}</th><td class="n">{c["n"]:,}</td>'
             f'<td class="n">{a["n"]:,}</td>'
         ) in monthly
     for p in priorities["priorities"]:
@@ -150,7 +151,7 @@ def test_a_period_is_chosen_with_two_month_inputs(viewer: FlaskClient) -> None:
     assert re.search(r'<input type="month" name="from" value="2025-04"', page)
     assert re.search(r'<input type="month" name="to" value="2025-06"', page)
     assert f'<span id="crime-total">{profile["crime_total"]:,}</span>' in page
-    assert "2025-04 to 2025-06 (3 months)" in page
+    assert "April-June 2025 (3 months)" in page
 
 
 def test_the_default_period_is_the_latest_12_months_held(viewer: FlaskClient) -> None:
@@ -220,7 +221,7 @@ def test_the_briefing_compares_the_latest_month_with_the_one_before(viewer: Flas
 
     page = page_of(viewer, f"/wards/{code}/briefing")
 
-    assert '<h2 id="changed">What changed since 2025-11</h2>' in page
+    assert '<h2 id="changed">What changed since November 2025</h2>' in page
     sentences = [s for t in latest["trends"] for s in t["sentences"]]
     if sentences:
         for sentence in sentences:
@@ -462,7 +463,8 @@ def test_hot_spots_are_named_by_the_south_west_corner_of_their_square(
     assert "squares of 250 m are hot spots" in page
     briefing = page_of(planted, "/wards/E05000002/briefing")
     assert (
-        f"{len(rows)} hot-spot squares\n  over 2024-03 to 2025-02, the busiest with 40" in briefing
+        f"{len(rows)} hot-spot squares\n  over March 2024 to February 2025, the busiest with 40"
+        in briefing
     )
     # EAST had no incidents: no hot squares, no list of changes.
     assert "No hot-spot squares in the period." in page_of(planted, "/wards/E05000001")
@@ -475,7 +477,7 @@ def test_the_briefing_lists_what_changed(planted: FlaskClient) -> None:
 
     page = page_of(planted, "/wards/E05000002/briefing")
 
-    changed = section(page, '<h2 id="changed">What changed since 2025-01</h2>', "</section>")
+    changed = section(page, '<h2 id="changed">What changed since January 2025</h2>', "</section>")
     assert re.findall(r"<li>(.*?)</li>", changed) == [str(escape(s)) for s in sentences]
     assert "No significant change" not in changed
     assert "<table>" not in changed  # the busiest-categories table is for no change only
@@ -492,7 +494,7 @@ def test_the_briefing_says_when_the_month_before_is_not_held(
     page = page_of(viewer, "/wards/E05000002/briefing")
 
     changed = section(page, '<h2 id="changed">', "</section>")
-    assert "2025-02 is not held, so there is nothing to compare 2025-03 with." in changed
+    assert "February 2025 is not held, so there is nothing to compare March 2025 with." in changed
     assert "<li>" not in changed and "<table>" not in changed
 
 
