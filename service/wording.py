@@ -9,11 +9,13 @@ formats a month or a plural by hand and never shows an internal code:
 - ``plural``: ``n|plural("concern")`` is "1 concern", "2 concerns" (``plural("ward", "wards")``
   for an irregular plural), with thousands separated;
 - ``theme`` and ``channel``: a concern's tag or channel by its label;
-- ``file_name``: an imported file's name without the server's folders.
+- ``file_name``: an imported file's name without the server's folders; ``without_folders``:
+  the same for every path inside a sentence.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
@@ -56,6 +58,15 @@ def file_name(path: str) -> str:
     return PurePath(outer).name + (bang + PurePath(member).name if bang else "")
 
 
+_FOLDERS = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][^\s/\\]+)*[/\\]([^\s/\\]+)")
+
+
+def without_folders(text: str) -> str:
+    """``text`` with each file path in it cut to the file's name: a plan's history says
+    "imported from plans.csv", never the server folder it was read from."""
+    return _FOLDERS.sub(r"\1", text or "")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         month=month_words,
@@ -64,4 +75,5 @@ def init_app(app: Flask) -> None:
         theme=theme,
         channel=channel,
         file_name=file_name,
+        without_folders=without_folders,
     )
