@@ -54,7 +54,8 @@ from geodata.effects import (
     wdq,
 )
 from geodata.errors import AreaError, EvaluationError
-from geodata.profile import SIGNIFICANCE, Period
+from geodata.period import Period
+from geodata.profile import SIGNIFICANCE
 
 DEFAULT_MONTHS = 6
 """Months compared on each side of the plan's start, unless the caller says otherwise."""
@@ -189,6 +190,12 @@ def _check_area(name: str, geometry: Any) -> None:
         raise EvaluationError(str(error)) from error
 
 
+def evaluated_categories(categories: Sequence[str]) -> tuple[str, ...]:
+    """The categories a plan is evaluated on: those it names, or every police.uk category
+    (all crime and ASB) when it names none, since categories are optional on a plan."""
+    return tuple(categories) or CATEGORIES
+
+
 def _check_categories(categories: Sequence[str]) -> None:
     if isinstance(categories, str) or not categories:
         raise EvaluationError(
@@ -299,6 +306,8 @@ def monthly_in_area(
 
 def _categories_label(categories: Sequence[str]) -> str:
     names = list(categories)
+    if set(names) == set(CATEGORIES):
+        return "All crime and anti-social behaviour"
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -475,7 +484,10 @@ def evaluate(
 
     :func:`sustained` compares the target's monthly mean in the held months after the
     ``after`` period with its monthly mean before the plan.
+
+    A plan naming no categories is evaluated on all of them (:func:`evaluated_categories`).
     """
+    categories = evaluated_categories(categories)
     periods = plan_periods(start, months=months, latest=max(months_held) if months_held else None)
     before, after = periods.before, periods.after
     counts = count_in_areas(

@@ -8,7 +8,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geodata.profile import PLACES_CAVEAT, Period
+from geodata.period import Period
+from geodata.profile import PLACES_CAVEAT
 
 
 def incident_features(facts: pd.DataFrame) -> dict[str, Any]:

@@ -27,7 +27,8 @@ import numpy as np
 
 from geodata.crime import CATEGORIES
 from geodata.denominators import poisson_interval
-from geodata.profile import ForceCounts, Period
+from geodata.period import Period
+from geodata.profile import ForceCounts
 from geodata.trends import adjust_page, dispersion, ward_changes
 
 BAND_POINTS: Mapping[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}

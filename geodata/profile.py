@@ -34,8 +34,6 @@ from geodata.harm import HarmWeights, harm_by_category
 from geodata.hotspots import hotspot_grid
 from geodata.outcomes import outcome_shares
 from geodata.period import Period, comparison_span
-from geodata.period import PeriodError as PeriodError
-from geodata.period import latest_period as latest_period
 
 ALL_CRIME = "All crime"
 """The trend line for every category except anti-social behaviour."""

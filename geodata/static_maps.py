@@ -155,7 +155,10 @@ def ward_static_map(
     legend = _legend_image(tuple(entries), dpi=dpi)
     width = legend.shape[1]
     margin = round(0.02 * dpi)
-    figure.figimage(legend, xo=round(size_cm[0] * CM * dpi) - width - margin, yo=margin, zorder=9)
+    pasted = figure.figimage(
+        legend, xo=round(size_cm[0] * CM * dpi) - width - margin, yo=margin, zorder=9
+    )
+    pasted.set_label("; ".join(entry.label for entry in entries))  # what the legend says
     if attribution:
         figure.text(0.005, 0.012, attribution, fontsize=5.2, color="#555555")
     return _save(figure, format=format, dpi=dpi)

@@ -31,7 +31,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geodata.areas import buffer_geometry, target_geometry
-from geodata.evaluation import DEFAULT_MONTHS, EvaluationError, evaluate
+from geodata.evaluation import DEFAULT_MONTHS, EvaluationError, evaluate, evaluated_categories
 from geodata.period import Period
 from geodata.plan_quality import Quality, quality
 from geodata.plans import Plan
@@ -107,7 +107,7 @@ def facts_window(plan: Plan, *, months_held: Sequence[str]) -> FactsWindow:
     return FactsWindow(
         first=Period(start, start).shifted(-DEFAULT_MONTHS).first,
         last=max(latest, start),
-        categories=tuple(plan.categories),
+        categories=evaluated_categories(plan.categories),
     )
 
 

@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     wording.init_app(app)
     access.init_app(app)
+    errors.register_converters(app)
     views.register_blueprints(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,12 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from geodata.errors import (
+    BoundaryError,
     ConcernFileError,
     CrimeFileError,
     PlanFileError,
     PopulationError,
     RowError,
 )
+from geodata.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
 from geodata.io.concerns import read_concerns_csv
@@ -48,6 +51,14 @@ from service.store.wards import latest_vintage, replace_boundary_set
 Paths = Sequence[str | os.PathLike[str]]
 
 
+def archive_limits(config: Mapping[str, Any]) -> ArchiveLimits:
+    """The archive limits set by ``ARCHIVE_MEMBER_MAX_MB`` and ``ARCHIVE_MAX_RATIO``."""
+    return ArchiveLimits(
+        max_member_mb=int(config["ARCHIVE_MEMBER_MAX_MB"]),
+        max_ratio=int(config["ARCHIVE_MAX_RATIO"]),
+    )
+
+
 def import_ward_files(
     engine: sa.Engine,
     paths: Paths,
@@ -56,13 +67,15 @@ def import_ward_files(
     code_field: str | None = None,
     name_field: str | None = None,
     vintage: str | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Read, check, repair and store one boundary vintage from one or more files."""
-    frame = read_boundaries(paths, crs=crs)
-    fields = detect_ons_fields(
-        frame.columns, code_field=code_field, name_field=name_field, vintage=vintage
-    )
-    wards, repairs = prepare_wards(frame, fields)
+    frame = read_boundaries(paths, crs=crs, limits=limits)
+    with _naming_files(paths):
+        fields = detect_ons_fields(
+            frame.columns, code_field=code_field, name_field=name_field, vintage=vintage
+        )
+        wards, repairs = prepare_wards(frame, fields)
     counts = frame[SOURCE_COLUMN].value_counts()
     sources = [(str(p), file_sha256(Path(p)), int(counts.get(str(p), 0))) for p in paths]
     assignment = replace_boundary_set(engine, wards, sources=sources)
@@ -123,13 +136,14 @@ def import_crime_paths(
     *,
     vintage: str | None = None,
     each: Callable[[StreetSource], None] | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
 ) -> CrimeImportSummary:
     """Import every street file under ``paths`` in one transaction.
 
     A file that cannot be read at all is recorded as failed and nothing of it is stored;
     the other files are stored. ``each`` is called after every file (a progress bar).
     """
-    sources = find_street_files(paths)
+    sources = find_street_files(paths, limits=limits)
     summary = CrimeImportSummary()
     with crime_import(engine, vintage=vintage) as run, ThreadPoolExecutor(1) as reader:
         # The next file is parsed (in Arrow, outside the GIL) while this one is stored.
@@ -246,6 +260,7 @@ def import_population_files(
     code_field: str | None = None,
     count_field: str | None = None,
     lsoa_code_field: str | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Store census population by LSOA, placed in wards by best fit, in one transaction.
 
@@ -262,8 +277,9 @@ def import_population_files(
         raise PopulationError(
             f"{population}: holds no usable population rows ({len(errors)} rejected)"
         )
-    boundaries = read_boundaries(lsoa_boundaries)
-    lsoas, repairs = prepare_lsoas(boundaries, code_field=lsoa_code_field)
+    boundaries = read_boundaries(lsoa_boundaries, limits=limits)
+    with _naming_files(lsoa_boundaries):
+        lsoas, repairs = prepare_lsoas(boundaries, code_field=lsoa_code_field)
     points = lsoa_points(lsoas).assign(boundary_name=lsoas["name"].to_numpy())
     frame = counts.merge(points, on="lsoa_code", how="left")
     frame["lsoa_name"] = frame["lsoa_name"].where(
@@ -349,6 +365,19 @@ def import_threat_file(
         "unchanged": assessment_id == previous,
         "active_since": stored["imported_at"],
     }
+
+
+@contextmanager
+def _naming_files(paths: Paths) -> Iterator[None]:
+    """Name the boundary files in a refusal that names none of them: a missing code field
+    or an unknown ``--code-field`` is a fault of the files, not of one feature."""
+    try:
+        yield
+    except BoundaryError as error:
+        names = [str(path) for path in paths]
+        if any(name in str(error) for name in names):
+            raise
+        raise BoundaryError(f"{', '.join(names)}: {error}") from error
 
 
 def _rejected_rows(errors: list[RowError]) -> int:

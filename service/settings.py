@@ -74,6 +74,18 @@ SETTINGS: tuple[Setting, ...] = (
         "In public ward reports, counts below this are shown as '<N' (and rates and shares "
         "that would reveal them are withheld).",
     ),
+    Setting(
+        "ARCHIVE_MEMBER_MAX_MB",
+        128,
+        "Largest size, in MB once unpacked, of one file inside a zip archive offered to an "
+        "import (police.uk archives, zipped Shapefiles); larger members are refused unread.",
+    ),
+    Setting(
+        "ARCHIVE_MAX_RATIO",
+        100,
+        "Most times a file inside a zip archive may be compressed (police.uk CSVs compress "
+        "about 5 times); a member compressed more is refused unread, as a zip bomb.",
+    ),
 )
 
 

@@ -122,9 +122,10 @@ def plan_from_dict(
     values["categories"] = tuple(
         _category(reader.text(v, "categories")) for v in reader.list(data, "categories")
     )
-    values["review_dates"] = tuple(
-        reader.day(v, "review_dates") for v in reader.list(data, "review_dates")
-    )
+    review_dates = [reader.day(v, "review_dates") for v in reader.list(data, "review_dates")]
+    if any(v in (None, "") for v in reader.list(data, "review_dates")):
+        reader.note("review_dates", "a review date is blank; write each as YYYY-MM-DD")
+    values["review_dates"] = tuple(day for day in review_dates if day is not None)
     values["partners"] = tuple(reader.text(v, "partners") for v in reader.list(data, "partners"))
     values["start_date"] = reader.day(data.get("start_date"), "start_date")
     values["assessment_date"] = reader.day(data.get("assessment_date"), "assessment_date")

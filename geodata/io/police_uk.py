@@ -19,6 +19,7 @@ import pyarrow.csv as pcsv
 from geodata.crime import CATEGORIES, STREET_COLUMNS, canonical_category
 from geodata.crs import ENGLAND_WALES_BOUNDS
 from geodata.errors import CrimeFileError, RowError
+from geodata.io.archives import DEFAULT_LIMITS, ArchiveLimits, member_problem, traversal_problem
 
 STREET_FILE = re.compile(r"(?:^|/)\d{4}-\d{2}-[a-z0-9-]+-street\.csv$")
 """How police.uk names a street-level file inside its folders and archives."""
@@ -31,10 +32,12 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 @dataclass(frozen=True, slots=True)
 class StreetSource:
-    """One street-level CSV: a file on disk, or a member of a zip archive."""
+    """One street-level CSV: a file on disk, or a member of a zip archive (read within
+    ``limits``)."""
 
     path: Path
     member: str | None = None
+    limits: ArchiveLimits = DEFAULT_LIMITS
 
     @property
     def name(self) -> str:
@@ -47,6 +50,9 @@ class StreetSource:
             return pa.memory_map(str(self.path)).read_buffer()
         try:
             with zipfile.ZipFile(self.path) as archive:
+                problem = member_problem(archive.getinfo(self.member), limits=self.limits)
+                if problem:
+                    raise CrimeFileError(f"{self.name}: not read: {problem}")
                 return archive.read(self.member)
         except (zipfile.BadZipFile, OSError) as error:
             raise CrimeFileError(f"{self.name}: cannot read from the archive ({error})") from error
@@ -72,14 +78,18 @@ class StreetFile:
         return self.rows_read - self.table.num_rows
 
 
-def find_street_files(paths: Sequence[str | os.PathLike[str]]) -> list[StreetSource]:
+def find_street_files(
+    paths: Sequence[str | os.PathLike[str]], *, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> list[StreetSource]:
     """Every street-level CSV named by ``paths``, in a stable order.
 
     A path may be a CSV file (taken whatever its name), a folder (searched recursively for
     police.uk's ``YYYY-MM-<force>-street.csv`` names) or a police.uk archive zip (its
     ``*-street.csv`` members; outcomes and stop-and-search files are not street records).
-    A missing path, another kind of file, a broken zip, or a folder or archive with no
-    street files is an error naming the path.
+    A missing path, another kind of file, a broken zip, an archive with a member name
+    leading outside it (``../``), or a folder or archive with no street files is an error
+    naming the path. An archive member is read only within ``limits`` (its size and
+    compression ratio are checked when it is read, so one oversized member fails alone).
     """
     sources: list[StreetSource] = []
     for raw in paths:
@@ -94,7 +104,7 @@ def find_street_files(paths: Sequence[str | os.PathLike[str]]) -> list[StreetSou
         elif not path.exists():
             raise CrimeFileError(f"{path}: no such file or folder")
         elif path.suffix.lower() == ".zip":
-            sources.extend(_archive_members(path))
+            sources.extend(_archive_members(path, limits=limits))
         elif path.suffix.lower() == ".csv":
             sources.append(StreetSource(path))
         else:
@@ -102,15 +112,18 @@ def find_street_files(paths: Sequence[str | os.PathLike[str]]) -> list[StreetSou
     return sources
 
 
-def _archive_members(path: Path) -> Iterator[StreetSource]:
+def _archive_members(path: Path, *, limits: ArchiveLimits) -> Iterator[StreetSource]:
     try:
         with zipfile.ZipFile(path) as archive:
+            traversal = traversal_problem(archive)
             names = sorted(n for n in archive.namelist() if STREET_FILE.search(n))
     except zipfile.BadZipFile as error:
         raise CrimeFileError(f"{path}: not a readable zip archive ({error})") from error
+    if traversal:
+        raise CrimeFileError(f"{path}: {traversal}")
     if not names:
         raise CrimeFileError(f"{path}: the archive holds no police.uk street files")
-    return (StreetSource(path, name) for name in names)
+    return (StreetSource(path, name, limits) for name in names)
 
 
 def read_street_file(source: StreetSource) -> StreetFile:

@@ -39,6 +39,7 @@ def command(
 
     Example: flask --app service create-user pcso.smith --role pcso --name "PCSO Smith"
     """
+    username = username.strip()  # "name " would be stored as "name" and look like a clash
     engine = get_engine()
     if if_none and count_users(engine):
         report({"created": False}, "Users already exist; none created.", as_json=as_json)

@@ -16,8 +16,8 @@ from service.cli.options import (
     json_option,
     overwrite_option,
     report,
-    write_file,
 )
+from service.files import write_file
 from service.store.concerns import export_concerns
 from service.store.db import get_engine
 

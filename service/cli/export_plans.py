@@ -14,8 +14,8 @@ from service.cli.options import (
     json_option,
     overwrite_option,
     report,
-    write_file,
 )
+from service.files import write_file
 from service.store.db import get_engine
 from service.store.plans import export_plans
 

@@ -6,12 +6,14 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from geodata.errors import CrimeFileError
 from geodata.io.police_uk import find_street_files
 from service.cli.options import json_option, report, show_rejected
-from service.importing import import_crime_paths
+from service.errors import storage_errors_as_messages
+from service.importing import archive_limits, import_crime_paths
 from service.store.db import get_engine
 
 
@@ -20,6 +22,7 @@ from service.store.db import get_engine
 @click.option("--vintage", help="Boundary vintage to count wards in (default: the latest).")
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None:
     """Import police.uk street-level CSV files, folders of them, or police.uk archive zips.
 
@@ -28,11 +31,16 @@ def command(paths: tuple[Path, ...], vintage: str | None, as_json: bool) -> None
 
     Example: flask --app service import-crime data/police_uk/cleveland
     """
+    limits = archive_limits(current_app.config)
     try:
-        total = len(find_street_files(paths))
+        total = len(find_street_files(paths, limits=limits))
         with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
             summary = import_crime_paths(
-                get_engine(), paths, vintage=vintage, each=lambda _: bar.update(1)
+                get_engine(),
+                paths,
+                vintage=vintage,
+                each=lambda _: bar.update(1),
+                limits=limits,
             )
     except (CrimeFileError, LookupError, NotImplementedError) as error:
         raise click.ClickException(str(error)) from error

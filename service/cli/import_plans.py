@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from geodata.errors import PlanFileError
 from service.cli.options import json_option, report_file_import
+from service.errors import storage_errors_as_messages
 from service.importing import import_plan_file
 from service.store.db import get_engine
 
@@ -17,6 +18,7 @@ from service.store.db import get_engine
 @click.argument("path", type=click.Path(path_type=Path))
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(path: Path, as_json: bool) -> None:
     """Import problem-solving plans from a CSV or JSON file (layout in README, "Problem-solving
     plans").

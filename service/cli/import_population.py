@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from geodata.errors import BoundaryError, PopulationError
 from geodata.population import CENSUS_YEAR
 from service.cli.options import json_option, report
-from service.importing import import_population_files
+from service.errors import storage_errors_as_messages
+from service.importing import archive_limits, import_population_files
 from service.store.db import get_engine
 
 
@@ -44,6 +46,7 @@ from service.store.db import get_engine
 )
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(
     population: Path,
     lsoa_boundaries: tuple[Path, ...],
@@ -76,6 +79,7 @@ def command(
             code_field=code_field,
             count_field=count_field,
             lsoa_code_field=lsoa_code_field,
+            limits=archive_limits(current_app.config),
         )
     except (PopulationError, BoundaryError) as error:
         raise click.ClickException(str(error)) from error

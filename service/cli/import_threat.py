@@ -13,6 +13,7 @@ from geodata.concerns import DEFAULT_TAGS_PATH
 from geodata.errors import ThreatFileError
 from geodata.io.concerns import read_concern_tags
 from service.cli.options import json_option, report
+from service.errors import storage_errors_as_messages
 from service.importing import import_threat_file
 from service.store.db import get_engine
 
@@ -30,6 +31,7 @@ from service.store.db import get_engine
 )
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(
     path: Path,
     title: str | None,

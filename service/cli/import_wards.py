@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from geodata.errors import BoundaryError
 from service.cli.options import json_option, report
-from service.importing import import_ward_files
+from service.errors import storage_errors_as_messages
+from service.importing import archive_limits, import_ward_files
 from service.store.db import get_engine
 
 
@@ -21,6 +23,7 @@ from service.store.db import get_engine
 @click.option("--vintage", help="Boundary vintage, e.g. 2025 (default: from the WDyyCD name).")
 @json_option
 @with_appcontext
+@storage_errors_as_messages
 def command(
     paths: tuple[Path, ...],
     crs: str | None,
@@ -43,6 +46,7 @@ def command(
             code_field=code_field,
             name_field=name_field,
             vintage=vintage,
+            limits=archive_limits(current_app.config),
         )
     except BoundaryError as error:
         raise click.ClickException(str(error)) from error

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -68,13 +67,21 @@ def report_file_import(summary: dict[str, Any], *, unit: str, as_json: bool) -> 
 
 def check_ward(engine: sa.Engine, ward: str | None) -> None:
     """A --ward filter must name a ward of the latest boundary vintage."""
-    if ward is None:
+    check_wards(engine, [] if ward is None else [ward])
+
+
+def check_wards(engine: sa.Engine, wards: Sequence[str]) -> None:
+    """Every code given to --ward must name a ward of the latest boundary vintage; the
+    refusal names every one that does not."""
+    if not wards:
         return
     vintage = latest_vintage(engine)
-    if vintage is None or ward not in ward_codes(engine, vintage=vintage):
-        raise click.UsageError(
-            f"--ward {ward!r} is not a ward of the latest boundary vintage ({vintage})"
-        )
+    known = set() if vintage is None else ward_codes(engine, vintage=vintage)
+    unknown = [ward for ward in wards if ward not in known]
+    if unknown:
+        named = ", ".join(repr(ward) for ward in unknown)
+        verb = "is not a ward" if len(unknown) == 1 else "are not wards"
+        raise click.UsageError(f"--ward {named} {verb} of the latest boundary vintage ({vintage})")
 
 
 def check_out_file(out: Path, *, overwrite: bool) -> None:
@@ -83,16 +90,3 @@ def check_out_file(out: Path, *, overwrite: bool) -> None:
         raise click.UsageError(f"--out: the folder {out.parent} does not exist")
     if out.exists() and not overwrite:
         raise click.UsageError(f"{out} exists; pass --overwrite to replace it")
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write next to ``path`` and move into place, so a failed command leaves no half file
-    (and the file gets the usual permissions, which ``tempfile`` would narrow)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

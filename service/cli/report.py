@@ -4,40 +4,24 @@ from __future__ import annotations
 
 import atexit
 import gc
-import os
-import sys
+import re
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from geodata.profile import Period, PeriodError
-from service.cli.options import json_option, overwrite_option, report, write_file
+from geodata.period import Period, PeriodError
+from service.cli.options import check_wards, json_option, overwrite_option, report
 from service.readmodels.ward_profiles import default_period
-from service.reports import (
-    AUDIENCES,
-    ReportError,
-    WardReport,
-    combine_pdf,
-    index_page,
-    pdf_document,
-    report_marking,
-    vendor_files,
-    ward_report,
-)
-from service.settings import SETTINGS
+from service.reports import AUDIENCES, ReportError, report_marking, vendor_files
+from service.reports.batch import COMBINED, INDEX, Task, write_reports
 from service.store.db import get_engine
 from service.store.wards import latest_vintage, list_wards
 
-COMBINED = "all-wards.pdf"
-INDEX = "index.html"
 _LISTED = 10
 """Existing files named in a refusal; the rest are counted."""
 
@@ -48,7 +32,7 @@ _LISTED = 10
     "wards",
     multiple=True,
     metavar="CODE",
-    help="A ward of the latest boundary vintage; repeat for several.",
+    help="A ward of the latest boundary vintage; several, comma-separated or repeated.",
 )
 @click.option(
     "--all", "all_wards", is_flag=True, help=f"Every ward, with a combined {COMBINED} for PDF."
@@ -104,15 +88,11 @@ def command(
     vintage = latest_vintage(engine)
     if vintage is None:
         raise click.UsageError("no ward boundaries are stored: run import-wards first")
-    known = [w["code"] for w in list_wards(engine, vintage=vintage)]
     if all_wards == bool(wards):
         raise click.UsageError("give --ward CODE (one or more) or --all, not both")
-    codes = known if all_wards else list(dict.fromkeys(wards))
-    unknown = sorted(set(codes) - set(known))
-    if unknown:
-        raise click.UsageError(
-            f"--ward: {', '.join(unknown)} not in the latest boundary vintage ({vintage})"
-        )
+    names = {w["code"]: w["name"] for w in list_wards(engine, vintage=vintage)}
+    codes = list(names) if all_wards else _codes(wards)
+    check_wards(engine, codes)
     period = _period(first, last)
     formats = ("pdf", "html") if output == "both" else (output,)
     if "html" in formats:
@@ -125,42 +105,18 @@ def command(
     targets += [out / INDEX] + ([out / COMBINED] if combined else [])
     _refuse_overwrite(out, targets, overwrite=overwrite)
     out.mkdir(parents=True, exist_ok=True)
-    today = date.today()
     marking = report_marking(current_app, engine, codes=codes, audience=audience)
     started = time.perf_counter()
-    task = _Task(
+    task = Task(
         period=(period.first, period.last),
         audience=audience,
-        today=today,
+        today=date.today(),
         formats=formats,
         out=str(out),
         combined_marking=marking if combined else None,
     )
-    files = {code: [f"{code}.{kind}" for kind in formats] for code in codes}
-
-    def index(results: Sequence[WardReport], *, for_pdf: bool) -> str:
-        return index_page(
-            results,
-            period=period,
-            audience=audience,
-            marking=marking,
-            today=today,
-            files=files,
-            for_pdf=for_pdf,
-        )
-
-    results, cover = _render_all(
-        current_app,
-        codes,
-        task,
-        cover=(lambda results: index(results, for_pdf=True)) if combined else None,
-    )
-    write_file(out / INDEX, index(results, for_pdf=False).encode())
-    if cover is not None:
-        ordered = sorted(results, key=lambda r: (r.headline["lad_name"], r.name, r.code))
-        reports = [(f"{r.name} ({r.code})", r.combined_pdf or b"") for r in ordered]
-        write_file(out / COMBINED, combine_pdf(cover, reports))
-    written = [str(t) for t in targets]
+    run = write_reports(current_app, codes, task, names=names, marking=marking, combined=combined)
+    results, failures = run.results, run.failures
     seconds = time.perf_counter() - started
     summary = {
         "out": str(out),
@@ -170,10 +126,11 @@ def command(
         "formats": list(formats),
         "marking": marking,
         "pages": sum(r.pages or 0 for r in results),
-        "files": written,
+        "files": [str(f) for f in run.files],
+        "failed": [{"ward": f.code, "name": f.name, "problem": f.problem} for f in failures],
         "seconds": round(seconds, 1),
     }
-    extras = ", ".join([INDEX] + ([COMBINED] if combined else []))
+    extras = ", ".join(f.name for f in run.files if f.name in (INDEX, COMBINED))
     report(
         summary,
         f"Wrote {len(results)} {audience} ward report{'s' if len(results) != 1 else ''} "
@@ -181,6 +138,12 @@ def command(
         f"to {out} with {extras}, marked {marking}, in {seconds:.1f} s.",
         as_json=as_json,
     )
+    if failures:
+        missing = f"; {COMBINED} was not written, as it would miss them" if combined else ""
+        raise click.ClickException(
+            f"{len(failures)} of {len(codes)} ward reports could not be made{missing}:\n"
+            + "\n".join(f"  {failure}" for failure in failures)
+        )
     # Every file is written and closed. The process's last act would be a collection over
     # every object it made, the imported libraries' included (0.3-0.7 s); frozen at exit,
     # they are simply left to the end of the process.
@@ -214,130 +177,9 @@ def _refuse_overwrite(out: Path, targets: Sequence[Path], *, overwrite: bool) ->
         )
 
 
-@dataclass(frozen=True)
-class _Task:
-    """What every ward of a run shares; picklable, so it can go to a worker process."""
-
-    period: tuple[str, str]
-    audience: str
-    today: date
-    formats: tuple[str, ...]
-    out: str
-    combined_marking: str | None
-
-
-def _render_all(
-    app: Flask,
-    codes: Sequence[str],
-    task: _Task,
-    *,
-    cover: Callable[[list[WardReport]], str] | None,
-) -> tuple[list[WardReport], bytes | None]:
-    """Render every ward, in this process for one ward, else in a pool of one process per
-    core, each with its own app on the same database (workers only read); the progress bar
-    on standard error moves as each ward is written. ``cover``, when given, makes the HTML
-    of a cover page from the results, which is then laid out as PDF by a worker, whose
-    WeasyPrint is warm (a force's cover: 0.7 s there, 1.2 s as this process's first layout)."""
-    jobs = min(os.cpu_count() or 1, len(codes))
-    with click.progressbar(
-        length=len(codes), label="Rendering wards", file=sys.stderr, show_pos=True
-    ) as bar:
-        if jobs == 1:
-            results = []
-            for code in codes:
-                results.append(_render_ward(app, code, task))
-                bar.update(1)
-            return results, None if cover is None else _lay_out(cover(results))
-        # Everything alive now goes to the collector's permanent generation before the fork,
-        # so that the workers' collections never write to the pages they share with this
-        # process (each write would copy a page: hundreds of thousands of page faults).
-        gc.freeze()
-        try:
-            return _render_in_pool(
-                app, codes, task, jobs=jobs, done=lambda: bar.update(1), cover=cover
-            )
-        finally:
-            gc.unfreeze()
-
-
-def _render_in_pool(
-    app: Flask,
-    codes: Sequence[str],
-    task: _Task,
-    *,
-    jobs: int,
-    done: Callable[[], None],
-    cover: Callable[[list[WardReport]], str] | None,
-) -> tuple[list[WardReport], bytes | None]:
-    """Render ``codes`` in ``jobs`` worker processes; the first failure stops the rest."""
-    config = {s.name: app.config[s.name] for s in SETTINGS}
-    results = []
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(config,)
-    ) as pool:
-        pending = {pool.submit(_worker_render, code, task): code for code in codes}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                code = pending.pop(future)
-                try:
-                    results.append(future.result())
-                except Exception as error:
-                    pool.shutdown(cancel_futures=True)
-                    raise click.ClickException(f"ward {code}: {error}") from error
-                done()
-        pdf = None if cover is None else pool.submit(_lay_out, cover(results)).result()
-    return results, pdf
-
-
-_WORKER_APP: Flask | None = None
-
-
-def _start_worker(config: dict[str, Any]) -> None:
-    """Make the worker's app, move everything alive into the collector's permanent
-    generation and leave collecting to :func:`_worker_render`: automatic collections during
-    a layout would walk every module and the app again and again."""
-    global _WORKER_APP
-    from service import create_app
-
-    _WORKER_APP = create_app(config)
-    gc.freeze()
-    gc.disable()
-
-
-def _worker_render(code: str, task: _Task) -> WardReport:
-    """One ward in a worker, then one collection of what its layout left in cycles."""
-    assert _WORKER_APP is not None, "worker started without its app"
-    try:
-        return _render_ward(_WORKER_APP, code, task)
-    finally:
-        gc.collect()
-
-
-def _lay_out(html: str) -> bytes:
-    """A page with no figures (the cover of a combined PDF) as PDF."""
-    return pdf_document(html, figures={}).write_pdf()
-
-
-def _render_ward(app: Flask, code: str, task: _Task) -> WardReport:
-    """Render one ward and write its files; what comes back is its headline figures and,
-    for a combined PDF, its PDF with the combined marking."""
-    with app.app_context():
-        result = ward_report(
-            app,
-            get_engine(),
-            code=code,
-            period=Period(*task.period),
-            audience=task.audience,
-            today=task.today,
-            formats=task.formats,
-            combined_marking=task.combined_marking,
-        )
-    if result is None:
-        raise ReportError(f"no ward {code!r} in the latest boundary vintage")
-    out = Path(task.out)
-    if result.pdf is not None:
-        write_file(out / f"{code}.pdf", result.pdf)
-    if result.html is not None:
-        write_file(out / f"{code}.html", result.html.encode())
-    return replace(result, pdf=None, html=None)
+def _codes(wards: Sequence[str]) -> list[str]:
+    """The ward codes of every --ward, each of which may hold several (comma or space
+    separated), in order and once each."""
+    return list(
+        dict.fromkeys(code for value in wards for code in re.split(r"[\s,]+", value) if code)
+    )

@@ -141,7 +141,7 @@ def profile_page(
     if profile is None:
         return None
     concerns = list_concerns(engine, ward_code=code, today=today)
-    mapped = _mapped(concerns)
+    mapped = mapped_concerns(concerns)
     crime, asb = profile.trend(ALL_CRIME).monthly, profile.trend(ASB).monthly
     name = profile.ward.name
     return ProfilePage(
@@ -221,7 +221,7 @@ def briefing_page(
             engine,
             profile=profile,
             period=year,
-            concerns=_mapped(concerns),
+            concerns=mapped_concerns(concerns),
             with_incidents=False,
             asset_url=asset_url,
         ),
@@ -240,7 +240,7 @@ def hot_cells(profile: WardProfile) -> list[HotSquare]:
     ]
 
 
-def _mapped(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def mapped_concerns(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The open concerns that have a point, with the fields a map popup shows."""
     fields = ("id", "tag", "status", "description", "raised_on", "longitude", "latitude")
     return [

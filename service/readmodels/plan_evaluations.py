@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.evaluation import EvaluationError, evaluated_categories
 from geodata.what_works import WhatWorks, evaluate_plan, facts_window, shortlist, what_works
 from service.readmodels.ward_profiles import shared_figures
 from service.store.aggregates import force_facts_in_windows
@@ -18,7 +19,12 @@ from service.store.wards import load_ward_frame
 
 
 def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str, Any] | None:
-    """The evaluation of plan ``plan_id``, or None when there is no such plan."""
+    """The evaluation of plan ``plan_id``, or None when there is no such plan.
+
+    A plan that cannot be evaluated yet (no whole month after its start is held) gets
+    ``evaluated`` false and a ``verdict`` saying why in words, not an error: a new plan's
+    page must show.
+    """
     plan = dict(stored_plans(engine)).get(plan_id)
     shared = shared_figures(app, engine)
     if plan is None or shared.vintage is None:
@@ -26,16 +32,25 @@ def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str,
     wards = load_ward_frame(engine, vintage=shared.vintage)
     window = facts_window(plan, months_held=shared.months_held)
     facts = force_facts_in_windows(engine, vintage=shared.vintage, windows=[window])
-    return {
-        "plan_id": plan_id,
-        "title": plan.title,
-        **evaluate_plan(
+    try:
+        evaluation = evaluate_plan(
             plan,
             facts,
             ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
             months_held=shared.months_held,
-        ),
-    }
+        )
+    except EvaluationError as error:
+        reason = str(error).removeprefix("start: ")
+        return {
+            "plan_id": plan_id,
+            "title": plan.title,
+            "evaluated": False,
+            "verdict": f"Not evaluated yet: {reason}.",
+            "categories": list(evaluated_categories(plan.categories)),
+            "counts": {"target": None},
+            "caveats": [],
+        }
+    return {"plan_id": plan_id, "title": plan.title, "evaluated": True, **evaluation}
 
 
 def what_works_now(

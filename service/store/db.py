@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -21,19 +22,43 @@ def make_engine(url: str | sa.URL, *, busy_timeout_ms: int = 10_000) -> sa.Engin
     power cut may lose the last commit, never corrupt). Foreign keys are off by default in
     SQLite and the schema relies on them.
     """
-    engine = sa.create_engine(url)
+    read_only = read_only_url(sa.make_url(url))
+    engine = sa.create_engine(read_only or url)
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            if read_only is None:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cursor.close()
 
     return engine
+
+
+def read_only_url(url: sa.URL) -> sa.URL | None:
+    """The read-only URL of a SQLite file this process may not write, or None.
+
+    A database on a read-only file system, or a file (or folder) the server's user may not
+    write, is still read: pages, the API and ``access-log`` work, and a write is refused
+    with a message (:func:`service.errors.storage_problem`). SQLite reads a WAL database
+    read-only when its ``-shm`` file exists or can be made; in a folder where it cannot,
+    and none exists, no writer can be at work, so the file is opened as immutable.
+    """
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    if url.query.get("uri") or not path.exists():
+        return None
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None
+    can_share = os.access(path.parent, os.W_OK) or Path(f"{path}-shm").exists()
+    return sa.make_url(
+        f"sqlite:///file:{path.resolve()}?{'mode=ro' if can_share else 'immutable=1'}&uri=true"
+    )
 
 
 def init_db(engine: sa.Engine) -> None:
@@ -52,7 +77,8 @@ def init_app(app: Flask) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     app.extensions[EXTENSION] = engine
-    init_db(engine)
+    if read_only_url(url) is None:
+        init_db(engine)
     app.cli.add_command(init_db_command)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -97,7 +97,10 @@ def crime_import(engine: sa.Engine, *, vintage: str | None = None) -> Iterator[C
         yield run
         cursor.execute("COMMIT")
     except BaseException:
-        cursor.execute("ROLLBACK")
+        # After a full disk or an I/O error SQLite has rolled back already; a second
+        # ROLLBACK would fail and hide the error that says what happened.
+        with suppress(adbc.Error):
+            cursor.execute("ROLLBACK")
         raise
     finally:
         cursor.close()

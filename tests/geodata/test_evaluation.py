@@ -39,7 +39,7 @@ from geodata.evaluation import (
     plan_periods,
     verdict,
 )
-from geodata.profile import Period
+from geodata.period import Period
 
 NAN = float("nan")
 NORMAL = NormalDist()

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from geodata.period import Period
 from geodata.priorities import (
     OpenConcern,
     PriorityWeights,
@@ -23,7 +24,7 @@ from geodata.priorities import (
     theme_ratio,
     themes_for,
 )
-from geodata.profile import ForceCounts, Period
+from geodata.profile import ForceCounts
 
 TODAY = date(2025, 4, 15)
 PERIOD = Period("2025-01", "2025-03")

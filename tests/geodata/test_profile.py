@@ -19,24 +19,21 @@ from shapely.geometry import box
 from geodata.crime import ASB, CATEGORIES
 from geodata.harm import WEIGHTED_CATEGORIES, HarmWeights
 from geodata.outcomes import OUTCOME_NOT_RECORDED
+from geodata.period import Period, PeriodError, comparison_span, latest_period
 from geodata.profile import (
     ALL_CRIME,
     PLACES_CAVEAT,
     ForceCounts,
     MonthCount,
-    Period,
-    PeriodError,
     WardProfile,
     build_profile,
     category_counts,
     change_test,
     compare,
-    comparison_span,
     completeness,
     crime_total,
     force_comparison,
     headline_figures,
-    latest_period,
     per_1000,
     sentence,
     to_json,

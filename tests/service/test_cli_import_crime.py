@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import resource
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -300,3 +305,68 @@ def test_aggregates_follow_every_kind_of_import(
     run_json(runner, "import-wards", str(write_wards(tmp_path / "w26.geojson", year="26")))
     assert_aggregates_match_incidents(app)
     assert rows(app, "SELECT count(DISTINCT vintage) FROM ward_facts") == [(2,)]
+
+
+def run_with_a_small_disk(app: Flask, args: list[str], *, room: int) -> subprocess.CompletedProcess:
+    """Run a command in its own process, allowed to write files only ``room`` bytes larger
+    than the database is now: a full disk, met for real by every write past it (the kernel
+    refuses it with EFBIG, which SQLite reports as it reports ENOSPC)."""
+    database = Path(sa.make_url(app.config["DATABASE_URL"]).database or "")
+    limit = database.stat().st_size + room
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "service", *args],
+        env=os.environ
+        | {"WARDPROFILES_DATABASE_URL": app.config["DATABASE_URL"], "WARDPROFILES_SECRET_KEY": "t"},
+        preexec_fn=small_disk,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.usefixtures("wards")
+def test_a_full_disk_is_one_message_and_nothing_is_stored(app: Flask, tmp_path: Path) -> None:
+    """Issue 13, item 8: a disk filling up during an import gives one clear message (not
+    two tracebacks) and leaves the database as it was."""
+    many = [
+        street_row(lon=f"{-1.219 + i % 150 * 0.0001:.4f}", lat=f"{54.601 + i // 150 * 0.0001:.4f}")
+        for i in range(30_000)
+    ]
+    path = write_street_csv(tmp_path / "2025-01-test-street.csv", many)
+    before = rows(app, "SELECT count(*) FROM ward_facts")
+
+    result = run_with_a_small_disk(app, ["import-crime", str(path)], room=200_000)
+
+    assert result.returncode == 1
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("Error: the ") and "nothing of this run was stored" in error, error
+    assert "Traceback" not in result.stderr
+    assert rows(app, "SELECT count(*) FROM incidents") == [(0,)]
+    assert rows(app, "SELECT count(*) FROM places") == [(0,)]
+    assert rows(app, "SELECT count(*) FROM ward_facts") == before
+    assert rows(app, "PRAGMA integrity_check") == [("ok",)]
+
+
+@pytest.mark.usefixtures("wards")
+def test_an_archive_with_a_member_leading_outside_it_stores_nothing(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Issue 13, item 9: the rows of a ``../`` member were stored."""
+    csv_bytes = january(tmp_path).read_bytes()
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("2025-01/2025-01-test-street.csv", csv_bytes)
+        archive.writestr("../2025-02/2025-02-test-street.csv", csv_bytes)
+
+    result = runner.invoke(args=["import-crime", str(path)])
+
+    assert result.exit_code == 1
+    assert f"Error: {path}: the archive holds member names leading outside it" in result.output
+    assert "'../2025-02/2025-02-test-street.csv'" in result.output
+    assert rows(app, "SELECT count(*) FROM incidents") == [(0,)]

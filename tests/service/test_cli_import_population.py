@@ -307,3 +307,40 @@ def test_boundary_files_are_required(runner: FlaskCliRunner, tmp_path: Path) -> 
 
     assert result.exit_code == 2
     assert "--lsoa-boundaries" in result.output
+
+
+def test_a_vrt_as_lsoa_boundaries_is_refused_and_its_file_never_read(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Issue 13, item 1: LSOA boundaries are read as ward boundaries are, never as VRT."""
+    lsoas = write_lsoas(tmp_path / "private.geojson")
+    vrt = tmp_path / "lsoas.geojson"
+    vrt.write_text(
+        f'<OGRVRTDataSource><OGRVRTLayer name="lsoas"><SrcDataSource>{lsoas}</SrcDataSource>'
+        "<SrcLayer>private</SrcLayer></OGRVRTLayer></OGRVRTDataSource>"
+    )
+    population = write_population(tmp_path / "population.csv")
+
+    result = runner.invoke(
+        args=["import-population", "--population", str(population), "--lsoa-boundaries", str(vrt)]
+    )
+
+    assert result.exit_code == 1
+    assert f"Error: {vrt}: cannot be read as a boundary file" in result.output
+    with app.app_context(), get_engine().connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM lsoas")).scalar() == 0
+
+
+def test_an_lsoa_file_without_a_code_field_is_named_in_the_refusal(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "lsoas.geojson"
+    path.write_text(write_lsoas(tmp_path / "l.geojson").read_text().replace("LSOA21CD", "CODE"))
+    population = write_population(tmp_path / "population.csv")
+
+    result = runner.invoke(
+        args=["import-population", "--population", str(population), "--lsoa-boundaries", str(path)]
+    )
+
+    assert result.exit_code == 1
+    assert f"Error: {path}: no LSOA code columns" in result.output

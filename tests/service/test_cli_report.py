@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from flask.testing import FlaskCliRunner
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader
 
+from geodata.crime import CATEGORIES
+from service.reports import render
+from service.store.db import get_engine
+from service.store.plans import create_plan
 from tests.factories import (
     concern_row,
     run_json,
@@ -16,6 +25,7 @@ from tests.factories import (
     write_street_csv,
     write_wards,
 )
+from tests.service.test_api_plans import a_plan
 
 CODES = ["E05000001", "E05000002", "E05000003"]
 
@@ -150,7 +160,14 @@ def test_public_html_report(runner: FlaskCliRunner, force: Path) -> None:
     [
         ([], "give --ward CODE (one or more) or --all, not both"),
         (["--all", "--ward", "E05000001"], "not both"),
-        (["--ward", "E05999999"], "--ward: E05999999 not in the latest boundary vintage (2025)"),
+        (
+            ["--ward", "E05999999"],
+            "--ward 'E05999999' is not a ward of the latest boundary vintage (2025)",
+        ),
+        (
+            ["--ward", "E05000001,E05999998", "--ward", "E05999999"],
+            "--ward 'E05999998', 'E05999999' are not wards of the latest boundary vintage (2025)",
+        ),
         (["--all", "--from", "2025-01"], "give both --from and --to, or neither"),
         (["--all", "--from", "2025-13", "--to", "2025-12"], "--from: '2025-13' is not a month"),
         (["--all", "--from", "2025-02", "--to", "2025-01"], "--from: 2025-02 is after --to"),
@@ -179,3 +196,137 @@ def test_no_wards_stored(runner: FlaskCliRunner, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "no ward boundaries are stored" in result.output
+
+
+@pytest.mark.parametrize("status", ["draft", "active"])
+def test_a_plan_without_categories_is_evaluated_on_all_of_them(
+    app: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    force: Path,
+    status: str,
+) -> None:
+    """Categories are optional on a plan: its page, its evaluation, the ward's PDF and the
+    ward's report all work, counting every category (all crime and ASB)."""
+    with app.app_context():
+        plan_id = create_plan(
+            get_engine(),
+            a_plan(categories=(), status=status, start_date=date(2025, 2, 1)),
+            by="Ana",
+        )
+
+    evaluation = client.get(f"/api/plans/{plan_id}/evaluation")
+    page = client.get(f"/plans/{plan_id}")
+    pdf = client.get("/wards/E05000002/report.pdf")
+    summary = run_json(runner, "report", "--ward", "E05000002", "--out", str(force))
+
+    assert evaluation.status_code == 200, evaluation.text
+    assert evaluation.json["categories"] == list(CATEGORIES)
+    assert evaluation.json["verdict"].startswith("All crime and anti-social behaviour ")
+    assert page.status_code == 200 and "All crime and anti-social behaviour" in page.text
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert [Path(f).name for f in summary["files"]] == ["E05000002.pdf", "index.html"]
+
+
+def test_a_plan_starting_after_the_months_held_says_it_is_not_evaluated_yet(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, force: Path
+) -> None:
+    """A new plan (its start after the latest month held) showed a 500 on its page."""
+    with app.app_context():
+        plan_id = create_plan(
+            get_engine(), a_plan(status="active", start_date=date(2025, 7, 1)), by="Ana"
+        )
+    said = (
+        "Not evaluated yet: no whole month after the plan's start (2025-07) is held yet; "
+        "the latest month held is 2025-02."
+    )
+
+    evaluation = client.get(f"/api/plans/{plan_id}/evaluation")
+    page = client.get(f"/plans/{plan_id}")
+    pdf = client.get("/wards/E05000002/report.pdf")
+    summary = run_json(
+        runner, "report", "--ward", "E05000002", "--format", "html", "--out", str(force)
+    )
+
+    assert evaluation.status_code == 200
+    assert evaluation.json["evaluated"] is False and evaluation.json["verdict"] == said
+    assert page.status_code == 200 and said.replace("'", "&#39;") in page.text
+    assert pdf.status_code == 200
+    assert said.replace("'", "&#39;") in (force / "E05000002.html").read_text()
+    assert summary["wards"] == 1
+
+
+def _failing_in(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    """Make gathering ward ``code``'s data fail, in this process and in forked workers."""
+    real = render.gather
+
+    def gather(app: Flask, engine: sa.Engine, **options: Any) -> Any:
+        if options["code"] == code:
+            raise KeyError("categories")
+        return real(app, engine, **options)
+
+    monkeypatch.setattr(render, "gather", gather)
+
+
+def test_a_ward_that_fails_does_not_stop_the_others(
+    runner: FlaskCliRunner, force: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_in(monkeypatch, "E05000002")
+
+    result = runner.invoke(
+        args=["report", "--all", "--from", "2025-01", "--to", "2025-02", "--out", str(force)]
+    )
+
+    assert result.exit_code == 1
+    assert "Wrote 2 internal ward reports (PDF)" in result.stdout
+    assert (
+        "1 of 3 ward reports could not be made; all-wards.pdf was not written, as it would "
+        "miss them:\n  West Ward (E05000002): the report could not be made (KeyError: "
+        "'categories')"
+    ) in result.stderr
+    # The others are whole; no half-written file and no combined PDF missing a ward.
+    assert sorted(p.name for p in force.iterdir()) == [
+        "E05000001.pdf",
+        "E05000003.pdf",
+        "index.html",
+    ]
+    assert "North Ward" in PdfReader(force / "E05000003.pdf").pages[0].extract_text()
+    index = (force / "index.html").read_text()
+    assert "East Ward" in index and "North Ward" in index and "West Ward" not in index
+
+
+def test_one_failing_ward_alone_is_listed_in_json_too(
+    runner: FlaskCliRunner, force: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_in(monkeypatch, "E05000002")
+
+    result = runner.invoke(
+        args=["report", "--ward", "E05000002", "--format", "html", "--json", "--out", str(force)]
+    )
+
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["wards"] == 0
+    assert summary["failed"] == [
+        {
+            "ward": "E05000002",
+            "name": "West Ward",
+            "problem": "the report could not be made (KeyError: 'categories')",
+        }
+    ]
+    assert [Path(f).name for f in summary["files"]] == ["index.html"]
+    assert sorted(p.name for p in force.iterdir()) == ["index.html"]
+
+
+def test_several_wards_in_one_ward_option(runner: FlaskCliRunner, force: Path) -> None:
+    summary = run_json(
+        runner, "report", "--ward", "E05000003, E05000001", "--format", "html", "--out",
+        str(force),
+    )  # fmt: skip
+
+    assert summary["wards"] == 2 and summary["failed"] == []
+    assert [Path(f).name for f in summary["files"]] == [
+        "E05000003.html",
+        "E05000001.html",
+        "index.html",
+    ]

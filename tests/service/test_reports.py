@@ -18,21 +18,19 @@ from pypdf import PdfReader
 
 from geodata.concerns import Concern
 from geodata.demo.wards import ASB_PARK
+from geodata.disclosure import Shown
 from geodata.profile import WardProfile
 from service import create_app
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.readmodels.ward_profiles import default_period, ward_profile
-from service.reports import (
+from service.reports.context import (
     KEY_COLOURS,
     LISTED_LOCATIONS,
     LISTED_OUTCOMES,
-    VENDOR,
-    Shown,
-    WardReport,
     _outcomes,
     key_class,
-    ward_report,
 )
+from service.reports.render import VENDOR, WardReport, ward_report
 from service.store.concerns import record_concern
 from service.store.db import get_engine
 from service.store.plans import list_plans

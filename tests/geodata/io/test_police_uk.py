@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from geodata.crime import ASB, STREET_COLUMNS
 from geodata.errors import CrimeFileError, RowError
+from geodata.io.archives import ArchiveLimits
 from geodata.io.police_uk import (
     StreetFile,
     StreetSource,
@@ -413,6 +414,46 @@ def test_an_archive_yields_only_its_street_members_and_they_are_read(tmp_path: P
         RowError(street.source, 3, "Month", "value '2025-13' is not YYYY-MM"),
     ]
     assert column(read_street_file(sources[1]), "Month") == ["2025-02"]
+
+
+@pytest.mark.parametrize(
+    "name", ["../2025-01-cleveland-street.csv", "2025-01/../../2025-01-cleveland-street.csv"]
+)
+def test_an_archive_with_a_member_leading_outside_it_is_refused_whole(
+    tmp_path: Path, name: str
+) -> None:
+    path = write_zip(
+        tmp_path / "archive.zip",
+        {"2025-02/2025-02-cleveland-street.csv": street_csv(street_row()), name: street_csv()},
+    )
+
+    with pytest.raises(CrimeFileError, match="member names leading outside it") as caught:
+        find_street_files([path])
+    assert str(caught.value).startswith(f"{path}: ") and repr(name) in str(caught.value)
+
+
+def test_a_member_larger_than_the_limit_is_not_read(tmp_path: Path) -> None:
+    big = street_csv(*[street_row(crime_id=f"{i:064x}") for i in range(8_000)])
+    assert 1024 * 1024 < len(big) < 2 * 1024 * 1024
+    path = write_zip(
+        tmp_path / "archive.zip",
+        {"2025-01-cleveland-street.csv": big, "2025-02-cleveland-street.csv": street_csv()},
+    )
+    small, fine = find_street_files([path], limits=ArchiveLimits(max_member_mb=1))
+
+    with pytest.raises(CrimeFileError, match="unpacks to 2 MB, more than the 1 MB allowed"):
+        read_street_file(small)
+    assert read_street_file(fine).rows_read == 0
+
+
+def test_a_member_compressed_beyond_the_ratio_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("2025-01-cleveland-street.csv", street_csv() + b"\n" * 10_000_000)
+    [bomb] = find_street_files([path])
+
+    with pytest.raises(CrimeFileError, match=r"compressed [0-9,]+ times, more than the 100"):
+        read_street_file(bomb)
 
 
 def test_sha256_is_of_the_file_bytes(tmp_path: Path) -> None:

@@ -1,60 +1,24 @@
-"""Ward reports: one ward's profile, priorities and concerns as an A4 PDF or one HTML file.
-
-A report reads what the ward pages read (:func:`service.readmodels.ward_profiles.ward_profile`,
-:func:`service.readmodels.ward_priorities.ward_priorities` and the ward's concerns), draws its
-figures with :mod:`geodata.static_maps`, and renders ``templates/reports/ward.html`` with Jinja,
-which escapes every string. WeasyPrint lays that page out as an A4 PDF whose margin boxes carry
-the protective marking and the page number on every page. The HTML edition is one file that
-opens from disk with no network: its images are ``data:`` URIs and its interactive map has
-Leaflet written into the page (:func:`geodata.maps.inline_assets`), with no basemap tiles.
+"""What a ward report prints: every figure as a display string, with the audience's rules applied.
 
 Every figure shown is one of the profile's or the priorities' JSON values, only rounded for
-reading; what the report decides is what to show to whom:
-
-- ``internal``: everything, with the open concerns listed as recorded. A report holding
-  the text of concerns is marked ``OFFICIAL-SENSITIVE``; otherwise it carries the
-  ``PROTECTIVE_MARKING`` setting (``OFFICIAL``).
-- ``public``: no concern text, no names (of who recorded a concern or of the community it
-  came from), no concern locations, and every count below ``PUBLIC_SUPPRESS_BELOW`` shown as
-  ``<5``, with the rates, shares, harm and ranks that would reveal it withheld. Its map
-  shows the hot-spot grid in classes rather than each snap point.
+reading. Counts, rates and shares are formatted here rather than in the template, so that what
+a public report withholds is decided in one place, by the rules of :mod:`geodata.disclosure`.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pikepdf
-import sqlalchemy as sa
-from flask import Flask, render_template
-from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from geodata.charts import lines_svg
-from geodata.concerns import CHANNELS, OPEN_STATUSES, STATUSES
+from geodata.concerns import CHANNELS, STATUSES
 from geodata.crime import ASB, CATEGORIES
-from geodata.maps import (
-    ALL_CRIME_COLOUR,
-    ASSETS_CSS,
-    ASSETS_JS,
-    CATEGORY_COLOURS,
-    MapParts,
-    inline_assets,
-    neighbours,
-    render,
-    ward_map,
-)
+from geodata.disclosure import NONE, Shown, report_marking
+from geodata.maps import ALL_CRIME_COLOUR, CATEGORY_COLOURS
 from geodata.period import Period
 from geodata.plans import PLAN_STATUSES
 from geodata.profile import (
@@ -64,39 +28,17 @@ from geodata.profile import (
     crime_total,
     force_comparison,
 )
-from geodata.static_maps import ward_static_map
-from service import TEMPLATES
-from service.readmodels.plan_evaluations import plan_evaluation
-from service.readmodels.ward_priorities import ward_priorities
-from service.readmodels.ward_profiles import SharedFigures, shared_figures, ward_frame, ward_profile
-from service.store.aggregates import ward_facts
-from service.store.concerns import concern_tags, list_concerns
-from service.store.plans import list_plans
+from service.readmodels.ward_profiles import SharedFigures
+from service.reports.gather import open_concerns as _open
+from service.store.concerns import concern_tags
 
-AUDIENCES = ("internal", "public")
-FORMATS = ("pdf", "html")
-NONE = "\u2013"
-"""An en dash: the figure does not exist (no population, no comparison)."""
 TIMES = "\u00d7"
 """The multiplication sign of a ratio, as in 1.25 times the force rate."""
-SENSITIVE_MARKING = "OFFICIAL-SENSITIVE"
-"""The marking of a report that holds the text of community concerns."""
 
 ATTRIBUTION = (
     "police.uk and ONS data, Open Government Licence v3.0; contains OS data "
     "© Crown copyright and database right."
 )
-VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
-"""Leaflet and its plugins, copied from node_modules by ``make install``."""
-
-FIGURE = "figure:"
-"""How a PDF page names its figures (served by :class:`_FigureFetcher`)."""
-
-ASSET_URL = "vendor"
-"""The asset URL the HTML edition's map is built with, before its assets are inlined."""
-
-MAP_CM = (18.2, 10.5)
-"""The printed map: the A4 text width, and short enough to leave the trend on page one."""
 
 TREND_CATEGORIES = 3
 """Crime categories drawn in the trend chart besides all crime and ASB: the busiest ones."""
@@ -125,179 +67,6 @@ KEY_CSS = "".join(
 """The key colours, after ``report.css`` in every report (PDF and HTML)."""
 
 
-class ReportError(Exception):
-    """A report cannot be made as asked; the message says what is missing."""
-
-
-@dataclass(frozen=True)
-class WardReport:
-    """One ward's rendered report: the headline figures an index lists, and the files."""
-
-    code: str
-    name: str
-    marking: str
-    headline: dict[str, Any]
-    html: str | None = None
-    pdf: bytes | None = None
-    pages: int | None = None
-    combined_pdf: bytes | None = field(default=None, repr=False)
-    """The PDF edition with the marking of a combined PDF, when one was asked for: the
-    ward's own PDF when the markings agree, else laid out again with the combined one."""
-
-
-@dataclass(frozen=True)
-class Shown:
-    """How counts are written: all of them, or (public) those below ``below`` as ``<below``."""
-
-    below: int | None
-
-    def hidden(self, n: int | float | None) -> bool:
-        return self.below is not None and n is not None and n < self.below
-
-    def count(self, n: int | float | None) -> str:
-        if n is None:
-            return NONE
-        return f"<{self.below}" if self.hidden(n) else f"{round(n):,}"
-
-    def value(self, value: float | None, n: int | float | None, *, digits: int = 1) -> str:
-        """A figure derived from count ``n`` (a rate, a harm): withheld with the count."""
-        if self.hidden(n):
-            return "withheld"
-        return NONE if value is None else f"{value:,.{digits}f}"
-
-
-def check_choice(name: str, value: str, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise ReportError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
-    return value
-
-
-def ward_report(
-    app: Flask,
-    engine: sa.Engine,
-    *,
-    code: str,
-    period: Period,
-    audience: str,
-    today: date,
-    formats: Collection[str] = ("pdf",),
-    combined_marking: str | None = None,
-) -> WardReport | None:
-    """Render one ward's report in ``formats`` (``pdf``, ``html``), or None for no such ward.
-
-    ``combined_marking``, when given with ``pdf``, also gives the PDF edition with that
-    marking (the highest of a combined PDF's wards) for :func:`combine_pdf`.
-    """
-    check_choice("audience", audience, AUDIENCES)
-    for name in formats:
-        check_choice("format", name, FORMATS)
-    profile = ward_profile(app, engine, code=code, period=period)
-    if profile is None:
-        return None
-    priorities = ward_priorities(app, engine, code=code, period=period, today=today) or {}
-    concerns = list_concerns(engine, ward_code=code, today=today)
-    plans = _evaluated_plans(app, engine, code=code)
-    wards = ward_frame(app, engine, vintage=profile.ward.vintage)
-    geometry = wards.geometry[wards["code"] == code].iloc[0]
-    nearby = neighbours(wards, code)
-    facts = ward_facts(
-        engine,
-        vintage=profile.ward.vintage,
-        ward_code=code,
-        first=period.first,
-        last=period.last,
-    )
-    shown = Shown(int(app.config["PUBLIC_SUPPRESS_BELOW"]) if audience == "public" else None)
-    context = report_context(
-        profile,
-        priorities,
-        concerns,
-        plans,
-        shared=shared_figures(app, engine),
-        audience=audience,
-        shown=shown,
-        marking=app.config["PROTECTIVE_MARKING"],
-        today=today,
-    )
-    html = pdf = combined = None
-    pages = None
-    trend = _trend(profile, shown)
-    figures: dict[str, bytes] = {}
-    if "pdf" in formats:
-        figures["map"] = ward_static_map(
-            ward_geometry=geometry,
-            neighbours=nearby,
-            incidents=facts,
-            hotspot_cells=profile.hotspots.cells,
-            cell_size_m=profile.hotspots.cell_size_m,
-            attribution="",  # printed as text in the caption
-            layer="hotspots" if audience == "public" else "incidents",
-            size_cm=MAP_CM,
-            format="jpeg",
-        )
-    page = {**context, "trend": trend, "figures": {name: f"{FIGURE}{name}" for name in figures}}
-    if "pdf" in formats:
-        document = pdf_document(render_template("reports/ward.html", **page), figures=figures)
-        pdf, pages = document.write_pdf(), len(document.pages)
-        combined = pdf
-        if combined_marking not in (None, context["marking"]):
-            page = {**page, "marking": combined_marking}
-            combined = pdf_document(
-                render_template("reports/ward.html", **page), figures=figures
-            ).write_pdf()
-    if "html" in formats:
-        html = render_template(
-            "reports/ward.html",
-            **{
-                **context,
-                "interactive": True,
-                "trend": trend,
-                "map": _interactive_map(
-                    profile, geometry, nearby, facts, concerns, audience=audience, shown=shown
-                ),
-            },
-        )
-    return WardReport(
-        code=code,
-        name=profile.ward.name,
-        marking=context["marking"],
-        headline=context["headline"],
-        html=html,
-        pdf=pdf,
-        pages=pages,
-        combined_pdf=combined if combined_marking is not None else None,
-    )
-
-
-def _evaluated_plans(
-    app: Flask, engine: sa.Engine, *, code: str
-) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """The plans covering ward ``code``, each with its evaluation (None for a draft, which
-    has nothing to evaluate yet)."""
-    return [
-        (
-            plan,
-            None if plan["status"] == "draft" else plan_evaluation(app, engine, plan_id=plan["id"]),
-        )
-        for plan in list_plans(engine, ward=code)
-    ]
-
-
-def report_marking(app: Flask, engine: sa.Engine, *, codes: Iterable[str], audience: str) -> str:
-    """The marking a report (or a combined PDF) of wards ``codes`` carries: sensitive when
-    it is internal and one of the wards has an open concern, whose text it then lists."""
-    if audience == "internal":
-        wanted = set(codes)
-        if any(c["ward_code"] in wanted for c in _open(list_concerns(engine))):
-            return SENSITIVE_MARKING
-    marking: str = app.config["PROTECTIVE_MARKING"]
-    return marking
-
-
-def _open(concerns: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [c for c in concerns if c["status"] in OPEN_STATUSES]
-
-
 def report_context(
     profile: WardProfile,
     priorities: Mapping[str, Any],
@@ -324,7 +93,9 @@ def report_context(
         "audience": audience,
         "public": public,
         "interactive": False,
-        "marking": SENSITIVE_MARKING if listed else marking,
+        "marking": report_marking(
+            audience=audience, open_concerns=bool(open_concerns), default=marking
+        ),
         "ward": ward,
         "period": {
             "first": _month_name(period.first),
@@ -648,7 +419,7 @@ def _plans(
     for plan, evaluation in plans:
         verdict = None if evaluation is None else evaluation["verdict"]
         target = None if evaluation is None else evaluation["counts"]["target"]
-        if verdict is not None and target and min(target.values()) < (shown.below or 0):
+        if verdict is not None and target and shown.any_hidden(target.values()):
             verdict = f"Withheld: fewer than {shown.below} incidents in the target area."
         categories = ", ".join(plan["categories"]) or "all crime and ASB"
         rows.append(
@@ -755,164 +526,3 @@ def _methods(profile: WardProfile, priorities: Mapping[str, Any]) -> list[tuple[
             "the theme rose significantly.",
         ),
     ]
-
-
-def _interactive_map(
-    profile: WardProfile,
-    geometry: Any,
-    nearby: list[tuple[str, Any]],
-    facts: pd.DataFrame,
-    concerns: Sequence[Mapping[str, Any]],
-    *,
-    audience: str,
-    shown: Shown,
-) -> MapParts:
-    """The ward map with Leaflet written in and no tiles: a file that needs no network.
-
-    Internal: every incident and the open concerns that have a point. Public: the ward, its
-    neighbours and the hot-spot squares only, their counts shown as the report shows them.
-    """
-    public = audience == "public"
-    cells: Sequence[Mapping[str, Any]] = profile.hotspots.cells
-    if public:
-        cells = [{**c, "count": shown.count(c["count"])} for c in cells if c["hot"]]
-    parts = render(
-        ward_map(
-            ward_name=profile.ward.name,
-            ward_geometry=geometry,
-            neighbours=nearby,
-            incidents=facts.iloc[0:0] if public else facts,
-            hotspot_cells=cells,
-            concerns=[] if public else _mapped(concerns),
-            tile_url="",
-            attribution="",
-            asset_url=ASSET_URL,
-            heat=False,
-        )
-    )
-    return inline_assets(parts, asset_url=ASSET_URL, files=vendor_files())
-
-
-def _mapped(concerns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    fields = ("tag", "status", "description", "raised_on", "longitude", "latitude")
-    return [
-        {name: str(c[name]) if name == "raised_on" else c[name] for name in fields}
-        for c in _open(concerns)
-        if c["longitude"] is not None
-    ]
-
-
-@cache
-def vendor_files() -> dict[str, bytes]:
-    """Every file under ``service/static/vendor`` by its path there, read once."""
-    wanted = [*ASSETS_JS.values(), *ASSETS_CSS.values()]
-    missing = [path for path in wanted if not (VENDOR / path).is_file()]
-    if missing:
-        raise ReportError(
-            f"the map libraries are not installed ({', '.join(missing)} missing under "
-            f"{VENDOR}); run `make install`"
-        )
-    return {
-        path.relative_to(VENDOR).as_posix(): path.read_bytes()
-        for path in VENDOR.rglob("*")
-        if path.is_file()
-    }
-
-
-class _FigureFetcher(URLFetcher):
-    """Serves a page's own figures (``figure:NAME``) to WeasyPrint and refuses everything
-    else, so a PDF never reads a file or a host whatever the page holds. Passing images
-    this way rather than as ``data:`` URIs spares the HTML parser hundreds of kilobytes of
-    base64 and WeasyPrint a decoding."""
-
-    def __init__(self, figures: Mapping[str, bytes]) -> None:
-        super().__init__(fail_on_errors=True)
-        self._figures = figures
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        name = url.removeprefix(FIGURE)
-        if name == url or name not in self._figures:
-            raise ReportError(f"a report page may show only its own figures, not {url!r}")
-        return URLFetcherResponse(
-            url, body=self._figures[name], headers={"Content-Type": "image/jpeg"}
-        )
-
-
-@cache
-def _stylesheet() -> CSS:
-    """``templates/reports/report.css`` and :data:`KEY_CSS`, parsed once per process:
-    WeasyPrint compiles a page's own ``<style>`` again for every page it lays out."""
-    return CSS(string=(TEMPLATES / "reports" / "report.css").read_text() + KEY_CSS)
-
-
-_FONTS = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    """One font configuration per thread, kept: WeasyPrint otherwise makes a new one, with
-    a new Pango font map whose font caches start empty, for every document (about 4 % of a
-    report's time). Per thread, because a Pango font map is not safe to share between the
-    web server's threads."""
-    config = getattr(_FONTS, "config", None)
-    if config is None:
-        config = _FONTS.config = FontConfiguration()
-    return config
-
-
-def pdf_document(html: str, *, figures: Mapping[str, bytes]) -> Document:
-    """Lay out a report page as A4 PDF pages with the report stylesheet; its images are
-    ``figures`` (JPEG) by name."""
-    return HTML(string=html, url_fetcher=_FigureFetcher(figures)).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
-    )
-
-
-def combine_pdf(cover: bytes, reports: Sequence[tuple[str, bytes]]) -> bytes:
-    """One PDF of the ``cover`` and then each (title, PDF) of ``reports`` in order, every
-    page as its own file laid it out (its own page numbers and marking), with a bookmark
-    for each and the cover's metadata. The files are joined by qpdf (pikepdf), not laid out
-    again: a fraction of a second for a whole force."""
-    with ExitStack() as stack:
-        combined = stack.enter_context(pikepdf.new())
-        files = [("Index", cover), *reports]
-        sources = [stack.enter_context(pikepdf.open(io.BytesIO(pdf))) for _, pdf in files]
-        with combined.open_outline() as outline:
-            for (title, _), source in zip(files, sources, strict=True):
-                outline.root.append(pikepdf.OutlineItem(title, len(combined.pages)))
-                combined.pages.extend(source.pages)
-        for key, value in sources[0].docinfo.items():
-            combined.docinfo[key] = value
-        buffer = io.BytesIO()
-        combined.save(buffer)
-    return buffer.getvalue()
-
-
-def index_page(
-    reports: Sequence[WardReport],
-    *,
-    period: Period,
-    audience: str,
-    marking: str,
-    today: date,
-    files: Mapping[str, Sequence[str]],
-    for_pdf: bool,
-) -> str:
-    """The index of a run: every ward with its headline figures and (HTML) links to its
-    files, which sit next to the index."""
-    return render_template(
-        "reports/index.html",
-        rows=[
-            {**r.headline, "files": files.get(r.code, [])}
-            for r in sorted(reports, key=lambda r: (r.headline["lad_name"], r.name, r.code))
-        ],
-        period={
-            "first": _month_name(period.first),
-            "last": _month_name(period.last),
-            "months": len(period.months),
-        },
-        audience=audience,
-        public=audience == "public",
-        marking=marking,
-        generated_on=f"{today.day} {today:%B %Y}",
-        for_pdf=for_pdf,
-    )
