@@ -509,8 +509,8 @@ def _methods(profile: WardProfile, priorities: Mapping[str, Any]) -> list[tuple[
             "National Grid over the ward; each square and its touching neighbours scored with "
             "the Getis-Ord Gi* statistic, the p-values adjusted for testing every square at once "
             "(Benjamini-Hochberg false discovery rate); a hot spot has an adjusted p-value below "
-            f"{hotspots.alpha:g} and a positive z-score. The full method is the ward "
-            "profile's hotspots.method (GET /api/wards/CODE/profile).",
+            f"{hotspots.alpha:g} and a positive z-score. The ward profile's data download "
+            "(the profile in the app's API) states the full method.",
         ),
         (
             "Priorities",

@@ -104,7 +104,11 @@ def test_a_chosen_period_is_used_and_bad_periods_are_refused(viewer: FlaskClient
     for bad in ("from=2025-13&to=2025-12", f"from={first}", "from=2025-06&to=2025-01"):
         response = viewer.get(f"/planning?{bad}")
         assert response.status_code == 400, bad
-        assert "400 Bad Request" in response.get_data(as_text=True)
+        # Issue 15: the page again, with the problem in an error summary, not a bare 400.
+        assert '<h2 id="error-summary-title">There is a problem</h2>' in response.text
+    unheld = viewer.get("/planning?from=2023-01&to=2023-12")
+    assert unheld.status_code == 400
+    assert "No police.uk records are held for January-December 2023" in unheld.text
 
 
 def test_gaps_of_every_ward_are_listed_by_kind_and_theme(viewer: FlaskClient) -> None:
