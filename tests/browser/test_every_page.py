@@ -146,3 +146,27 @@ def test_the_html_report_fits_a_phone_with_nothing_serious_for_axe(
     )
     assert min(headline) >= 120  # two figures a row, not six squeezed into each other
     assert serious_violations(phone) == []
+
+
+CHART_TEXT = """
+() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll('text')];
+  return {title: texts.length ? texts[0].textContent : '',
+          smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale))};
+})
+"""
+
+
+def test_the_trend_charts_have_visible_titles_and_readable_text_on_a_phone(
+    phone: Any, live_server: LiveServer, ward_code: str
+) -> None:
+    open_page(phone, live_server, f"/wards/{W}", ward_code)
+
+    charts = phone.evaluate(CHART_TEXT)
+
+    assert [c["title"].split(" in ")[0] for c in charts] == [
+        "Crimes per month",
+        "Anti-social behaviour per month",
+    ]
+    assert min(c["smallest"] for c in charts) >= 11
