@@ -15,20 +15,13 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import PASSWORD, LiveServer
-from tests.service.test_route_inventory import INVENTORY, W
+from tests.service.test_route_inventory import HTML_PAGES, W
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 900}
 
-NOT_PAGES = ("/api/", "/static/", "/assets/")
-PAGES = sorted(
-    path
-    for rows in INVENTORY.values()
-    for method, path, *_ in rows
-    if method == "GET" and not path.startswith(NOT_PAGES) and not path.endswith(".pdf")
-)
-"""The HTML pages of the inventory: every GET route but the API, static files and the PDF."""
+PAGES = HTML_PAGES
 
 RUN_AXE = """
 async () => {
@@ -94,7 +87,7 @@ def serious_violations(page: Any) -> list[dict[str, Any]]:
 
 def test_the_pages_are_every_html_page_of_the_inventory() -> None:
     assert f"/wards/{W}" in PAGES and "/concerns/new" in PAGES and "/login" in PAGES
-    assert len(PAGES) == 14
+    assert len(PAGES) >= 14
 
 
 @pytest.mark.parametrize("path", PAGES)

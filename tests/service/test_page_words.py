@@ -12,18 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import signed_in
-from tests.service.test_route_inventory import INVENTORY, W, demo_app
+from tests.service.test_route_inventory import HTML_PAGES, W, demo_app
 
 __all__ = ["demo_app"]  # the module's demo force, shared with the route inventory
 
-PAGES = sorted(
-    path
-    for rows in INVENTORY.values()
-    for method, path, *_ in rows
-    if method == "GET"
-    and not path.startswith(("/api/", "/static/", "/assets/"))
-    and not path.endswith(".pdf")
-)
+PAGES = HTML_PAGES
 
 LEAKS = {
     "a module path": re.compile(r"\b(?:geodata|service|scripts|tests)/[\w/]+"),

@@ -71,6 +71,17 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
 with the token a viewer gets 403 (see test_roles_below_the_least_role_are_refused)."""
 
+HTML_PAGES = sorted(
+    path
+    for rows in INVENTORY.values()
+    for method, path, *_ in rows
+    if method == "GET"
+    and not path.startswith(("/api/", "/static/", "/assets/"))
+    and not path.endswith(".pdf")
+)
+"""The HTML pages of the inventory: every GET route but the API, static files and the PDF.
+The browser test (tests/browser/test_every_page.py) and the page-words scan open each."""
+
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, str]:
