@@ -26,10 +26,13 @@ from geodata.period import Period, month_words, period_words
 from service.store.concerns import concern_tags
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``count`` and the noun agreeing with it: "1 concern", "2 concerns", "1,204 crimes"."""
+def plural(count: int | str, singular: str, plural_form: str | None = None) -> str:
+    """``count`` and the noun agreeing with it: "1 concern", "2 concerns", "1,204 crimes".
+
+    A count already written as text (a public report's "<5") takes the plural.
+    """
     noun = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count:,} {noun}"
+    return f"{count:,} {noun}" if isinstance(count, int) else f"{count} {noun}"
 
 
 def period(value: Period | Sequence[str]) -> str:

@@ -13,6 +13,7 @@ def test_counts_agree_with_their_noun() -> None:
     assert plural(0, "concern") == "0 concerns"
     assert plural(1204, "crime") == "1,204 crimes"
     assert plural(2, "category", "categories") == "2 categories"
+    assert plural("<5", "concern") == "<5 concerns"
 
 
 def test_server_folders_are_cut_to_the_file_name() -> None:
