@@ -41,7 +41,7 @@ demo: db ## Load the synthetic demo force if no wards are stored yet, and a firs
 	$(BIN)/flask create-user admin --role admin --name "First administrator" --if-none
 
 run: demo ## Set up, load the demo if the database is empty, serve on http://127.0.0.1:5000
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) 'service:create_app()'
 
 test: install ## Set up, then run the linters and the whole test suite
 	$(BIN)/ruff check .

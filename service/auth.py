@@ -3,15 +3,22 @@
 Flask-Login keeps the user in the signed session; Flask-WTF protects every form with a CSRF
 token. Access is closed by default: ``require_sign_in`` runs before every request and only
 the sign-in page and static files are open.
+
+A session names the user and their session generation (``<id>:<generation>``), and carries
+when it started and when it was last used. It ends when the generation it names is no
+longer the user's (sign-out, new password, new role, deactivation: see
+``service.store.users``), after ``SESSION_IDLE_HOURS`` unused, and ``SESSION_MAX_HOURS``
+after signing in, whatever happens in between.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, MutableMapping
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -32,16 +39,44 @@ class User(UserMixin):
         self.username: str = row["username"]
         self.display_name: str = row["display_name"]
         self.role: str = row["role"]
+        self.generation: int = row["session_generation"]
+
+    def get_id(self) -> str:
+        """What the session stores: the id and the session generation it is valid for."""
+        return f"{self.id}:{self.generation}"
 
     def can(self, role: str) -> bool:
         """True when this user's role is ``role`` or above it."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
+def start_session(store: MutableMapping[str, Any], *, at: float | None = None) -> None:
+    """Stamp a new session (sign-in) with its start, which bounds its whole lifetime."""
+    store["signed_in_at"] = store["seen_at"] = int(time.time() if at is None else at)
+
+
+def _session_is_current(now: float) -> bool:
+    """False when the session has been idle too long or has outlived its lifetime."""
+    started, seen = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return False
+    idle = float(current_app.config["SESSION_IDLE_HOURS"]) * 3600
+    lifetime = float(current_app.config["SESSION_MAX_HOURS"]) * 3600
+    return now - seen <= idle and now - started <= lifetime
+
+
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(token: str) -> User | None:
+    user_id, _, generation = token.partition(":")
+    now = time.time()
+    if not (user_id.isdigit() and generation.isdigit()) or not _session_is_current(now):
+        return None
     row = get_user(get_engine(), int(user_id))
-    return User(row) if row and row["active"] else None
+    if row is None or not row["active"] or row["session_generation"] != int(generation):
+        return None
+    if now - session["seen_at"] >= 60:  # a minute's resolution spares a cookie per request
+        session["seen_at"] = int(now)
+    return User(row)
 
 
 def require_sign_in() -> ResponseReturnValue | None:

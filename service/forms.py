@@ -19,6 +19,7 @@ from wtforms import (
     DateField,
     FloatField,
     Form,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -40,6 +41,7 @@ from geodata.concerns import (
 )
 from geodata.errors import ConcernError
 from service.store.concerns import check_filters
+from service.store.versions import StaleEditError
 
 FIELD_OF_COLUMN: Mapping[str, str] = {"location": "location_text"}
 """``concern_problems`` names CSV columns; forms and JSON use the :class:`Concern` fields."""
@@ -128,6 +130,14 @@ def add_store_error(form: Form, error: ConcernError) -> None:
         add_problems(form, [(name, problem)])
     else:
         form.form_errors.append(str(error))
+
+
+def stale_edit(form: Form, error: StaleEditError) -> bool:
+    """Show a refused stale edit above the form, which now carries the record's current
+    version: saving again, having seen what changed, overrides knowingly."""
+    form.form_errors.append(str(error).removeprefix("version: "))
+    form["version"].data = str(error.current)
+    return True
 
 
 class FilterForm(Form):
@@ -256,7 +266,14 @@ class ConcernForm(_ConcernDetails):
 
 
 class EditConcernForm(_ConcernDetails):
-    """Change what a concern says; the store records each old value."""
+    """Change what a concern says; the store records each old value. ``version`` is the
+    concern's version when the form was opened, so a stale edit is refused."""
+
+    version = HiddenField()
+
+    def opened_version(self) -> int | None:
+        text = str(self.version.data or "")
+        return int(text) if text.isdigit() else None
 
     def valid_changes(
         self,

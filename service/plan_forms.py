@@ -16,6 +16,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     Form,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -133,6 +134,7 @@ class PlanForm(FlaskForm):
     """The main fields of a plan, in SARA order. Linked concerns and review dates are kept
     as they are stored (the JSON API and CSV import set them)."""
 
+    version = HiddenField(description="the plan's version when the form was opened")
     ward_codes = SelectMultipleField("Wards", validate_choice=False)
     title = StringField("Title")
     problem = TextAreaField("Problem", description="What happens, where, when, to whom.")
@@ -181,6 +183,11 @@ class PlanForm(FlaskForm):
         ]
         if not self.buffer_m.data and not self.is_submitted():
             self.buffer_m.data = f"{DEFAULT_BUFFER_M:g}"
+
+    def opened_version(self) -> int | None:
+        """The version the editor started from (None when the form did not say)."""
+        text = _text(self.version.data)
+        return int(text) if text.isdigit() else None
 
     def plan_values(self) -> dict[str, Any]:
         """What was typed as a plan's JSON values; a field that cannot be read gets its

@@ -1,5 +1,7 @@
 """Response hardening: a Content Security Policy that lets scripts come only from the app,
-and the usual security headers on every response.
+the usual security headers on every response, and ``Cache-Control: no-store`` on every
+answer but the static files, since any page, API answer or report may hold concern text or
+other OFFICIAL-SENSITIVE content that must not be kept by a browser or a proxy.
 
 Pages carry a few inline scripts (the map's). Each response gets a fresh random nonce;
 templates stamp it on their own ``<script>`` tags (``csp_nonce()``) and on the scripts of
@@ -13,7 +15,7 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 from markupsafe import Markup
 
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
@@ -73,6 +75,8 @@ def secure_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -58,6 +58,45 @@ SETTINGS: tuple[Setting, ...] = (
         "concerns (0.25), trend (0.10), high_ratio (1.25), no_support_ratio (0.25).",
     ),
     Setting(
+        "MAX_PERIOD_MONTHS",
+        60,
+        "The longest period (in months) a page, API call or report may ask for; periods must "
+        "also lie within the months held.",
+    ),
+    Setting(
+        "SESSION_IDLE_HOURS",
+        8,
+        "A signed-in session unused for this long ends; the person signs in again.",
+    ),
+    Setting(
+        "SESSION_MAX_HOURS",
+        24,
+        "A signed-in session ends this long after signing in, however much it is used.",
+    ),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        False,
+        "Send the session cookie over HTTPS only; set it to true whenever the app is served "
+        "over HTTPS (Flask's own setting).",
+    ),
+    Setting(
+        "SIGN_IN_FAILURES_PER_USER",
+        5,
+        "Failed sign-ins for one user name within SIGN_IN_WINDOW_MINUTES after which its "
+        "sign-in is refused (429) until the window has passed.",
+    ),
+    Setting(
+        "SIGN_IN_FAILURES_PER_ADDRESS",
+        20,
+        "Failed sign-ins from one client address within SIGN_IN_WINDOW_MINUTES after which "
+        "sign-in from it is refused (429).",
+    ),
+    Setting(
+        "SIGN_IN_WINDOW_MINUTES",
+        15,
+        "The window in which failed sign-ins are counted.",
+    ),
+    Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
         10_000,
         "How long a SQLite writer waits for another writer before giving up.",

@@ -10,8 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from service import create_app
+from service.auth import start_session
 from service.store.db import get_engine
 from service.store.users import create_user
+from tests.service.api_schema import DocumentedClient
 
 DATA_VARIABLE = "WARDPROFILES_TEST_DATA"
 
@@ -43,13 +45,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "SECRET_KEY": "test",
         }
     )
+    app.test_client_class = DocumentedClient  # every /api answer is checked against its schema
+    return app
 
 
 @pytest.fixture
@@ -70,8 +74,9 @@ def signed_in(app: Flask, role: str) -> FlaskClient:
         )
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}:0"  # a new user's session generation
         session["_fresh"] = True
+        start_session(session)
     return client
 
 

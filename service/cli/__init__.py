@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
         import_threat,
         import_wards,
         report,
+        users,
     )
 
     app.cli.add_command(import_wards.command)
@@ -32,4 +33,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report.command)
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)
+    app.cli.add_command(users.list_users_command)
+    app.cli.add_command(users.set_role_command)
+    app.cli.add_command(users.deactivate_command)
     app.cli.add_command(access_log.command)

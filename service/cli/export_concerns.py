@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from geodata.concerns import STATUSES
+from service.access import record_command
 from service.cli.options import (
     check_out_file,
     check_ward,
@@ -54,5 +55,7 @@ def command(
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     write_file(out, text.getvalue().encode("utf-8-sig"))
+    ids = [row[rows[0].index("id")] for row in rows[1:]]
+    record_command(kind="concern", refs=ids, command=f"export-concerns --out {out}")
     summary = {"out": str(out), "concerns": len(rows) - 1, "ward": ward, "status": status}
     report(summary, f"Wrote {len(rows) - 1:,} concerns to {out}.", as_json=as_json)

@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from geodata.period import Period, PeriodError
+from service.access import concerns_in_report, record_command
 from service.cli.options import check_wards, json_option, overwrite_option, report
 from service.readmodels.ward_profiles import default_period
 from service.reports import AUDIENCES, ReportError, report_marking, vendor_files
@@ -117,6 +118,12 @@ def command(
     )
     run = write_reports(current_app, codes, task, names=names, marking=marking, combined=combined)
     results, failures = run.results, run.failures
+    if audience == "internal" and results:  # the access log: internal reports carry concern text
+        made = [r.code for r in results]
+        what = f"report --audience internal --out {out} ({len(made)} wards)"
+        record_command(kind="report", refs=made, command=what)
+        ids = [str(c["id"]) for c in concerns_in_report(made)]
+        record_command(kind="concern", refs=ids, command=what)
     seconds = time.perf_counter() - started
     summary = {
         "out": str(out),

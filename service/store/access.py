@@ -3,6 +3,7 @@ when, as data protection law asks of systems holding personal data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,20 +13,27 @@ from service.store.schema import access_log
 
 
 def record_access(
-    engine: sa.Engine, *, user_id: int, username: str, kind: str, ref: str, path: str
+    engine: sa.Engine,
+    *,
+    user_id: int | None,
+    username: str,
+    kind: str,
+    refs: Sequence[str],
+    path: str,
 ) -> None:
-    with engine.begin() as connection:
-        connection.execute(
-            access_log.insert(),
-            {
-                "at": now(),
-                "user_id": user_id,
-                "username": username,
-                "kind": kind,
-                "ref": ref,
-                "path": path,
-            },
-        )
+    """One row per ward code or concern id in ``refs``, all at the same time.
+
+    ``user_id`` is None for the command line and for a failed sign-in by an unknown name;
+    ``username`` then says who (the operating-system user, or the name tried).
+    """
+    at = now()
+    rows = [
+        {"at": at, "user_id": user_id, "username": username, "kind": kind, "ref": ref, "path": path}
+        for ref in refs
+    ]
+    if rows:
+        with engine.begin() as connection:
+            connection.execute(access_log.insert(), rows)
 
 
 def list_access(

@@ -36,6 +36,7 @@ from geodata.io.concerns import export_rows, read_concern_tags
 from service.store.imports import now, record_if_unchanged, record_import
 from service.store.schema import boundary_sets, concern_updates, wards
 from service.store.schema import concerns as concern_rows
+from service.store.versions import next_version, save_version
 
 RAISED = "raised"
 """The note of a concern's first update."""
@@ -134,6 +135,7 @@ def _insert(
             "by": by,
             "on": concern.raised_on,
             "recorded_at": stamp,
+            "version": 1,
         },
     )
     return concern_id
@@ -165,7 +167,7 @@ def update_concern(
     if on > date.today():
         raise ConcernError(f"on: {on.isoformat()} is after today ({date.today().isoformat()})")
     with engine.begin() as connection:
-        _current(connection, concern_id)
+        row = _current(connection, concern_id)
         latest = connection.scalar(
             sa.select(sa.func.max(concern_updates.c.on)).where(
                 concern_updates.c.concern_id == concern_id, _NOT_AN_EDIT
@@ -176,13 +178,26 @@ def update_concern(
                 f"on: {on.isoformat()} is before the concern's latest change of status "
                 f"({latest.isoformat()})"
             )
-        _write_update(connection, concern_id, status=status, note=note, by=by, on=on)
+        following = _next_version(connection, row, None)
+        _write_update(
+            connection, concern_id, status=status, note=note, by=by, on=on, version=following
+        )
+        _save(connection, row, following, status=status)
 
 
 def edit_concern(
-    engine: sa.Engine, concern_id: int, *, by: str, on: date | None = None, **changes: Any
+    engine: sa.Engine,
+    concern_id: int,
+    *,
+    by: str,
+    on: date | None = None,
+    version: int | None = None,
+    **changes: Any,
 ) -> list[str]:
     """Change fields of a concern, recording each old value; return the fields changed.
+
+    ``version`` is the concern's version the editor started from (None: any); each change
+    raises the version by one.
 
     ``changes`` may hold any of :data:`EDITABLE`. The concern as changed is checked like a
     new one (against the latest boundary vintage; a new ward code takes that vintage). Each
@@ -197,6 +212,8 @@ def edit_concern(
     ConcernError
         For a field that cannot be edited (the status is changed by :func:`update_concern`),
         or naming every problem with the concern as changed.
+    StaleEditError
+        When the concern is no longer at ``version``, with the changes made since.
     """
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
@@ -211,6 +228,7 @@ def edit_concern(
         changes["community"] = normalise_community(changes["community"])
     with engine.begin() as connection:
         row = _current(connection, concern_id)
+        following = _next_version(connection, row, version)
         before = _concern_of(row)
         after = dataclasses.replace(before, **changes)
         vintage = (
@@ -241,13 +259,21 @@ def edit_concern(
         values = {name: getattr(after, name) for name in changed}
         if vintage != row["ward_vintage"]:
             values["ward_vintage"] = vintage
-        connection.execute(concern_rows.update().where(concern_rows.c.id == concern_id), values)
+        _save(connection, row, following, **values)
         for name in changed:
             old, new = _shown(getattr(before, name)), _shown(getattr(after, name))
             note = f"{EDITED}{name}: {old} → {new}"
             if name == "ward_code" and vintage != row["ward_vintage"]:
                 note += f" (boundary vintage {row['ward_vintage']} → {vintage})"
-            _write_update(connection, concern_id, status=row["status"], note=note, by=by, on=day)
+            _write_update(
+                connection,
+                concern_id,
+                status=row["status"],
+                note=note,
+                by=by,
+                on=day,
+                version=following,
+            )
         return changed
 
 
@@ -284,7 +310,14 @@ def _shown(value: Any) -> str:
 
 
 def _write_update(
-    connection: sa.Connection, concern_id: int, *, status: str, note: str, by: str, on: date
+    connection: sa.Connection,
+    concern_id: int,
+    *,
+    status: str,
+    note: str,
+    by: str,
+    on: date,
+    version: int,
 ) -> None:
     connection.execute(
         concern_updates.insert(),
@@ -295,11 +328,39 @@ def _write_update(
             "by": by,
             "on": on,
             "recorded_at": now(),
+            "version": version,
         },
     )
-    connection.execute(
-        concern_rows.update().where(concern_rows.c.id == concern_id).values(status=status)
+
+
+_SHOWN = [column for column in concern_rows.c if column.name != "version"]
+"""A concern as pages and the API show it; its version is read by :func:`concern_version`."""
+
+
+def concern_version(engine: sa.Engine, concern_id: int) -> int | None:
+    """The concern's version, which an edit form carries to refuse a stale edit."""
+    with engine.connect() as connection:
+        found = connection.scalar(
+            sa.select(concern_rows.c.version).where(concern_rows.c.id == concern_id)
+        )
+    return None if found is None else int(found)
+
+
+def _next_version(connection: sa.Connection, row: Mapping[str, Any], expected: int | None) -> int:
+    return next_version(
+        connection,
+        row,
+        expected,
+        kind="concern",
+        history=concern_updates,
+        key="concern_id",
+        at="recorded_at",
+        change="note",
     )
+
+
+def _save(connection: sa.Connection, row: Mapping[str, Any], version: int, **values: Any) -> None:
+    save_version(connection, concern_rows, row, version, kind="concern", **values)
 
 
 def _require_text(value: str, name: str) -> None:
@@ -334,7 +395,7 @@ def get_concern(
     """One concern as it stands, with ``history``: every update, oldest first; or None."""
     with engine.connect() as connection:
         row = connection.execute(
-            sa.select(concern_rows, _UPDATED_ON).where(concern_rows.c.id == concern_id)
+            sa.select(*_SHOWN, _UPDATED_ON).where(concern_rows.c.id == concern_id)
         ).first()
         if row is None:
             return None
@@ -374,7 +435,7 @@ def list_concerns(
     day of its latest update, and ``age_days``, the days from raising to ``today``
     (default: the computer's date).
     """
-    query = sa.select(concern_rows, _UPDATED_ON).order_by(
+    query = sa.select(*_SHOWN, _UPDATED_ON).order_by(
         concern_rows.c.raised_on.desc(), concern_rows.c.id.desc()
     )
     for column, value in (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -37,6 +37,7 @@ from geodata.plans import PLAN_COLUMNS, PLAN_FIELDS, PLAN_STATUSES, Plan, check_
 from service.store.imports import now, record_if_unchanged, record_import
 from service.store.schema import boundary_sets, concerns, plan_history, wards
 from service.store.schema import plans as plan_rows
+from service.store.versions import next_version, save_version
 from service.store.wards import load_ward_frame
 
 CREATED = "created"
@@ -124,7 +125,7 @@ def _insert(
             },
         ).scalar_one()
     )
-    _write_history(connection, plan_id, by=by, change=change, previous=None, at=stamp)
+    _write_history(connection, plan_id, by=by, change=change, previous=None, at=stamp, version=1)
     return plan_id
 
 
@@ -136,11 +137,36 @@ def _write_history(
     change: str,
     previous: str | None,
     at: str,
+    version: int,
 ) -> None:
     connection.execute(
         plan_history.insert(),
-        {"plan_id": plan_id, "at": at, "by": by, "change": change, "previous": previous},
+        {
+            "plan_id": plan_id,
+            "at": at,
+            "by": by,
+            "change": change,
+            "previous": previous,
+            "version": version,
+        },
     )
+
+
+def _next_version(connection: sa.Connection, row: Mapping[str, Any], expected: int | None) -> int:
+    return next_version(
+        connection,
+        row,
+        expected,
+        kind="plan",
+        history=plan_history,
+        key="plan_id",
+        at="at",
+        change="change",
+    )
+
+
+def _save(connection: sa.Connection, row: Mapping[str, Any], version: int, **values: Any) -> None:
+    save_version(connection, plan_rows, row, version, kind="plan", **values)
 
 
 def _current(connection: sa.Connection, plan_id: int) -> dict[str, Any]:
@@ -157,8 +183,13 @@ def _plan_of(data: str) -> Plan:
     return plan
 
 
-def update_plan(engine: sa.Engine, plan_id: int, plan: Plan, *, by: str) -> list[str]:
+def update_plan(
+    engine: sa.Engine, plan_id: int, plan: Plan, *, by: str, version: int | None = None
+) -> list[str]:
     """Replace a plan with ``plan``, recording each changed field; return the fields changed.
+
+    ``version`` is the plan's version the editor started from (None: any); each change
+    raises the version by one.
 
     The new plan is checked like a new one (against the plan's boundary vintage, or the
     latest when its ward codes change, which then becomes its vintage). Each field whose
@@ -172,10 +203,13 @@ def update_plan(engine: sa.Engine, plan_id: int, plan: Plan, *, by: str) -> list
         When there is no such plan.
     PlanError
         Carrying every problem with the new plan.
+    StaleEditError
+        When the plan is no longer at ``version``, with the changes made since.
     """
     _require_text(by, "by")
     with engine.begin() as connection:
         row = _current(connection, plan_id)
+        following = _next_version(connection, row, version)
         before = _plan_of(row["data"])
         vintage = (
             _latest(connection) if plan.ward_codes != before.ward_codes else row["ward_vintage"]
@@ -194,18 +228,23 @@ def update_plan(engine: sa.Engine, plan_id: int, plan: Plan, *, by: str) -> list
             if name == "ward_codes" and vintage != row["ward_vintage"]:
                 change += f" (boundary vintage {row['ward_vintage']} → {vintage})"
             _write_history(
-                connection, plan_id, by=by, change=change, previous=row["data"], at=stamp
+                connection,
+                plan_id,
+                by=by,
+                change=change,
+                previous=row["data"],
+                at=stamp,
+                version=following,
             )
-        connection.execute(
-            plan_rows.update()
-            .where(plan_rows.c.id == plan_id)
-            .values(
-                title=plan.title,
-                status=plan.status,
-                ward_vintage=vintage,
-                data=_as_json(plan),
-                updated_at=stamp,
-            )
+        _save(
+            connection,
+            row,
+            following,
+            title=plan.title,
+            status=plan.status,
+            ward_vintage=vintage,
+            data=_as_json(plan),
+            updated_at=stamp,
         )
         return changed
 
@@ -241,13 +280,18 @@ def set_status(
         change = f"status: {before.status} → {status}"
         if note and note.strip():
             change += f" ({note.strip()})"
-        _write_history(connection, plan_id, by=by, change=change, previous=row["data"], at=stamp)
-        after = dataclasses.replace(before, status=status)
-        connection.execute(
-            plan_rows.update()
-            .where(plan_rows.c.id == plan_id)
-            .values(status=status, data=_as_json(after), updated_at=stamp)
+        following = _next_version(connection, row, None)
+        _write_history(
+            connection,
+            plan_id,
+            by=by,
+            change=change,
+            previous=row["data"],
+            at=stamp,
+            version=following,
         )
+        after = dataclasses.replace(before, status=status)
+        _save(connection, row, following, status=status, data=_as_json(after), updated_at=stamp)
 
 
 def get_plan(engine: sa.Engine, plan_id: int) -> dict[str, Any] | None:
@@ -295,7 +339,12 @@ def _summary(row: sa.RowMapping, plan: Plan, *, full: bool) -> dict[str, Any]:
         "import_id": row["import_id"],
     }
     if full:
-        return {**fields, "plan": plan_to_dict(plan), "quality": checklist.as_dict()}
+        return {
+            **fields,
+            "version": row["version"],
+            "plan": plan_to_dict(plan),
+            "quality": checklist.as_dict(),
+        }
     return {
         **fields,
         "ward_codes": list(plan.ward_codes),

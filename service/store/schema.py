@@ -125,6 +125,24 @@ users = sa.Table(
     sa.Column("role", sa.Text, nullable=False, comment="viewer, pcso, analyst or admin"),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column(
+        "session_generation",
+        sa.Integer,
+        nullable=False,
+        default=0,
+        server_default="0",
+        comment="raised to end every session: sign-out, new password, role change, deactivation",
+    ),
+)
+
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Text, nullable=False, index=True, comment="UTC, ISO 8601"),
+    sa.Column("username", sa.Text, nullable=False, index=True, comment="the name tried"),
+    sa.Column("address", sa.Text, nullable=False, index=True, comment="the client's address"),
+    comment="failed sign-ins, read by every server process to slow down password guessing",
 )
 
 access_log = sa.Table(
@@ -132,9 +150,14 @@ access_log = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("at", sa.Text, nullable=False),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey("users.id"),
+        comment="NULL: the command line, or a failed sign-in by an unknown name",
+    ),
     sa.Column("username", sa.Text, nullable=False),
-    sa.Column("kind", sa.Text, nullable=False, comment="ward, concern or report"),
+    sa.Column("kind", sa.Text, nullable=False, comment="ward, concern, report or sign-in"),
     sa.Column("ref", sa.Text, nullable=False, comment="ward code or concern id"),
     sa.Column("path", sa.Text, nullable=False),
     comment="who consulted which ward profile, report or concern, and when",
@@ -253,6 +276,14 @@ concerns = sa.Table(
     sa.Column("recorded_by", sa.Text, nullable=False, comment="who took the concern down"),
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    sa.Column(
+        "version",
+        sa.Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="1 when stored, raised by each change: an edit from an older version is refused",
+    ),
     comment="community concerns; every change is a concern_updates row, nothing is deleted",
 )
 
@@ -266,6 +297,7 @@ concern_updates = sa.Table(
     sa.Column("by", sa.Text, nullable=False),
     sa.Column("on", sa.Date, nullable=False),
     sa.Column("recorded_at", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, comment="the record's version this change made"),
     comment="the full history of every concern: raising, status changes and edits",
 )
 
@@ -281,6 +313,14 @@ plans = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Text, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    sa.Column(
+        "version",
+        sa.Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="1 when stored, raised by each change: an edit from an older version is refused",
+    ),
     comment="problem-solving plans (SARA); every change is a plan_history row",
 )
 
@@ -292,6 +332,7 @@ plan_history = sa.Table(
     sa.Column("at", sa.Text, nullable=False, comment="UTC time of the change"),
     sa.Column("by", sa.Text, nullable=False),
     sa.Column("change", sa.Text, nullable=False, comment="'created', 'status: a → b', ..."),
+    sa.Column("version", sa.Integer, comment="the record's version this change made"),
     sa.Column("previous", sa.Text, comment="the whole plan before the change, JSON; NULL: new"),
     comment="the full history of every plan: creation, each edited field, each status",
 )

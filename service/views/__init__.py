@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from service.views import api, auth, concerns, home, planning, reports, wards
+    from service.views import admin, api, auth, concerns, home, planning, reports, wards
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -18,3 +18,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(wards.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)

@@ -13,8 +13,9 @@ from geodata.crime import CATEGORIES
 from geodata.errors import ConcernError, PlanError
 from geodata.features import incident_features, ward_features
 from geodata.io.plans import plan_from_dict
-from geodata.period import Period, PeriodError
+from geodata.period import Period, PeriodError, latest_period
 from geodata.profile import headline_figures, to_json
+from service.access import shown_concerns
 from service.auth import role_required
 from service.forms import concern_from_json
 from service.openapi import OPENAPI
@@ -40,26 +41,55 @@ from service.store.plans import check_filters as check_plan_filters
 from service.store.plans import create_plan, get_plan, list_plans, update_plan
 from service.store.population import list_ward_population
 from service.store.threat import active_assessment, list_assessments
+from service.store.versions import StaleEditError
 from service.store.wards import latest_vintage, list_wards
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def requested_period() -> Period:
-    """The ?from=YYYY-MM&to=YYYY-MM range, by default the latest 12 months held."""
+    """The ?from=YYYY-MM&to=YYYY-MM range, by default the latest 12 months held.
+
+    A period must lie within the months that can be shown, from the first month held (or
+    the start of the default period, when fewer than 12 months are held) to the last, and
+    be at most ``MAX_PERIOD_MONTHS`` long, so a request's cost is bounded by what is stored;
+    anything else is a 400 naming the parameter and the months held.
+    """
     first, last = request.args.get("from"), request.args.get("to")
+    default = default_period(current_app, get_engine())
     if first is None and last is None:
-        period = default_period(current_app, get_engine())
-        if period is None:
+        if default is None:
             abort(404, description="no police.uk records are stored")
-        return period
+        return default
     if first is None or last is None:
         missing = "from" if first is None else "to"
         raise BadRequest(f"{missing}: give both from and to, or neither")
     try:
-        return Period.parse(first, last)
+        period = Period.parse(first, last)
     except PeriodError as error:
         raise BadRequest(str(error)) from error
+    if default is None:
+        abort(404, description="no police.uk records are stored")
+    check_period(period, held=shared_figures(current_app, get_engine()).months_held)
+    return period
+
+
+class PeriodRefused(BadRequest):
+    """A well-formed period that cannot be shown: outside the months held, or too long."""
+
+
+def check_period(period: Period, *, held: list[str]) -> None:
+    """Refuse a period outside the months that can be shown, or longer than the cap."""
+    earliest = min(held[0], latest_period(held).first)  # type: ignore[union-attr]
+    latest = held[-1]
+    holding = f"police.uk records are held from {held[0]} to {latest}"
+    if period.first < earliest:
+        raise PeriodRefused(f"from: {period.first} is before the months held ({holding})")
+    if period.last > latest:
+        raise PeriodRefused(f"to: {period.last} is after the months held ({holding})")
+    cap = int(current_app.config["MAX_PERIOD_MONTHS"])
+    if len(period.months) > cap:
+        raise PeriodRefused(f"from: a period can be at most {cap} months long ({holding})")
 
 
 def current_vintage() -> str:
@@ -124,6 +154,7 @@ def concerns(code: str) -> ResponseReturnValue:
     if not any(w["code"] == code for w in list_wards(get_engine(), vintage=vintage)):
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
     rows = list_concerns(get_engine(), ward_code=code, status=status, tag=tag, channel=channel)
+    shown_concerns(rows)
     return jsonify([{k: _iso(v) for k, v in row.items()} for row in rows])
 
 
@@ -233,14 +264,27 @@ def new_plan() -> ResponseReturnValue:
 @bp.put("/plans/<int:plan_id>")
 @role_required("pcso")
 def edit_plan(plan_id: int) -> ResponseReturnValue:
-    """Replace a plan with the JSON body; each changed field is recorded in its history."""
+    """Replace a plan with the JSON body; each changed field is recorded in its history.
+
+    With ``version`` in the body (the plan's version as read), a plan changed since is
+    refused with 409 and the changes made since, in ``error.changes``."""
     if get_plan(get_engine(), plan_id) is None:
         raise NotFound(f"no plan with id {plan_id}")
-    plan, problems = plan_from_dict(request.get_json(silent=True))
+    body = request.get_json(silent=True)
+    version = body.pop("version", None) if isinstance(body, dict) else None
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        return _problems([("version", f"{version!r} is not a whole number")])
+    plan, problems = plan_from_dict(body)
     if plan is None:
         return _problems(problems)
     try:
-        changed = update_plan(get_engine(), plan_id, plan, by=current_user.display_name)
+        changed = update_plan(
+            get_engine(), plan_id, plan, by=current_user.display_name, version=version
+        )
+    except StaleEditError as error:
+        changes = [{"at": c.at, "by": c.by, "change": c.change} for c in error.changes]
+        body = {"status": 409, "name": "Conflict", "message": str(error), "changes": changes}
+        return jsonify({"error": body | {"version": error.current}}), 409
     except PlanError as error:
         return _problems(error.problems or [("", str(error))])
     return jsonify({**(get_plan(get_engine(), plan_id) or {}), "changed": changed})
@@ -266,6 +310,7 @@ def priorities(code: str) -> ResponseReturnValue:
     )
     if result is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    shown_concerns(list_concerns(get_engine(), ward_code=code))  # who raised them: seldom-heard
     return jsonify(to_json(result))
 
 

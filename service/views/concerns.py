@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from geodata.concerns import CHANNELS, STATUSES
 from geodata.errors import ConcernError
+from service.access import shown_concerns
 from service.auth import role_required
 from service.forms import (
     ConcernForm,
@@ -25,10 +26,12 @@ from service.forms import (
     FilterForm,
     StatusForm,
     add_store_error,
+    stale_edit,
     tag_labels,
 )
 from service.store.concerns import (
     concern_tags,
+    concern_version,
     edit_concern,
     get_concern,
     list_concerns,
@@ -37,6 +40,7 @@ from service.store.concerns import (
     ward_codes,
 )
 from service.store.db import get_engine
+from service.store.versions import StaleEditError
 from service.store.wards import latest_vintage, list_wards
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
@@ -69,6 +73,7 @@ def index() -> ResponseReturnValue:
     except ConcernError as error:
         raise BadRequest(str(error)) from error
     rows = list_concerns(get_engine(), **filters)
+    shown_concerns(rows)
     return render_template(
         "concerns/index.html", form=form, concerns=rows, ward_names=wards, **labels()
     )
@@ -121,7 +126,9 @@ def new() -> ResponseReturnValue:
 @role_required("pcso")
 def edit(concern_id: int) -> ResponseReturnValue:
     engine, concern = get_engine(), stored_concern(concern_id)
-    form = EditConcernForm(tags=concern_tags(), data=concern)
+    version = concern_version(engine, concern_id)
+    form = EditConcernForm(tags=concern_tags(), data={**concern, "version": version})
+    stale = False
     wards = ward_codes(engine, vintage=concern["ward_vintage"])
     changes = (
         form.valid_changes(concern, wards=wards, tags=concern_tags(), today=date.today())
@@ -130,14 +137,22 @@ def edit(concern_id: int) -> ResponseReturnValue:
     )
     if changes is not None:
         try:
-            changed = edit_concern(engine, concern_id, by=current_user.display_name, **changes)
+            changed = edit_concern(
+                engine,
+                concern_id,
+                by=current_user.display_name,
+                version=form.opened_version(),
+                **changes,
+            )
+        except StaleEditError as error:
+            stale, concern = stale_edit(form, error), stored_concern(concern_id)
         except ConcernError as error:
             add_store_error(form, error)
         else:
             flash(f"Changed: {', '.join(changed)}." if changed else "Nothing changed.")
             return redirect(url_for(".show", concern_id=concern_id), 303)
     return render_template("concerns/edit.html", form=form, concern=concern, **labels()), (
-        400 if form.errors else 200
+        409 if stale else 400 if form.errors else 200
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import request
 
 from geodata.period import Period, PeriodError, latest_period, month_words, period_words
+from service.views.api import PeriodRefused, check_period
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,22 @@ def _problem(
             )
         which = "first" if field == "from" else "last"
         return field, f"Enter the {which} month as a month and a year, such as December 2025."
+    if not months_held:
+        return "from", f"No police.uk records are held for {period_words(first, last)}."
+    held = f"records run from {month_words(months_held[0])} to {month_words(months_held[-1])}"
     if not any(month in months_held for month in period.months):
-        held = (
-            f"records run from {month_words(min(months_held))} to {month_words(max(months_held))}"
-            if months_held
-            else "no records are stored yet"
+        return "from", f"No police.uk records are held for {period_words(first, last)}; {held}."
+    try:
+        check_period(period, held=list(months_held))
+    except PeriodRefused as error:
+        message = str(error.description)
+        if "at most" in message:
+            cap = message.split("at most ", 1)[1].split(" ", 1)[0]
+            return "from", f"A period can be at most {cap} months long; {held}."
+        field = message.split(":", 1)[0]
+        which, month = ("first", first) if field == "from" else ("last", last)
+        return (
+            field,
+            f"The {which} month, {month_words(month)}, is outside the records held; {held}.",
         )
-        return "from", (f"No police.uk records are held for {period_words(first, last)}; {held}.")
     return None

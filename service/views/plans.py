@@ -20,6 +20,7 @@ from geodata.errors import PlanError
 from geodata.plans import PLAN_STATUSES, SCANNING_SOURCES, TARGET_KINDS, TOOLKIT_RATINGS
 from geodata.what_works import GOOD_QUALITY
 from service.auth import role_required
+from service.forms import stale_edit
 from service.plan_forms import (
     RESPONSE_FORMAT,
     PlanForm,
@@ -38,6 +39,7 @@ from service.store.plans import (
     set_status,
     update_plan,
 )
+from service.store.versions import StaleEditError
 from service.views.concerns import ward_names
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -161,7 +163,8 @@ def edit(plan_id: int) -> ResponseReturnValue:
     wards = ward_names(engine)
     for code in stored["plan"]["ward_codes"]:  # codes of an older vintage stay choosable
         wards.setdefault(code, code)
-    form = PlanForm(wards=wards, data=form_data(stored["plan"]))
+    form = PlanForm(wards=wards, data={**form_data(stored["plan"]), "version": stored["version"]})
+    stale = False
     if form.is_submitted():
         known, concern_ids = references(engine)
         keep = {
@@ -175,7 +178,16 @@ def edit(plan_id: int) -> ResponseReturnValue:
         plan = form.valid_plan(keep=keep, wards=known, concern_ids=concern_ids)
         if plan is not None:
             try:
-                changed = update_plan(engine, plan_id, plan, by=current_user.display_name)
+                changed = update_plan(
+                    engine,
+                    plan_id,
+                    plan,
+                    by=current_user.display_name,
+                    version=form.opened_version(),
+                )
+            except StaleEditError as error:
+                stale = stale_edit(form, error)
+                stored = stored_plan(plan_id)
             except (PlanError, LookupError) as error:
                 add_store_error(form, error)
             else:
@@ -183,7 +195,7 @@ def edit(plan_id: int) -> ResponseReturnValue:
                 return redirect(url_for(".show", plan_id=plan_id), 303)
     return render_template(
         "plans/edit.html", form=form, plan=stored, response_format=RESPONSE_FORMAT, **labels()
-    ), (400 if form.errors else 200)
+    ), (409 if stale else 400 if form.errors else 200)
 
 
 @bp.post("/<int:plan_id>/status")

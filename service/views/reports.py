@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, request, send_file
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound
 
+from service.access import concerns_in_report, shown_concerns
 from service.reports import AUDIENCES, ReportError, check_choice, ward_report
 from service.store.db import get_engine
 from service.views.api import requested_period
@@ -29,6 +30,8 @@ def ward_pdf(code: str) -> ResponseReturnValue:
     )
     if made is None or made.pdf is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    if audience == "internal":
+        shown_concerns(concerns_in_report([code]))
     return send_file(
         io.BytesIO(made.pdf),
         mimetype="application/pdf",

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
+from service.access import shown_concerns
 from service.assets import asset_url
 from service.readmodels.pages import briefing_page, profile_page
 from service.readmodels.ward_profiles import shared_figures
@@ -35,6 +36,7 @@ def profile(code: str) -> ResponseReturnValue:
     )
     if page is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
+    shown_concerns(page.concerns)
     html = render_template("wards/profile.html", period=chosen.period, chosen=chosen, **vars(page))
     return html, 400 if chosen.problems else 200
 
@@ -51,4 +53,5 @@ def briefing(code: str) -> str:
     )
     if page is None:
         raise NotFound(f"no ward {code!r} with police.uk records in the latest boundary vintage")
+    shown_concerns(page.concerns)
     return render_template("wards/briefing.html", **vars(page))

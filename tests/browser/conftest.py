@@ -71,7 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        for role in ("viewer", "pcso"):
+        for role in ("viewer", "pcso", "admin"):
             create_user(get_engine(), username=role, password=PASSWORD, role=role)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -35,12 +35,12 @@ async () => {
 
 
 def signed_in_context(browser: Any, server: LiveServer, viewport: dict[str, int]) -> Any:
-    """A PCSO (who may open the forms too) in a context that lets the test inject axe-core
-    past the page's Content-Security-Policy."""
+    """An administrator (who may open every page, the forms and user admin too) in a context
+    that lets the test inject axe-core past the page's Content-Security-Policy."""
     context = browser.new_context(viewport=viewport, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{server.url}/login")
-    page.fill('input[name="username"]', "pcso")
+    page.fill('input[name="username"]', "admin")
     page.fill('input[name="password"]', PASSWORD)
     page.click('button[type="submit"]')
     page.wait_for_load_state("networkidle")

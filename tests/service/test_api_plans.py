@@ -288,3 +288,14 @@ def test_the_paths_are_described_in_openapi(client: FlaskClient) -> None:
     ]
     assert set(schema["properties"]) == set(plan_to_dict(a_plan()))
     assert set(schema["required"]) <= set(schema["properties"])
+
+
+def test_an_empty_review_date_is_a_400_not_a_server_error(client: FlaskClient, stored: int) -> None:
+    body = plan_to_dict(a_plan()) | {"review_dates": [None, ""]}
+
+    response = post(client, body)
+
+    assert response.status_code == 400
+    assert response.json["error"]["problems"] == [
+        {"field": "review_dates", "problem": "a review date is blank; write each as YYYY-MM-DD"}
+    ]

@@ -69,7 +69,8 @@ def test_the_scan_finds_each_kind_of_leak() -> None:
 
 @pytest.fixture(scope="module")
 def pcso(demo_app: tuple[Flask, str]) -> FlaskClient:
-    return signed_in(demo_app[0], "pcso")
+    """An administrator: every page of the inventory opens for them."""
+    return signed_in(demo_app[0], "admin")
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -65,6 +65,8 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "api.plan_evaluation_view": [("GET", "/api/plans/1/evaluation", 401, 200, None)],
     "api.new_plan": [("POST", "/api/plans", 401, 400, "pcso")],
     "api.edit_plan": [("PUT", "/api/plans/1", 401, 400, "pcso")],
+    "admin.users": [("GET", "/admin/users", 302, 403, "admin")],
+    "admin.update_user": [("POST", "/admin/users/1", 302, 400, "admin")],
     "static": [("GET", "/static/app.css", 200, 200, None)],
     "assets.file": [("GET", "/assets/0/app.css", 200, 200, None)],
 }
@@ -167,3 +169,80 @@ def _unique_users(monkeypatch: pytest.MonkeyPatch) -> None:
         return original(engine, username=f"{username}-{next(_NAMES)}", **kwargs)
 
     monkeypatch.setattr(conftest, "create_user", create_user)
+
+
+CONCERN_TEXT = "Zqxv scooters racing through the underpass"
+CONCERN_COMMUNITY = "Zqxv tenants"
+SHOWS_CONCERNS = {
+    "concerns.index",
+    "concerns.show",
+    "concerns.edit",
+    "wards.profile",
+    "wards.briefing",
+    "api.concerns",
+    "api.priorities",
+    "reports.ward_pdf",
+}
+"""Routes known to show a concern's text or who raised it; the scan below finds any other."""
+
+
+@pytest.fixture(scope="module")
+def planted(demo_app: tuple[Flask, str]) -> int:
+    """A concern in the demo ward with words found nowhere else, raised recently."""
+    from datetime import date, timedelta
+
+    from geodata.concerns import Concern
+    from service.store.concerns import record_concern
+    from service.store.db import get_engine
+
+    app, code = demo_app
+    concern = Concern(
+        ward_code=code,
+        tag="asb",
+        description=CONCERN_TEXT,
+        raised_on=date.today() - timedelta(days=3),
+        channel="community-meeting",
+        recorded_by="PCSO Test",
+        community=CONCERN_COMMUNITY,
+    )
+    with app.app_context():
+        return record_concern(get_engine(), concern, recorded_by="PCSO Test")
+
+
+def text_of(response: Any) -> str:
+    """What a person reading the answer sees: a PDF's text, or the page or JSON as sent."""
+    if response.mimetype != "application/pdf":
+        return str(response.text)
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "path"),
+    [(e, p) for e, rows in INVENTORY.items() for m, p, *_ in rows if m == "GET"]
+    + [("concerns.index", f"/concerns?ward={W}")],
+)
+def test_every_route_showing_a_concern_logs_its_id(
+    demo_app: tuple[Flask, str], planted: int, endpoint: str, path: str
+) -> None:
+    from service.store.access import list_access
+    from service.store.db import get_engine
+
+    app, code = demo_app
+    url = path.replace(W, code).replace("/concerns/1", f"/concerns/{planted}")
+    client = signed_in(app, "pcso")
+    with app.app_context():
+        before = {row["id"] for row in list_access(get_engine(), limit=100_000)}
+    response = client.get(url)
+    text = text_of(response)
+    shown = CONCERN_TEXT in text or CONCERN_COMMUNITY in text
+    response.close()
+    with app.app_context():
+        rows = [r for r in list_access(get_engine(), limit=100_000) if r["id"] not in before]
+
+    assert shown == (endpoint in SHOWS_CONCERNS), endpoint
+    if shown:
+        assert ("concern", str(planted)) in {(r["kind"], r["ref"]) for r in rows}, endpoint

@@ -48,3 +48,25 @@ def test_the_tile_server_is_the_only_other_image_host() -> None:
     assert "img-src 'self' data: https://gis.force.police.uk" in policy(
         "n", "https://gis.force.police.uk/{z}/{x}/{y}.png"
     )
+
+
+def test_no_answer_but_static_files_may_be_stored_by_a_browser(
+    client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    run_json(runner, "demo")
+    code = client.get("/api/wards").json[0]["code"]
+    for path in (
+        "/",
+        "/concerns",
+        "/concerns/1",
+        f"/wards/{code}",
+        f"/wards/{code}/report.pdf",
+        f"/api/wards/{code}/concerns",
+        "/api/plans/1",
+        "/nowhere",
+    ):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+    static = client.get("/static/app.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()

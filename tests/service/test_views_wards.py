@@ -396,7 +396,8 @@ WARM_PAGE_STATEMENTS = [
     "FROM threat_themes",
     "FROM plans",  # the ward's active plans ...
     "FROM plans",  # ... and those a priority theme is planned for
-    "INSERT INTO access_log",  # who read the ward's concerns
+    "INSERT INTO access_log",  # who read the ward's page ...
+    "INSERT INTO access_log",  # ... and which concerns it showed them
 ]
 """What a ward page runs once its profile and map are kept: no figure is read again."""
 
