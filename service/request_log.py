@@ -14,7 +14,6 @@ import sys
 import time
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
 
 logger = logging.getLogger("wardprofiles.requests")
 
@@ -39,8 +38,11 @@ def _start() -> None:
 def _log(response: Response) -> Response:
     started = g.get("request_started")
     milliseconds = None if started is None else round(1000 * (time.perf_counter() - started), 1)
-    # The user's id, not the session's (``get_id`` also names the session generation).
-    user = current_user.id if current_user and current_user.is_authenticated else None
+    # The user's id, not the session's (``get_id`` also names the session generation). The
+    # user the request already loaded (Flask-Login keeps it in ``g._login_user``): loading it
+    # here would ask the token loader again, which raises 429 after too many failed tokens.
+    loaded = g.get("_login_user")
+    user = loaded.id if loaded is not None and loaded.is_authenticated else None
     line = {
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "user_id": None if user is None else int(user),
