@@ -15,11 +15,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geodata.period import month_words, period_words
+
 if TYPE_CHECKING:
     from geodata.profile import MonthCount
 
-WIDTH, HEIGHT = 640, 220
-"""The drawing's own units (the viewBox); the page scales it to its width."""
+WIDTH, HEIGHT = 360, 220
+"""The drawing's own units (the viewBox); the page scales it to its width. A page's chart is
+drawn at a phone's width, so on a 360 px screen (about 336 px for the chart) its 12-unit axis
+text is about 11 px, and larger on a wider screen."""
+TITLE_SPACE = 24
+"""Room above the plot for a chart's visible title."""
 LEFT, RIGHT, TOP, BOTTOM = 44, 20, 12, 40
 """Margins for the count axis (left), half the last month label (right) and the month
 labels (bottom)."""
@@ -62,7 +68,13 @@ def trend_svg(monthly: Sequence[MonthCount], *, title: str, unit: str = "inciden
     """
     points = [(m.month, m.n) for m in monthly]
     line = _Line(name=title, colour=LINE, values=[n for _, n in points], width=2, radius=3)
-    return _chart([month for month, _ in points], [line], title=title, desc=_describe(points, unit))
+    return _chart(
+        [month for month, _ in points],
+        [line],
+        title=title,
+        desc=_describe(points, unit),
+        show_title=True,
+    )
 
 
 def lines_svg(
@@ -122,9 +134,11 @@ def _chart(
     title: str,
     desc: str,
     width: int = WIDTH,
+    show_title: bool = False,
 ) -> str:
     """The one drawing behind both charts: axes, month labels and lines with a point on
-    each month."""
+    each month; with ``show_title`` the title is also written above the plot, so a reader
+    sees which chart is which without hovering (a report prints its captions instead)."""
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" '
         'width="100%" role="img" class="chart" preserveAspectRatio="xMidYMid meet">'
@@ -138,16 +152,23 @@ def _chart(
         )
     ticks = nice_ticks(max(counts, default=0))
     right = width - RIGHT
-    plot_w, plot_h = right - LEFT, HEIGHT - TOP - BOTTOM
+    top = TOP + (TITLE_SPACE if show_title else 0)
+    plot_w, plot_h = right - LEFT, HEIGHT - top - BOTTOM
     step = plot_w / max(len(months) - 1, 1)
 
     def x(i: int) -> float:
         return LEFT + (i * step if len(months) > 1 else plot_w / 2)
 
     def y(n: float) -> float:
-        return TOP + plot_h * (1 - n / ticks[-1])
+        return top + plot_h * (1 - n / ticks[-1])
 
-    parts = [head, '<g font-size="12" fill="#555">']
+    parts = [head]
+    if show_title:
+        parts.append(
+            f'<text x="0" y="16" font-size="14" font-weight="600" fill="#1b1b1b">'
+            f"{_text(title)}</text>"
+        )
+    parts.append('<g font-size="12" fill="#555">')
     for tick in ticks:
         parts.append(
             f'<line x1="{LEFT}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
@@ -212,5 +233,8 @@ def _range(points: Sequence[tuple[str, int]]) -> str:
     """The months covered and the lowest and highest of them, as a clause."""
     low = min(points, key=lambda p: (p[1], p[0]))
     high = max(points, key=lambda p: (p[1], p[0]))
-    span = points[0][0] if len(points) == 1 else f"{points[0][0]} to {points[-1][0]}"
-    return f"{span}: lowest {low[1]:,} in {low[0]}, highest {high[1]:,} in {high[0]}"
+    span = period_words(points[0][0], points[-1][0])
+    return (
+        f"{span}: lowest {low[1]:,} in {month_words(low[0])}, "
+        f"highest {high[1]:,} in {month_words(high[0])}"
+    )

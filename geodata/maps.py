@@ -48,13 +48,17 @@ ASSETS_CSS = {
 }
 """Files the app serves under its asset URL (copied from node_modules by ``make``)."""
 
-# Paul Tol's colour-blind-safe "muted" and "bright" schemes, one colour per category.
+# Paul Tol's colour-blind-safe "muted" scheme and Tol's blue, then Okabe-Ito's vermillion and
+# orange, a grey and a brown: one colour per category, no two near-duplicates (the "bright"
+# colours used before repeated four "muted" hues). Fourteen colours cannot all be told apart by
+# every reader, so the colour is never the only cue: each circle names its category when
+# hovered or focused (a tooltip) and in its popup, and the key beside the map names each colour.
 CATEGORY_COLOURS: Mapping[str, str] = dict(
     zip(
         CATEGORIES,
         (
             "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
-            "#882255", "#AA4499", "#4477AA", "#EE6677", "#228833", "#CCBB44", "#AA3377",
+            "#882255", "#AA4499", "#4477AA", "#D55E00", "#E69F00", "#BBBBBB", "#7F4F24",
         ),
         strict=True,
     )
@@ -386,7 +390,8 @@ class IncidentCircles(MacroElement):
         {% macro script(this, kwargs) %}
         (function (d, target) {
             var circles = d.n.map(function (n, i) {
-                return L.circleMarker([d.y[i], d.x[i]], d.style).bindPopup(function () {
+                var circle = L.circleMarker([d.y[i], d.x[i]], d.style).bindTooltip(d.name);
+                return circle.bindPopup(function () {
                     return d.title + n + (n > 1 ? " incidents" : " incident") + "<br>" + d.l[i]
                         + " (snap point, not an address)<br>Months: " + d.m[i]
                         + "<br>Outcomes: " + (d.o ? d.o[i] : "no outcome (ASB)");
@@ -404,6 +409,7 @@ class IncidentCircles(MacroElement):
         self._name = "IncidentCircles"
         self.data: dict[str, Any] = {
             "title": f"<b>{map_text(category)}</b>: ",
+            "name": map_text(category),
             "style": {"radius": 6, "color": colour, "weight": 1, "fillOpacity": 0.8},
             "x": points["longitude"].round(5).tolist(),
             "y": points["latitude"].round(5).tolist(),

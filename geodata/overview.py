@@ -10,6 +10,8 @@ its docstrings say which figure comes from where.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -142,14 +144,42 @@ def ward_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def search_wards(rows: Sequence[Mapping[str, Any]], query: str) -> list[Mapping[str, Any]]:
-    """The rows whose name or code contains ``query``, ignoring case and outer spaces.
+    """The rows a query finds, as people type a ward: by its name, its council or its code.
 
-    A blank query keeps every row.
+    Method
+    ------
+    The query and each ward's name and local authority are put in :func:`search_words`:
+    case, accents and apostrophes are ignored and other punctuation separates words, so
+    "st germains" finds "St Germain's" and "saltburn by the sea" "Saltburn-by-the-Sea". A ward is
+    found when every word of the query is part of a word of its name or local authority
+    ("middlesbrough central" finds Central in Middlesbrough), or when the query, without its
+    spaces, is part of its code. A blank query keeps every row.
     """
-    needle = query.strip().casefold()
+    words = search_words(query)
+    code = "".join(words)
     return [
-        row for row in rows if needle in row["name"].casefold() or needle in row["code"].casefold()
+        row
+        for row in rows
+        if (code and code in row["code"].casefold())
+        or all(
+            any(
+                word in known
+                for known in search_words(f"{row['name']} {row.get('lad_name') or ''}")
+            )
+            for word in words
+        )
     ]
+
+
+def search_words(text: str) -> list[str]:
+    """``text`` as the words a search compares: "St. Germain's" is ``["st", "germains"]``.
+
+    Accents are dropped (Unicode NFKD, combining marks removed), apostrophes removed and any
+    other character that is not a letter or a digit separates words; all in case-folded form.
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    plain = re.sub("['`\u2018\u2019]", "", plain.casefold())  # straight and curly apostrophes
+    return re.findall(r"[^\W_]+", plain)
 
 
 def exact_code(rows: Sequence[Mapping[str, Any]], query: str) -> str | None:

@@ -28,8 +28,17 @@ from geodata.harm_derivation import LOCAL_MIX, CategoryWeight, volume_weighted
 INPUTS = DEFAULT_WEIGHTS_PATH.parent / "harm"
 
 NOTES = (
+    # ``source`` is what pages and reports print beside a harm figure, so it is a plain
+    # citation; ``provenance`` (addresses, commits, file names) is for the reader of the file.
     (
         "source",
+        "ONS Crime Severity Score weights, 2019-20 edition (https://www.ons.gov.uk/"
+        "peoplepopulationandcommunity/crimeandjustice/datasets/crimeseverityscoredatatool), "
+        "averaged over each police.uk category by the Home Office's police recorded crime "
+        "volumes for England and Wales, 2019-20",
+    ),
+    (
+        "provenance",
         'ONS Crime Severity Score (CSS) data tool, sheet "List of weights" '
         "(https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/datasets/"
         "crimeseverityscoredatatool), edition current in 2019-20, via github.com/M-O-P-D/"

@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from service import (
         access,
+        assets,
         auth,
         cli,
         errors,
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         security,
         tokens,
         views,
+        wording,
     )
     from service.store import db
 
@@ -49,7 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     tokens.init_app(app)
     Compress(app)
+    assets.init_app(app)
     security.init_app(app)
+    wording.init_app(app)
     access.init_app(app)
     errors.register_converters(app)
     views.register_blueprints(app)

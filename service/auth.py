@@ -28,7 +28,7 @@ from service.store.users import ROLES, get_user
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-OPEN_ENDPOINTS = {"auth.login", "static", "health.healthz"}
+OPEN_ENDPOINTS = {"auth.login", "static", "assets.file", "health.healthz"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -22,6 +22,7 @@ from wtforms import (
     HiddenField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -91,17 +92,34 @@ def concern_of(row: Mapping[str, Any]) -> Concern:
     return Concern(**{item.name: row[item.name] for item in dataclasses.fields(Concern)})
 
 
+CHOOSE: Mapping[str, str] = {
+    "tag": "Choose a theme",
+    "channel": "Choose how the concern reached the police",
+    "ward_code": "Choose a ward",
+    "ward_codes": "Choose at least one ward",
+    "status": "Choose a status",
+    "target_kind": "Choose the kind of target area",
+    "categories": "Choose police.uk categories from the list",
+}
+"""What a list field's problem says on a page. The domain's message lists the allowed codes
+("unknown tag 'litter'; one of asb, ..."), right for a file import, but a person choosing from
+a list needs only to be told to choose."""
+
+
 def add_problems(form: Form, problems: Iterable[tuple[str, str]]) -> None:
     """Show each (column, problem) with the field it names, or above the form when none does.
 
     A field that already has a message (its text could not be read) keeps only that one:
-    a problem found with a stand-in value would mislead.
+    a problem found with a stand-in value would mislead. A problem with a list field is put
+    in words (:data:`CHOOSE`), never as the list of codes it allows.
     """
     for column, problem in problems:
         field = form._fields.get(FIELD_OF_COLUMN.get(column, column))
         if field is None:
             form.form_errors.append(f"{column}: {problem}")
         elif not field.errors:
+            if isinstance(field, SelectField | SelectMultipleField):
+                problem = CHOOSE.get(field.name, f"Choose {field.label.text.lower()}")
             field.errors.append(problem)
 
 

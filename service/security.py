@@ -47,6 +47,11 @@ def tile_origin(tile_url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
+STATIC_ENDPOINTS = ("static", "assets.file")
+"""Endpoints that serve the app's own static files (no personal data), which keep the
+caching their view gives them (a year for a fingerprinted file, see :mod:`service.assets`)."""
+
+
 def policy(nonce: str, tile_url: str) -> str:
     tiles = tile_origin(tile_url)
     return "; ".join(
@@ -83,7 +88,7 @@ def secure_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", PERMISSIONS)
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static":
+    if request.endpoint not in STATIC_ENDPOINTS:
         headers["Cache-Control"] = "no-store"
     return response
 

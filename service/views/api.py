@@ -92,19 +92,6 @@ def check_period(period: Period, *, held: list[str]) -> None:
         raise PeriodRefused(f"from: a period can be at most {cap} months long ({holding})")
 
 
-def page_period() -> tuple[Period, str | None]:
-    """For pages: the requested period, or, when it lies outside what can be shown, the
-    default one with the reason, so the page is shown again with the message beside its
-    period form. A malformed period is still the 400 error page."""
-    try:
-        return requested_period(), None
-    except PeriodRefused as error:
-        period = default_period(current_app, get_engine())
-        if period is None:
-            raise
-        return period, str(error.description)
-
-
 def current_vintage() -> str:
     vintage = latest_vintage(get_engine())
     if vintage is None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest
 
 from geodata.overview import OverviewError, WardQuery, exact_code
+from service.assets import asset_url
 from service.readmodels.force_overview import get_overview, overview_map
 from service.store.db import get_engine
 
@@ -25,7 +26,7 @@ def index() -> ResponseReturnValue:
     code = exact_code(overview.rows, query.q) if query.q else None
     if code is not None:
         return redirect(f"/wards/{quote(code, safe='')}")
-    vendor = url_for("static", filename="vendor")
+    vendor = asset_url("vendor")
     parts = overview_map(current_app, get_engine(), overview, metric=query.metric, asset_url=vendor)
     rows = query.rows(overview.rows)
     return render_template("home/index.html", overview=overview, rows=rows, map=parts, query=query)

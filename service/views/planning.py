@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from service.readmodels.planning import planning_summary
 from service.readmodels.ward_profiles import shared_figures
 from service.store.db import get_engine
-from service.views.api import page_period
+from service.views.periods import page_period
 
 bp = Blueprint("planning", __name__)
 
 
 @bp.get("/planning")
 def index() -> ResponseReturnValue:
+    """?from=YYYY-MM&to=YYYY-MM as on a ward page: a bad period, or one with no month held,
+    shows the page again with the problem at the top (status 400)."""
     engine = get_engine()
     shared = shared_figures(current_app, engine)
-    summary, refused = None, None
-    if request.args or shared.months_held:
-        period, refused = page_period()
-        summary = planning_summary(current_app, engine, period=period, today=date.today())
-    page = render_template(
+    chosen = page_period(shared.months_held)
+    summary = None
+    if chosen.period is not None:
+        summary = planning_summary(current_app, engine, period=chosen.period, today=date.today())
+    html = render_template(
         "planning/index.html",
         summary=summary,
         vintage=shared.vintage,
         held=shared.months_held,
-        refused=refused,
+        chosen=chosen,
     )
-    return page, 400 if refused else 200
+    return html, 400 if chosen.problems else 200

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from service import create_app
@@ -49,6 +50,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 class LiveServer:
     url: str
     host: str
+    app: Flask
 
 
 @dataclass
@@ -69,12 +71,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        for role in ("viewer", "pcso"):
+        for role in ("viewer", "pcso", "admin"):
             create_user(get_engine(), username=role, password=PASSWORD, role=role)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.port}", host=f"127.0.0.1:{server.port}")
+    yield LiveServer(
+        url=f"http://127.0.0.1:{server.port}", host=f"127.0.0.1:{server.port}", app=app
+    )
     server.shutdown()
     thread.join()
 

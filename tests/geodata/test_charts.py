@@ -33,7 +33,8 @@ def test_the_chart_is_one_accessible_image() -> None:
     assert svg[0].tag == f"{SVG}title" and svg[0].text == "Crimes per month in West"
     assert svg[1].tag == f"{SVG}desc"
     assert svg[1].text == (
-        "Monthly incidents, 2025-01 to 2025-03: lowest 3 in 2025-01, highest 5 in 2025-02. "
+        "Monthly incidents, January-March 2025: lowest 3 in January 2025, highest 5 in "
+        "February 2025. "
         "The table below gives every month."
     )
 
@@ -108,8 +109,8 @@ def test_several_lines_share_the_axis_with_gaps_and_leave_the_key_to_the_page() 
     # The count axis and the months only: the page prints the key and any note as text.
     assert texts == ["0", "5", "10", "15", "Jan", "2025", "Feb", "Mar", "Apr"]
     assert svg[1].text == (
-        "All crime, Burglary <b> per month; All crime, 2025-01 to 2025-04: lowest 10 in "
-        "2025-01, highest 14 in 2025-04."
+        "All crime, Burglary <b> per month; All crime, January-April 2025: lowest 10 in "
+        "January 2025, highest 14 in April 2025."
     )
 
 

@@ -386,9 +386,9 @@ def test_a_plain_note_has_no_links_paths_or_commits() -> None:
     source, caveat = plain_note(weights.source), plain_note(weights.caveat)
 
     assert source == (
-        'ONS Crime Severity Score data tool, sheet "List of weights", edition current in '
-        "2019-20; weighted by Home Office police recorded crime volumes for England and Wales "
-        "2019-20 and its police.uk category mapping."
+        "ONS Crime Severity Score weights, 2019-20 edition, averaged over each police.uk "
+        "category by the Home Office's police recorded crime volumes for England and Wales, "
+        "2019-20."
     )
     assert caveat.startswith("Police.uk categories are broad, so a category weight is an average")
     assert caveat.endswith("compare places with them, never single crimes.")

@@ -303,3 +303,19 @@ def test_incident_circles_carry_each_points_values_once_and_the_fixed_words_once
     assert '"x": [-1.2, -1.20123]' in script and '"y": [54.61, 54.60543]' in script
     assert '"title": "\\u003cb\\u003eAnti-social behaviour\\u003c/b\\u003e: "' in script
     assert script.count('"o": [') == 1  # ASB has no outcomes
+
+
+def test_no_two_category_colours_are_near_duplicates() -> None:
+    """At least 50 apart in RGB: the old palette had Tol's bright green 24 from its muted one."""
+    from itertools import combinations
+
+    from geodata.maps import CATEGORY_COLOURS
+
+    def rgb(colour: str) -> tuple[int, ...]:
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    closest = min(
+        sum((x - y) ** 2 for x, y in zip(rgb(a), rgb(b), strict=True)) ** 0.5
+        for a, b in combinations(CATEGORY_COLOURS.values(), 2)
+    )
+    assert closest >= 50

@@ -21,6 +21,7 @@ from geodata.overview import (
     score_legend,
     score_shade,
     search_wards,
+    search_words,
     seldom_heard_wards,
     sort_wards,
     ward_rows,
@@ -77,6 +78,24 @@ def test_search_matches_name_or_code_without_case_or_outer_spaces() -> None:
     assert codes(search_wards(rows(), "e0500000")) == table()["code"].tolist()
     assert search_wards(rows(), "ward 1") == []
     assert len(search_wards(rows(), " ")) == 4
+
+
+def test_search_ignores_accents_and_punctuation_and_reads_council_words() -> None:
+    wards = [
+        {"code": "E05009861", "name": "St Germain\u2019s", "lad_name": "Redcar and Cleveland"},
+        {"code": "E05009857", "name": "Central", "lad_name": "Middlesbrough"},
+        {"code": "E05009840", "name": "Central", "lad_name": "Hartlepool"},
+        {"code": "E05000009", "name": "Ely\u0301sée", "lad_name": None},
+    ]
+
+    assert codes(search_wards(wards, "st germains")) == ["E05009861"]
+    assert codes(search_wards(wards, "St. Germain's")) == ["E05009861"]
+    assert codes(search_wards(wards, "middlesbrough central")) == ["E05009857"]
+    assert codes(search_wards(wards, "central")) == ["E05009857", "E05009840"]
+    assert codes(search_wards(wards, "elysee")) == ["E05000009"]
+    assert codes(search_wards(wards, "e05 009857")) == ["E05009857"]
+    assert search_wards(wards, "central stockton") == []
+    assert search_words("Saltburn-by-the-Sea") == ["saltburn", "by", "the", "sea"]
 
 
 def test_an_exact_code_is_found_only_when_spelled_in_full() -> None:

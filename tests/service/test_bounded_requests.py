@@ -48,8 +48,14 @@ def test_pages_show_the_default_period_with_the_reason(
     for url in (f"/wards/{WEST_CODE}", "/planning"):
         page = client.get(f"{url}?{query}")
         assert page.status_code == 400, url
-        assert f"That period cannot be shown ({message})" in page.text
-        assert "Showing 2024-07 to 2025-06 instead." in page.text
+        # Issue 15: the reason is in the page's error summary, in words, linked to its field
+        # (the API keeps the message above); the latest 12 months are shown instead.
+        field = message.split(":")[0]
+        summary = page.text[page.text.index('<div class="error-summary"') :]
+        summary = summary[: summary.index("</div>")]
+        assert f'<a href="#{field}">' in summary, url
+        assert "records run from January 2025 to June 2025." in summary, url
+        assert "July 2024 to June 2025" in page.text and "shown instead" in page.text, url
 
 
 @pytest.mark.usefixtures("imported")

@@ -63,7 +63,9 @@ def test_briefings_and_hot_spots_on_cleveland_2025(
     assert any("Albert Road" in name for name, _ in names)
     # The police-station point is neither a hot spot nor a busiest place, and a note says so.
     assert "Police Station" not in spots
-    places = page[page.index("<h2>Busiest places</h2>") : page.index("<h2>Priorities</h2>")]
+    places = page[
+        page.index('<h2 id="places">Busiest places</h2>') : page.index('<h2 id="priorities">')
+    ]
     assert "Left out: Police Station" in places
     assert not re.search(r'<th scope="row">On or near Police Station</th>', places)
 

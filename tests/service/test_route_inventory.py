@@ -85,9 +85,23 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "admin.update_user": [("POST", "/admin/users/1", 302, 400, "admin")],
     "static": [("GET", "/static/app.css", 200, 200, None)],
     "health.healthz": [("GET", "/healthz", 200, 200, None)],
+    "assets.file": [("GET", "/assets/0/app.css", 200, 200, None)],
 }
 """A viewer's write without a CSRF token is refused (400) before the role is checked;
 with the token a viewer gets 403 (see test_roles_below_the_least_role_are_refused)."""
+
+HTML_PAGES = sorted(
+    path
+    for rows in INVENTORY.values()
+    for method, path, *_ in rows
+    if method == "GET"
+    and not path.startswith(("/api/", "/ogc", "/downloads/", "/static/", "/assets/"))
+    and not path.endswith(".pdf")
+    and path != "/healthz"
+)
+"""The HTML pages of the inventory: every GET route but the machine answers (the API, OGC API -
+Features, data downloads, the health check), static files and the PDF.
+The browser test (tests/browser/test_every_page.py) and the page-words scan open each."""
 
 
 @pytest.fixture(scope="module")

@@ -76,8 +76,8 @@ def test_a_viewer_sees_every_ward_with_its_figures_for_the_latest_year(app: Flas
     page = signed_in(app, "viewer").get("/").get_data(as_text=True)
 
     assert "Wards (3, boundary vintage 2025)" in page
-    assert "Period: 2024-02 to 2025-01</strong>" in page
-    assert "Test Police: 1 month,\n    2025-01 to 2025-01, 13 incidents stored." in page
+    assert "Period: February 2024 to January 2025</strong>" in page  # months in words
+    assert "Test Police: 1 month,\n    January 2025, 13 incidents stored." in page
     east = page[page.index(f'<a href="/wards/{EAST}">East Ward</a>') :]
     cells = re.findall(r'<td class="n">([^<]*)</td>', east[: east.index("</tr>")])
     assert cells == ["4", "1", "13.3", "246.4", "300"]
@@ -123,6 +123,22 @@ def test_search_filters_by_name_or_code(client: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("figures")
+def test_search_reads_council_words_and_suggests_wards_as_you_type(client: FlaskClient) -> None:
+    assert table_codes(client.get("/?q=testborough west").get_data(as_text=True)) == [WEST]
+    assert table_codes(client.get("/?q=WEST,  testborough.").get_data(as_text=True)) == [WEST]
+    page = client.get("/").get_data(as_text=True)
+
+    box_ = page[page.index('<input id="ward-search"') :]
+    assert 'list="ward-suggestions"' in box_[: box_.index(">")]
+    suggestions = re.findall(r'<option value="([^"]+)">', page[page.index("<datalist") :])
+    assert suggestions == [
+        "East Ward, Testborough",
+        "North Ward, Testborough",
+        "West Ward, Testborough",
+    ]
+
+
+@pytest.mark.usefixtures("figures")
 def test_an_exact_code_goes_straight_to_the_ward(client: FlaskClient) -> None:
     response = client.get(f"/?q={EAST.lower()}")
 
@@ -149,7 +165,8 @@ def test_the_map_switches_between_crime_and_harm_rates(client: FlaskClient) -> N
     assert "Force map: harm per 1,000 residents" in harm
     for page in (crime, harm):  # the map sits in the page, not over it
         assert "user-scalable=no" not in page and "html, body" not in page
-        assert "/static/vendor/leaflet/leaflet.js" in page and "unpkg" not in page
+        assert re.search(r"/assets/[0-9a-f]{12}/vendor/leaflet/leaflet.js", page)
+        assert "unpkg" not in page
 
 
 @pytest.mark.usefixtures("figures")
@@ -175,7 +192,7 @@ def test_data_held_and_the_latest_ten_imports_are_kept(
     page = client.get("/").get_data(as_text=True)
 
     ledger = page[page.index("<summary>Data held and recent imports</summary>") :]
-    assert "Test Police: 1 month,\n    2025-01 to 2025-01, 13 incidents stored." in ledger
+    assert "Test Police: 1 month,\n    January 2025, 13 incidents stored." in ledger
     assert "<caption>The latest 10 imports, newest first</caption>" in ledger
     assert ledger.count("<td>crime</td>") == 8
     assert ledger.count("<td>population</td>") == 2

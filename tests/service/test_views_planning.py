@@ -15,6 +15,7 @@ from shapely.geometry import box
 
 from geodata.concerns import Concern
 from geodata.maps import SEQUENTIAL
+from geodata.period import month_words, period_words
 from service import create_app
 from service.store.db import get_engine
 from tests.conftest import signed_in
@@ -71,7 +72,7 @@ def test_a_viewer_sees_the_example_assessment_and_the_period(viewer: FlaskClient
     assert api["threat_assessment"]["title"] in page
     assert f"assessed on\n    {api['threat_assessment']['assessed_on']}, version 1" in page
     period = api["period"]
-    assert f"Period: {period['from']} to {period['to']}</strong>" in page
+    assert f"Period: {period_words(period['from'], period['to'])}</strong>" in page
     assert f'name="from" type="month" value="{period["from"]}"' in page
 
 
@@ -98,12 +99,16 @@ def test_a_chosen_period_is_used_and_bad_periods_are_refused(viewer: FlaskClient
 
     page = viewer.get(f"/planning?{query}").get_data(as_text=True)
 
-    assert f"Period: {first} to {first}</strong>" in page
+    assert f"Period: {month_words(first)}</strong>" in page
     assert matrix_on_page(page) == {row["ward"]: row["scores"] for row in api["wards"]}
     for bad in ("from=2025-13&to=2025-12", f"from={first}", "from=2025-06&to=2025-01"):
         response = viewer.get(f"/planning?{bad}")
         assert response.status_code == 400, bad
-        assert "400 Bad Request" in response.get_data(as_text=True)
+        # Issue 15: the page again, with the problem in an error summary, not a bare 400.
+        assert '<h2 id="error-summary-title">There is a problem</h2>' in response.text
+    unheld = viewer.get("/planning?from=2023-01&to=2023-12")
+    assert unheld.status_code == 400
+    assert "No police.uk records are held for January-December 2023" in unheld.text
 
 
 def test_gaps_of_every_ward_are_listed_by_kind_and_theme(viewer: FlaskClient) -> None:

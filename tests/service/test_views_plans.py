@@ -19,6 +19,7 @@ from markupsafe import escape
 from geodata.crime import ASB
 from geodata.demo.plans import demo_plans
 from geodata.demo.wards import ASB_PARK, BURGLARY_RISING
+from geodata.period import period_words
 from service.plan_forms import form_data
 from service.readmodels.plan_evaluations import plan_evaluation
 from service.store.db import get_engine
@@ -271,7 +272,8 @@ def test_the_demo_plan_shows_its_evaluation(
     assert f"{evaluation['wdd']['estimate']:.1f} incidents" in page
     counts = evaluation["counts"]["target"]
     assert f'<td class="n">{counts["before"]}</td><td class="n">{counts["after"]}</td>' in page
-    assert evaluation["periods"]["before"]["from"] in page
+    before = evaluation["periods"]["before"]
+    assert period_words(before["from"], before["to"]) in page
     # The quality checklist and the SARA record
     assert "Quality: 9/9" in page
     assert "Met:</strong> A specific problem statement" in page

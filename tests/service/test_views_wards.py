@@ -19,6 +19,7 @@ from shapely.geometry import box
 
 from geodata import shift
 from geodata.demo.wards import ASB_PARK, TOWN_CENTRE
+from geodata.period import month_words
 from geodata.priorities import DRIVERS, WEIGHTS_NOTE
 from geodata.shift import overdue_first
 from service import create_app
@@ -116,7 +117,7 @@ def test_profile_figures_are_the_profile_json(viewer: FlaskClient) -> None:
     crime, asb = profile["trends"][0]["monthly"], profile["trends"][1]["monthly"]
     for c, a in zip(crime, asb, strict=True):
         assert (
-            f'<th scope="row">{c["month"]}</th><td class="n">{c["n"]:,}</td>'
+            f'<th scope="row">{month_words(c["month"])}</th><td class="n">{c["n"]:,}</td>'
             f'<td class="n">{a["n"]:,}</td>'
         ) in monthly
     for p in priorities["priorities"]:
@@ -159,7 +160,7 @@ def test_a_period_is_chosen_with_two_month_inputs(viewer: FlaskClient) -> None:
     assert re.search(r'<input type="month" name="from" value="2025-04"', page)
     assert re.search(r'<input type="month" name="to" value="2025-06"', page)
     assert f'<span id="crime-total">{profile["crime_total"]:,}</span>' in page
-    assert "2025-04 to 2025-06 (3 months)" in page
+    assert "April-June 2025 (3 months)" in page
 
 
 def test_the_default_period_is_the_latest_12_months_held(viewer: FlaskClient) -> None:
@@ -174,21 +175,41 @@ def test_the_default_period_is_the_latest_12_months_held(viewer: FlaskClient) ->
 @pytest.mark.parametrize(
     ("query", "named"),
     [
-        ("from=2025-13&to=2025-12", "from: '2025-13' is not a month"),
-        ("from=2025-01", "to: give both from and to"),
-        ("from=2025-06&to=2025-01", "from: 2025-06 is after to 2025-01"),
-        ("from=2025-01&to=soon", "to: 'soon' is not a month"),
+        ("from=2025-13&to=2025-12", '#from">Enter the first month as a month and a year'),
+        ("from=2025-01", '#to">Give both the first and the last month, or neither.'),
+        (
+            "from=2025-06&to=2025-01",
+            '#from">The first month, June 2025, is after the last month, January 2025.',
+        ),
+        ("from=2025-01&to=soon", '#to">Enter the last month as a month and a year'),
+        (
+            "from=2023-01&to=2023-12",
+            '#from">No police.uk records are held for January-December 2023; records run '
+            "from January 2025 to December 2025.",
+        ),
     ],
 )
-def test_a_bad_period_is_a_400_naming_the_parameter(
+def test_a_bad_period_shows_the_page_again_with_the_problem_linked_to_its_field(
     viewer: FlaskClient, query: str, named: str
 ) -> None:
+    """Issue 15 turned the bare "400 Bad Request" page into the ward page with an error
+    summary; the status is still 400 and the problem still names its field."""
     response = viewer.get(f"/wards/X05000001?{query}")
 
     assert response.status_code == 400
     body = html.unescape(response.get_data(as_text=True))
-    assert "400 Bad Request" in body
-    assert named in body
+    summary = body[body.index('<div class="error-summary"') :]
+    assert named in summary[: summary.index("</div>")]
+    typed = dict(pair.split("=") for pair in query.split("&"))
+    assert f'name="from" value="{typed.get("from", "")}" id="from"' in body  # as typed
+    assert "January-December 2025 (12 months, the latest held, shown instead)" in body
+
+
+def test_a_period_with_no_records_shows_no_zeros_rates_or_ranks(viewer: FlaskClient) -> None:
+    body = html.unescape(viewer.get("/wards/X05000001?from=2023-01&to=2023-12").text)
+
+    assert "No police.uk records are held for January-December 2023" in body
+    assert "January-December 2023 (" not in body  # no figures are given for 2023
 
 
 def test_an_unknown_ward_is_a_404(viewer: FlaskClient) -> None:
