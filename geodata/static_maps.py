@@ -159,7 +159,7 @@ def ward_static_map(
                 zorder=4,
             )
         )
-        entries.append(_Entry("hot", "Hot spot (Gi*)"))
+        entries.append(_Entry("hot", "Hot-spot square"))
     _polygons(axes, [ward], facecolor="none", edgecolor="#000000", linewidth=1.6, zorder=5)
     entries.append(_Entry("boundary", "Ward boundary"))
     axes.set_xlim(extent[0], extent[2])

@@ -160,14 +160,14 @@ def test_hot_squares_are_outlined_in_red_on_both_layers(
     assert len(outlines.get_facecolor()) == 0  # outlines only
     (square,) = outlines.get_paths()
     assert tuple(square.get_extents().bounds) == pytest.approx((451_000, 524_000, 250, 250))
-    assert "Hot spot (Gi*)" in legend_of(figure)
+    assert "Hot-spot square" in legend_of(figure)
 
 
 def test_no_hot_square_no_outline_and_no_legend_line(monkeypatch: pytest.MonkeyPatch) -> None:
     figure = figure_of(monkeypatch, hotspot_cells=[COLD])
 
     assert edged(figure, HOT_COLOUR) == []
-    assert "Hot spot (Gi*)" not in legend_of(figure)
+    assert "Hot-spot square" not in legend_of(figure)
 
 
 def test_incidents_are_one_circle_per_point_and_category(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,7 +188,7 @@ def test_incidents_are_one_circle_per_point_and_category(monkeypatch: pytest.Mon
         "50 at one snap point",
         "Anti-social behaviour",  # the colour key, busiest first (7, then 3)
         "Burglary",
-        "Hot spot (Gi*)",
+        "Hot-spot square",
         "Ward boundary",
     ]
 
