@@ -13,6 +13,7 @@ resident in a town centre is partly a small denominator.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -53,29 +54,24 @@ TOWN_CENTRE_MIN = 50
 CONFIDENCE = 0.95
 
 
-def area_weighted_population(
+def area_shares(
     lsoas: gpd.GeoDataFrame,
     wards: gpd.GeoDataFrame,
-    population: pd.DataFrame,
     *,
     lsoa_code: str = "code",
     ward_code: str = "code",
-) -> pd.Series:
-    """Each ward's residents when every LSOA is split between wards by area.
+) -> pd.DataFrame:
+    """The share of each LSOA's area that lies in each ward it touches.
 
     Method: LSOA and ward polygons are projected to British National Grid and intersected;
-    an LSOA's residents (``population``: ``lsoa_code``, ``residents``) go to each ward in
-    proportion to the share of the LSOA's area that lies in it. The part of an LSOA outside
-    every ward (the sea, a neighbouring force) keeps its share unassigned, so the ward
-    totals can add up to a little less than the residents. This assumes residents are
-    spread evenly over the LSOA, which they are not (fields, parks, industrial estates),
-    which is why it is a check on the best-fit figure, not a replacement for it.
+    ``share`` is the piece's area over the LSOA's whole area. The part of an LSOA outside
+    every ward (the sea, a neighbouring force) has no row, so an LSOA's shares can add up to
+    less than 1.
 
     Returns
     -------
-    pandas.Series
-        Residents (a float) by ward code, every ward of ``wards`` (0 for a ward no LSOA
-        reaches), sorted by code.
+    pandas.DataFrame
+        ``lsoa_code``, ``ward_code`` and ``share`` (above 0), sorted by LSOA then ward.
     """
     for name, frame in (("lsoas", lsoas), ("wards", wards)):
         if frame.crs is None or not frame.crs.equals(WGS84):
@@ -89,9 +85,53 @@ def area_weighted_population(
     ).to_crs(BNG)
     pieces = gpd.overlay(left, right, how="intersection", keep_geom_type=True)
     pieces["share"] = pieces.geometry.area / pieces["lsoa_area"]
-    merged = pieces.merge(population[["lsoa_code", "residents"]], on="lsoa_code", how="inner")
+    shares = pd.DataFrame(pieces[["lsoa_code", "ward_code", "share"]])
+    summed = shares[shares["share"] > 0].groupby(["lsoa_code", "ward_code"])["share"].sum()
+    return summed.reset_index().sort_values(["lsoa_code", "ward_code"], ignore_index=True)
+
+
+def weighted_residents(shares: pd.DataFrame, population: pd.DataFrame) -> pd.Series:
+    """Each ward's residents from LSOA area ``shares`` (see :func:`area_shares`).
+
+    Method: a ward's residents are the sum over the LSOAs it touches of the LSOA's
+    residents (``population``: ``lsoa_code``, ``residents``) times the LSOA's share of area
+    in the ward. This assumes residents are spread evenly over the LSOA, which they are not
+    (fields, parks, industrial estates), which is why it is a check on the best-fit figure,
+    not a replacement for it.
+
+    Returns
+    -------
+    pandas.Series
+        Residents (a float) by ward code, sorted, for every ward of ``shares``.
+    """
+    merged = shares.merge(population[["lsoa_code", "residents"]], on="lsoa_code", how="inner")
     totals = (merged["share"] * merged["residents"]).groupby(merged["ward_code"]).sum()
-    return totals.reindex(sorted(right["ward_code"]), fill_value=0.0).rename("residents")
+    return totals.sort_index().rename("residents")
+
+
+def area_weighted_population(
+    lsoas: gpd.GeoDataFrame,
+    wards: gpd.GeoDataFrame,
+    population: pd.DataFrame,
+    *,
+    lsoa_code: str = "code",
+    ward_code: str = "code",
+) -> pd.Series:
+    """Each ward's residents when every LSOA is split between wards by area.
+
+    Method: :func:`area_shares` then :func:`weighted_residents`. The part of an LSOA
+    outside every ward keeps its share unassigned, so the ward totals can add up to a
+    little less than the residents.
+
+    Returns
+    -------
+    pandas.Series
+        Residents (a float) by ward code, every ward of ``wards`` (0 for a ward no LSOA
+        reaches), sorted by code.
+    """
+    shares = area_shares(lsoas, wards, lsoa_code=lsoa_code, ward_code=ward_code)
+    totals = weighted_residents(shares, population)
+    return totals.reindex(sorted(wards[ward_code]), fill_value=0.0).rename("residents")
 
 
 def largest_area_lookup(
@@ -159,6 +199,68 @@ def compare_denominators(
         frame["rank_move"] > max_rank_move
     )
     return frame.astype({"rank_best_fit": int, "rank_area_weighted": int})
+
+
+@dataclass(frozen=True, slots=True)
+class DenominatorCheck:
+    """A ward's residents by the area-weighted rule beside the best-fit ones it is shown with
+    (see :func:`denominator_check`)."""
+
+    best_fit: int
+    area_weighted: float
+    difference: float
+    """``(area_weighted - best_fit) / best_fit``."""
+    rank_best_fit: int
+    rank_area_weighted: int
+    fragile: bool
+    note: str
+    """One plain sentence for a page when ``fragile``, else ""."""
+
+
+def denominator_check(
+    ward_code: str,
+    best_fit: Mapping[str, float],
+    area_weighted: Mapping[str, float],
+    crimes: Mapping[str, float],
+) -> DenominatorCheck | None:
+    """The ward's row of :func:`compare_denominators` (every ward of ``best_fit`` compared),
+    with a sentence saying what a fragile figure means; None when the ward lacks either
+    population.
+    """
+    frame = compare_denominators(best_fit, area_weighted, crimes)
+    if ward_code not in frame.index:
+        return None
+    row = frame.loc[ward_code].to_dict()
+    check = DenominatorCheck(
+        best_fit=int(row["best_fit"]),
+        area_weighted=float(row["area_weighted"]),
+        difference=float(row["difference"]),
+        rank_best_fit=int(row["rank_best_fit"]),
+        rank_area_weighted=int(row["rank_area_weighted"]),
+        fragile=bool(row["fragile"]),
+        note="",
+    )
+    if not check.fragile:
+        return check
+    more = "more" if check.difference > 0 else "fewer"
+    moved = (
+        f", and moves its crime rate from {_ordinal(check.rank_best_fit)} to "
+        f"{_ordinal(check.rank_area_weighted)} highest of {len(frame)} wards"
+        if check.rank_best_fit != check.rank_area_weighted
+        else ""
+    )
+    note = (
+        f"Counting residents another way (sharing each small census area between wards by "
+        f"its land) gives {round(check.area_weighted):,} residents here, "
+        f"{100 * abs(check.difference):.0f} % {more} than {check.best_fit:,}{moved}. "
+        "Read the rates per resident with care."
+    )
+    return replace(check, note=note)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def town_centre_like(

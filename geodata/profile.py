@@ -29,7 +29,12 @@ import pandas as pd
 import shapely
 
 from geodata.crime import ASB, CATEGORIES
-from geodata.denominators import rate_interval, town_centre_like
+from geodata.denominators import (
+    DenominatorCheck,
+    denominator_check,
+    rate_interval,
+    town_centre_like,
+)
 from geodata.force_hotspots import ForceHotspots, force_hotspots, place_name, ward_cells
 from geodata.harm import HarmWeights, harm_by_category, plain_note
 from geodata.outcomes import outcome_shares
@@ -153,6 +158,9 @@ class Rates:
     asb_interval: tuple[float, float] | None = None
     town_centre: bool = False
     note: str = ""
+    denominator: DenominatorCheck | None = None
+    """The residents by the area-weighted rule and whether the rates are fragile
+    (:func:`geodata.denominators.denominator_check`); None without both populations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,13 +527,16 @@ def build_profile(
     cell_size_m: float = 250.0,
     grid: ForceHotspots | None = None,
     dispersions: npt.ArrayLike | None = None,
+    area_weighted: Mapping[str, float] | None = None,
 ) -> WardProfile:
     """Every section of the profile; ``ward`` holds the stored fields of the ward
     (code, name, lad_code, lad_name, vintage, area_km2).
 
     ``grid`` is the force's hot-spot grid of the period (the service builds it once per
     period); without it the ward is its own force (:func:`ward_grid`). ``dispersions``
-    are the force's per-category dispersions (see :func:`trends`).
+    are the force's per-category dispersions (see :func:`trends`). ``area_weighted`` gives
+    every ward's residents by area-weighted LSOA shares, checked against ``population``
+    (the best-fit residents) for the period's crimes (:func:`denominator_check`).
     """
     if grid is None:
         grid = ward_grid(geometry, facts, period, cell_size_m=cell_size_m)
@@ -564,6 +575,7 @@ def build_profile(
             asb_interval=interval(counts[ASB], residents),
             town_centre=town_centre,
             note=TOWN_CENTRE_NOTE if town_centre else "",
+            denominator=_denominator(code, force, population, area_weighted, period),
         ),
         harm=Harm(
             total=harm_total,
@@ -593,6 +605,20 @@ def build_profile(
             population=population_method if residents else "no population for this ward",
         ),
     )
+
+
+def _denominator(
+    ward_code: str,
+    force: ForceCounts,
+    population: Mapping[str, int],
+    area_weighted: Mapping[str, float] | None,
+    period: Period,
+) -> DenominatorCheck | None:
+    """The ward's :func:`denominator_check` on the period's crimes (ASB excluded)."""
+    if not area_weighted or not population.get(ward_code):
+        return None
+    crimes = dict(zip(force.wards, force.by_category(period) @ _CRIME, strict=True))
+    return denominator_check(ward_code, population, area_weighted, crimes)
 
 
 def _stations_note(excluded: pd.DataFrame) -> str:

@@ -479,7 +479,33 @@ PROFILE: dict[str, Any] = {
             "description": "Rates per 1,000 residents; crime_interval and asb_interval their "
             "exact 95 % Poisson intervals, town_centre whether the ward looks like a town "
             "centre (shoplifting, theft from the person and public order per resident at least "
-            "3 times the force's), note what that means (added in issue 14).",
+            "3 times the force's), note what that means (added in issue 14); denominator "
+            "the ward's residents when census areas are shared by land area beside the "
+            "best-fit residents, with fragile true when they differ by more than 10 % or "
+            "move the ward's crime-rate rank by more than 5 places (null without both).",
+            "properties": {
+                "denominator": {
+                    "type": ["object", "null"],
+                    "required": [
+                        "best_fit",
+                        "area_weighted",
+                        "difference",
+                        "rank_best_fit",
+                        "rank_area_weighted",
+                        "fragile",
+                        "note",
+                    ],
+                    "properties": {
+                        "best_fit": {"type": "integer"},
+                        "area_weighted": {"type": "number"},
+                        "difference": {"type": "number"},
+                        "rank_best_fit": {"type": "integer"},
+                        "rank_area_weighted": {"type": "integer"},
+                        "fragile": {"type": "boolean"},
+                        "note": {"type": "string"},
+                    },
+                }
+            },
         },
         "harm": _HARM,
         "trends": {"type": "array", "items": _TREND},

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely
 import sqlalchemy as sa
 
 from geodata.errors import (
@@ -282,7 +284,10 @@ def import_population_files(
     boundaries = read_boundaries(lsoa_boundaries, limits=limits)
     with _naming_files(lsoa_boundaries):
         lsoas, repairs = prepare_lsoas(boundaries, code_field=lsoa_code_field)
-    points = lsoa_points(lsoas).assign(boundary_name=lsoas["name"].to_numpy())
+    points = lsoa_points(lsoas).assign(
+        boundary_name=lsoas["name"].to_numpy(),
+        boundary=list(shapely.to_wkb(np.asarray(lsoas.geometry.values))),
+    )
     frame = counts.merge(points, on="lsoa_code", how="left")
     frame["lsoa_name"] = frame["lsoa_name"].where(
         frame["lsoa_name"] != "", frame["boundary_name"].fillna("")

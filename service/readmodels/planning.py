@@ -19,6 +19,7 @@ from flask import Flask
 
 from geodata.overview import gaps_by_kind, matrix_rows, score_legend, seldom_heard_wards
 from geodata.period import Period
+from geodata.priorities import WEIGHTS_NOTE
 from service.readmodels.cache import data_cache
 from service.readmodels.ward_priorities import priority_matrix, priority_weights, ward_priorities
 from service.readmodels.ward_profiles import shared_figures
@@ -76,4 +77,5 @@ def _build(
             {code: r["seldom_heard"] for code, r in wards.items()}, names
         ),
         "weights": priority_weights(app),
+        "weights_note": WEIGHTS_NOTE,
     }

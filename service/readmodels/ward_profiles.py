@@ -29,7 +29,7 @@ from geodata.profile import ForceCounts, WardProfile, build_profile
 from geodata.trends import dispersion, dispersion_without_each
 from service.readmodels.cache import data_cache, request_version
 from service.store.aggregates import count_by_ward, force_points, months_held, ward_facts
-from service.store.population import list_ward_population
+from service.store.population import list_area_weighted_population, list_ward_population
 from service.store.wards import get_ward, latest_vintage, load_ward_frame
 
 WEIGHTS = "wardprofiles.harm_weights"
@@ -59,6 +59,9 @@ class SharedFigures:
     measured on the rest of the force (:func:`geodata.trends.dispersion_without_each`), and
     under "" on the whole force for a ward with no incidents; every trend test of the
     version uses them."""
+    area_weighted: dict[str, float]
+    """Residents by ward code when LSOAs are split by area share, the check on ``residents``
+    (empty when no LSOA polygons are stored)."""
 
 
 def harm_weights(app: Flask) -> HarmWeights:
@@ -90,7 +93,8 @@ def _read_shared(engine: sa.Engine, version: int) -> SharedFigures:
     residents = {code: p["residents"] for code, p in population.items()}
     phi = dict(zip(force.wards, dispersion_without_each(force.counts), strict=True))
     phi[""] = dispersion(force.counts)
-    return SharedFigures(version, vintage, force, population, held, residents, phi)
+    area_weighted = list_area_weighted_population(engine, vintage=vintage) if vintage else {}
+    return SharedFigures(version, vintage, force, population, held, residents, phi, area_weighted)
 
 
 def ward_frame(app: Flask, engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFrame:
@@ -159,4 +163,5 @@ def _build(
         cell_size_m=float(app.config["HOTSPOT_CELL_M"]),
         grid=force_grid(app, engine, period=period),
         dispersions=shared.dispersions.get(code, shared.dispersions[""]),
+        area_weighted=shared.area_weighted,
     )

@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from geodata.denominators import weighted_residents
 from geodata.population import describe_method, ward_population
 from service.store.imports import record_import
-from service.store.schema import boundary_sets, lsoa_wards, lsoas, wards
+from service.store.schema import boundary_sets, lsoa_ward_shares, lsoa_wards, lsoas, wards
 from service.store.wards import assign_lsoas, load_wards
 
 
@@ -29,11 +30,13 @@ def replace_population(
 
     ``lsoas_frame`` holds ``lsoa_code``, ``lsoa_name``, ``residents``, ``longitude`` and
     ``latitude`` (the best-fit point; NaN for an LSOA without a boundary, which is stored
-    but placed in no ward). The import is recorded in the ledger: the population file,
-    with ``rows_read`` file rows (default: one per LSOA) of which ``rows_rejected`` were
-    rejected, and each LSOA boundary file of ``boundary_sources`` (file name, SHA-256,
-    feature count). Then every stored boundary vintage gets its lookup
-    (:func:`assign_lsoas`), so the population is never visible without it.
+    but placed in no ward), and optionally ``boundary``: the LSOA's polygon as WKB (None
+    without one), from which every vintage's area shares are computed. The import is
+    recorded in the ledger: the population file, with ``rows_read`` file rows (default: one
+    per LSOA) of which ``rows_rejected`` were rejected, and each LSOA boundary file of
+    ``boundary_sources`` (file name, SHA-256, feature count). Then every stored boundary
+    vintage gets its lookups (:func:`assign_lsoas`: best fit and area shares), so the
+    population is never visible without them.
 
     Returns the assigned and outside counts of LSOAs for each vintage.
     """
@@ -41,6 +44,7 @@ def replace_population(
     residents = sum(row["residents"] for row in rows)
     read = len(rows) + rows_rejected if rows_read is None else rows_read
     with engine.begin() as connection:
+        connection.execute(lsoa_ward_shares.delete())
         connection.execute(lsoa_wards.delete())
         connection.execute(lsoas.delete())
         if rows:
@@ -79,6 +83,7 @@ def replace_population(
 def _lsoa_rows(frame: pd.DataFrame, *, census_year: int, source: str) -> list[dict[str, Any]]:
     longitude = frame["longitude"].astype("float64")
     latitude = frame["latitude"].astype("float64")
+    boundary = frame["boundary"].tolist() if "boundary" in frame else [None] * len(frame)
     return [
         {
             "code": str(code),
@@ -88,13 +93,15 @@ def _lsoa_rows(frame: pd.DataFrame, *, census_year: int, source: str) -> list[di
             "longitude": None if pd.isna(lon) else lon,
             "latitude": None if pd.isna(lat) else lat,
             "source": source,
+            "boundary": wkb if isinstance(wkb, bytes) else None,
         }
-        for code, name, residents, lon, lat in zip(
+        for code, name, residents, lon, lat, wkb in zip(
             frame["lsoa_code"].tolist(),
             frame["lsoa_name"].tolist(),
             frame["residents"].tolist(),
             longitude.tolist(),
             latitude.tolist(),
+            boundary,
             strict=True,
         )
     ]
@@ -149,3 +156,28 @@ def list_local_authority_population(engine: sa.Engine, *, vintage: str) -> dict[
         name = authority.get(code) or "(no local authority)"
         totals[name] = totals.get(name, 0) + figures["residents"]
     return dict(sorted(totals.items()))
+
+
+def list_area_weighted_population(engine: sa.Engine, *, vintage: str) -> dict[str, float]:
+    """Residents of each ward of ``vintage`` when every LSOA is split by its share of area
+    (:func:`geodata.denominators.weighted_residents`); a check on the best-fit figure.
+
+    Wards that no stored LSOA polygon reaches are absent.
+    """
+    with engine.connect() as connection:
+        shares = pd.DataFrame(
+            connection.execute(
+                sa.select(
+                    lsoa_ward_shares.c.lsoa_code,
+                    lsoa_ward_shares.c.ward_code,
+                    lsoa_ward_shares.c.share,
+                ).where(lsoa_ward_shares.c.vintage == vintage)
+            ).all(),
+            columns=["lsoa_code", "ward_code", "share"],
+        )
+        population = pd.DataFrame(
+            connection.execute(sa.select(lsoas.c.code, lsoas.c.residents)).all(),
+            columns=["lsoa_code", "residents"],
+        )
+    totals = weighted_residents(shares, population)
+    return {str(code): float(residents) for code, residents in totals.items()}

@@ -82,6 +82,9 @@ lsoas = sa.Table(
     sa.Column("longitude", sa.Float, comment="point-on-surface, WGS84; NULL: no boundary"),
     sa.Column("latitude", sa.Float),
     sa.Column("source", sa.Text, nullable=False, comment="the population file"),
+    sa.Column(
+        "boundary", sa.LargeBinary, comment="the LSOA's polygon, WKB in WGS84; NULL: not known"
+    ),
     comment="census population by LSOA, with the best-fit point that places it in a ward",
 )
 
@@ -94,6 +97,18 @@ lsoa_wards = sa.Table(
     _vintage_key(),
     sa.Column("ward_code", sa.Text, comment="NULL: the point lies outside every ward"),
     comment="best-fit lookup: one row per located LSOA and boundary vintage",
+)
+
+lsoa_ward_shares = sa.Table(
+    "lsoa_ward_shares",
+    metadata,
+    sa.Column(
+        "lsoa_code", sa.Text, sa.ForeignKey("lsoas.code", ondelete="CASCADE"), primary_key=True
+    ),
+    _vintage_key(),
+    sa.Column("ward_code", sa.Text, primary_key=True),
+    sa.Column("share", sa.Float, nullable=False, comment="share of the LSOA's area in the ward"),
+    comment="area-weighted lookup: each stored LSOA boundary's share of area in each ward",
 )
 
 forces = sa.Table(

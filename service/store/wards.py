@@ -12,12 +12,21 @@ import shapely
 import sqlalchemy as sa
 
 from geodata.crs import WGS84
+from geodata.denominators import area_shares
 from geodata.join import OUTSIDE, assign_wards
 from geodata.population import best_fit_wards
 from service.store.aggregates import regroup_vintage
 from service.store.bulk import lock_imports
 from service.store.imports import now, record_import
-from service.store.schema import boundary_sets, lsoa_wards, lsoas, place_wards, places, wards
+from service.store.schema import (
+    boundary_sets,
+    lsoa_ward_shares,
+    lsoa_wards,
+    lsoas,
+    place_wards,
+    places,
+    wards,
+)
 
 
 def replace_boundary_set(
@@ -117,7 +126,38 @@ def assign_lsoas(
     if rows:
         connection.execute(lsoa_wards.insert(), rows)
     assigned = int(lookup["ward_code"].notna().sum())
+    share_lsoas(connection, wards_frame, vintage=vintage)
     return {"lsoas_assigned": assigned, "lsoas_outside": len(rows) - assigned}
+
+
+def share_lsoas(connection: sa.Connection, wards_frame: gpd.GeoDataFrame, *, vintage: str) -> None:
+    """Store each LSOA's share of area in each ward of ``wards_frame`` (the area-weighted
+    lookup, :func:`geodata.denominators.area_shares`), from the stored LSOA polygons.
+
+    LSOAs stored without a polygon (before polygons were kept) have no shares, so their
+    wards have no area-weighted figure. Replaces the vintage's shares.
+    """
+    connection.execute(lsoa_ward_shares.delete().where(lsoa_ward_shares.c.vintage == vintage))
+    stored = connection.execute(
+        sa.select(lsoas.c.code, lsoas.c.boundary)
+        .where(lsoas.c.boundary.is_not(None))
+        .order_by(lsoas.c.code)
+    ).all()
+    if not stored or wards_frame.empty:
+        return
+    polygons = gpd.GeoDataFrame(
+        {"code": [code for code, _ in stored]},
+        geometry=shapely.from_wkb([bytes(wkb) for _, wkb in stored]),
+        crs=WGS84,
+    )
+    shares = area_shares(polygons, wards_frame)
+    connection.execute(
+        lsoa_ward_shares.insert(),
+        [
+            {"lsoa_code": lsoa, "vintage": vintage, "ward_code": ward, "share": float(share)}
+            for lsoa, ward, share in shares.itertuples(index=False)
+        ],
+    )
 
 
 def _ward_rows(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from geodata.crs import WGS84
 from geodata.denominators import (
     area_weighted_population,
     compare_denominators,
+    denominator_check,
     largest_area_lookup,
     poisson_interval,
     rate_interval,
@@ -169,3 +170,21 @@ def test_cleveland_2025_populations_by_three_rules(real_data: Path) -> None:
         "Stockton Town Centre",
         "Victoria",
     ]
+
+
+def test_denominator_check_words_a_fragile_ward_and_stays_quiet_otherwise() -> None:
+    best_fit = {"a": 2764.0, "b": 5000.0, "c": 4000.0}
+    crimes = {"a": 100, "b": 150, "c": 110}
+
+    fragile = denominator_check("a", best_fit, {**best_fit, "a": 4581.0}, crimes)
+    steady = denominator_check("b", best_fit, {**best_fit, "a": 4581.0}, crimes)
+
+    assert fragile is not None and fragile.fragile
+    assert (fragile.rank_best_fit, fragile.rank_area_weighted) == (1, 3)
+    assert fragile.note == (
+        "Counting residents another way (sharing each small census area between wards by its "
+        "land) gives 4,581 residents here, 66 % more than 2,764, and moves its crime rate from "
+        "1st to 3rd highest of 3 wards. Read the rates per resident with care."
+    )
+    assert steady is not None and not steady.fragile and steady.note == ""
+    assert denominator_check("a", best_fit, {"b": 5000.0}, crimes) is None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -15,7 +16,7 @@ from shapely.geometry import box, mapping
 
 from geodata.population import METHOD, describe_method
 from service.store.db import broken_foreign_keys, get_engine
-from service.store.population import list_ward_population
+from service.store.population import list_area_weighted_population, list_ward_population
 from tests.factories import WEST, run_json, write_wards
 
 # LSOAs drawn inside the hand-drawn wards of tests.factories (WEST E05000002, EAST E05000001,
@@ -349,3 +350,47 @@ def test_an_lsoa_file_without_a_code_field_is_named_in_the_refusal(
 
     assert result.exit_code == 1
     assert f"Error: {path}: no LSOA code columns" in result.output
+
+
+def area_weighted(app: Flask, vintage: str = "2025") -> dict[str, float]:
+    with app.app_context():
+        return list_area_weighted_population(get_engine(), vintage=vintage)
+
+
+def test_an_lsoa_split_between_wards_is_shared_by_area_for_every_vintage(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    # E01000005 straddles WEST and EAST: three quarters of it in WEST, so best fit gives it
+    # whole to WEST (its point lies there) while the area rule gives EAST a quarter.
+    straddling = (("E01000005", "Testborough 004A", box(-1.215, 54.60, -1.195, 54.61)),)
+    run_json(
+        runner,
+        "import-population",
+        "--population",
+        str(
+            write_population(
+                tmp_path / "p.csv", (("E01000005", "Testborough 004A", "All ages", "400"),)
+            )
+        ),
+        "--lsoa-boundaries",
+        str(write_lsoas(tmp_path / "l.geojson", straddling)),
+    )
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+
+    assert ward_population(app)["E05000002"]["residents"] == 400
+    shares = area_weighted(app)
+    assert shares == {
+        "E05000001": pytest.approx(100, rel=1e-3),
+        "E05000002": pytest.approx(300, rel=1e-3),
+    }
+
+    # Re-importing the population replaces the shares; nothing is left twice.
+    import_population(runner, tmp_path)
+    assert rows(app, "SELECT count(*) FROM lsoa_ward_shares WHERE lsoa_code = 'E01000005'") == [
+        (0,)
+    ]
+    assert area_weighted(app) == {
+        "E05000001": pytest.approx(300, rel=1e-3),
+        "E05000002": pytest.approx(350, rel=1e-3),
+    }
+    assert foreign_key_problems(app) == []

@@ -74,10 +74,13 @@ def test_every_ward_profile_counts_what_the_street_files_hold(
     assert len(wards) == 83
     in_wards = 0
     outside = set()
+    fragile = {}
     for ward in wards:
         response = client.get(f"/api/wards/{ward['code']}/profile?from=2025-01&to=2025-12")
         assert response.status_code == 200, ward["code"]
         profile = response.get_json()
+        if profile["rates_per_1000"]["denominator"]["fragile"]:
+            fragile[ward["name"]] = profile["rates_per_1000"]["denominator"]
         own = expected.get(ward["code"], {})
         assert profile["counts"] == {c: own.get(c, 0) for c in CATEGORIES}, ward["code"]
         assert profile["completeness"]["months_missing"] == []
@@ -91,3 +94,13 @@ def test_every_ward_profile_counts_what_the_street_files_hold(
     for ward in wards:
         by_authority[ward["lad_name"]] += ward["population"]
     assert by_authority == PUBLISHED
+
+    # Residents by area share against best fit (tests/geodata/test_denominators.py counts
+    # the same 40 fragile wards from the files): Belmont has 2,764 by best fit, 4,581 by area.
+    assert len(fragile) == 40
+    belmont = fragile["Belmont"]
+    assert (belmont["best_fit"], round(belmont["area_weighted"])) == (2764, 4581)
+    assert "4,581 residents here, 66 % more than 2,764" in belmont["note"]
+    code = next(w["code"] for w in wards if w["name"] == "Belmont")
+    page = client.get(f"/wards/{code}?from=2025-01&to=2025-12").get_data(as_text=True)
+    assert 'id="residents-check"' in page and "66 % more than 2,764" in page

@@ -16,6 +16,7 @@ from shapely.geometry import box
 from geodata.concerns import Concern
 from geodata.maps import SEQUENTIAL
 from geodata.period import month_words, period_words
+from geodata.priorities import WEIGHTS_NOTE
 from service import create_app
 from service.store.db import get_engine
 from tests.conftest import signed_in
@@ -64,6 +65,14 @@ def matrix_on_page(page: str) -> dict[str, dict[str, float]]:
     }
 
 
+def whole(api: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The API matrix's scores as the page shows them: whole numbers."""
+    return {
+        row["ward"]: {theme: round(score) for theme, score in row["scores"].items()}
+        for row in api["wards"]
+    }
+
+
 def test_a_viewer_sees_the_example_assessment_and_the_period(viewer: FlaskClient) -> None:
     api = viewer.get("/api/priorities/matrix").json
     page = viewer.get("/planning").get_data(as_text=True)
@@ -81,13 +90,16 @@ def test_matrix_numbers_are_the_api_matrix(viewer: FlaskClient) -> None:
     page = viewer.get("/planning").get_data(as_text=True)
 
     on_page = matrix_on_page(page)
-    assert on_page == {row["ward"]: row["scores"] for row in api["wards"]}
+    # The page shows whole numbers (the API keeps one decimal for machines).
+    assert on_page == whole(api)
+    assert any(score != round(score) for row in api["wards"] for score in row["scores"].values())
+    assert WEIGHTS_NOTE in html.unescape(page)
     header = section(page, "matrix")
     assert [html.unescape(t) for t in THEME.findall(header)] == api["themes"]
     assert "<caption>" in header and 'scope="row"' in header
     # Shaded and numbered: every non-zero cell carries a background from the legend.
     shaded = re.findall(r'<td class="n" style="background:(#[0-9A-F]{6});', header)
-    assert len(shaded) == sum(1 for row in on_page.values() for s in row.values() if s > 0)
+    assert len(shaded) == sum(1 for row in api["wards"] for s in row["scores"].values() if s > 0)
     assert set(shaded) <= set(SEQUENTIAL)
 
 
@@ -100,7 +112,7 @@ def test_a_chosen_period_is_used_and_bad_periods_are_refused(viewer: FlaskClient
     page = viewer.get(f"/planning?{query}").get_data(as_text=True)
 
     assert f"Period: {month_words(first)}</strong>" in page
-    assert matrix_on_page(page) == {row["ward"]: row["scores"] for row in api["wards"]}
+    assert matrix_on_page(page) == whole(api)
     for bad in ("from=2025-13&to=2025-12", f"from={first}", "from=2025-06&to=2025-01"):
         response = viewer.get(f"/planning?{bad}")
         assert response.status_code == 400, bad
@@ -214,8 +226,8 @@ def test_a_concern_recorded_in_the_app_shows_at_once(
 
     assert "speeding (local)" not in before
     assert '<th scope="col" class="n">speeding (local)</th>' in after
-    assert matrix_on_page(after)["E05000002"]["speeding (local)"] == _score(
-        client, "speeding (local)"
+    assert matrix_on_page(after)["E05000002"]["speeding (local)"] == round(
+        _score(client, "speeding (local)")
     )
 
 
