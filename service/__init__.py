@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import settings
 
@@ -60,6 +61,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     errors.register_error_handlers(app)
     cli.register_commands(app)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Trust exactly the proxies we are told of: a header beyond them is the client's.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     return app
 
 

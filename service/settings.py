@@ -181,6 +181,15 @@ SETTINGS: tuple[Setting, ...] = (
         positive_number,
     ),
     Setting(
+        "PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the app that add X-Forwarded-For, -Proto and -Host "
+        "(1 behind one nginx or load balancer). The client address that sign-in limits, "
+        "request logs and token records use is then the proxy's report, not the proxy; "
+        "0 ignores those headers, since a client could forge them.",
+        whole_number(minimum=0),
+    ),
+    Setting(
         "SESSION_COOKIE_SECURE",
         False,
         "Send the session cookie over HTTPS only; set it to true whenever the app is served "

@@ -84,6 +84,43 @@ def test_twenty_failures_from_one_address_lock_that_address(app: Flask) -> None:
     assert sign_in(from_address(app, "192.0.2.8"), "pcso", PASSWORD) == 302
 
 
+def behind_proxy(app: Flask, client_address: str) -> FlaskClient:
+    """A client whose requests reach the app through a proxy on 127.0.0.1 naming it."""
+    client = from_address(app, "127.0.0.1")
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = client_address
+    return client
+
+
+@pytest.mark.usefixtures("pcso")
+def test_behind_a_proxy_the_address_limit_falls_on_the_client_not_the_proxy(
+    app: Flask,
+) -> None:
+    proxied = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "SECRET_KEY": "test",
+            "PROXY_HOPS": 1,
+        }
+    )
+    for n in range(20):
+        assert sign_in(behind_proxy(proxied, "192.0.2.7"), f"guess-{n}", "wrong guess") == 401
+
+    assert sign_in(behind_proxy(proxied, "192.0.2.7"), "pcso", PASSWORD) == 429
+    # Everyone else comes through the same proxy, and is not locked out with that client.
+    assert sign_in(behind_proxy(proxied, "192.0.2.8"), "pcso", PASSWORD) == 302
+
+
+@pytest.mark.usefixtures("pcso")
+def test_without_proxy_hops_a_forged_forwarded_address_is_ignored(app: Flask) -> None:
+    for n in range(20):
+        forged = behind_proxy(app, f"198.51.100.{n}")
+        assert sign_in(forged, f"guess-{n}", "wrong guess") == 401
+
+    # All twenty came from 127.0.0.1 whatever the header claimed, so that address is locked.
+    assert sign_in(behind_proxy(app, "198.51.100.99"), "pcso", PASSWORD) == 429
+
+
 @pytest.mark.usefixtures("pcso")
 def test_an_unknown_user_name_costs_a_password_hash_too(
     app: Flask, monkeypatch: pytest.MonkeyPatch
