@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -54,7 +55,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 BACKENDS = ("sqlite", "postgresql")
-BOTH_STORES = ("test_api", "test_cli_import_", "test_health", "test_realdata_import", "test_store_")
+BOTH_STORES = (
+    "test_api",
+    "test_auth",
+    "test_cli_import_",
+    "test_health",
+    "test_realdata_import",
+    "test_sessions",
+    "test_sign_in",
+    "test_store_",
+    "test_tokens",
+)
 """Test modules whose names start so run on both stores."""
 
 _cluster_error: list[str] = []
@@ -135,6 +146,26 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         get_engine().dispose()
+
+
+@pytest.fixture
+def second_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Make more apps on the test's database (another gunicorn worker, another setting);
+    their engines are closed at the end, as a server's would be."""
+    made: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        other = create_app(
+            {"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test"}
+            | config
+        )
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            get_engine().dispose()
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ same work for an unknown name, password rules after NCSC guidance, failures logg
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from service import create_app
 from service.store import users as user_store
 from service.store.access import list_access
 from service.store.db import get_engine
@@ -51,12 +50,10 @@ def age_failures(app: Flask, minutes: int) -> None:
 
 @pytest.mark.usefixtures("pcso")
 def test_five_failures_lock_the_user_name_in_every_server_process(
-    app: Flask, tmp_path: Path
+    app: Flask, second_app: Callable[..., Flask]
 ) -> None:
     # A second app on the same database stands for a second gunicorn worker.
-    other = create_app(
-        {"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test"}
-    )
+    other = second_app()
     for attempt in range(5):
         worker = app if attempt % 2 else other
         assert sign_in(from_address(worker, f"10.0.0.{attempt}"), "pcso", "wrong guess") == 401
@@ -93,16 +90,9 @@ def behind_proxy(app: Flask, client_address: str) -> FlaskClient:
 
 @pytest.mark.usefixtures("pcso")
 def test_behind_a_proxy_the_address_limit_falls_on_the_client_not_the_proxy(
-    app: Flask,
+    second_app: Callable[..., Flask],
 ) -> None:
-    proxied = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "SECRET_KEY": "test",
-            "PROXY_HOPS": 1,
-        }
-    )
+    proxied = second_app(PROXY_HOPS=1)
     for n in range(20):
         assert sign_in(behind_proxy(proxied, "192.0.2.7"), f"guess-{n}", "wrong guess") == 401
 
