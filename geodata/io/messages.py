@@ -183,3 +183,84 @@ def _cell(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return spreadsheet_safe(str(value))
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+JSON_FIELDS: tuple[str, ...] = (
+    "sent_on",
+    "channel",
+    "area",
+    "area_codes",
+    "themes",
+    "audiences",
+    "group",
+    "reach",
+    "sent_by",
+    "summary",
+    "reference",
+)
+"""The fields of a message's JSON body (``POST /api/messages``): the :class:`Message` fields."""
+
+_LIST_FIELDS = ("area_codes", "themes", "audiences")
+_TEXT_FIELDS = ("channel", "area", "sent_by", "summary")
+_OPTIONAL_TEXT = ("group", "reference")
+
+
+def message_from_dict(
+    body: Any,
+    *,
+    wards: Collection[str],
+    councils: Collection[str],
+    themes: Mapping[str, str],
+    today: date,
+) -> tuple[Message | None, list[tuple[str, str]]]:
+    """A message from a JSON object with the fields of :data:`JSON_FIELDS`, or its problems.
+
+    Each field must be of its kind (``sent_on`` a ``YYYY-MM-DD`` text, the lists lists of
+    texts, ``reach`` a whole number or null, ``group`` and ``reference`` text or null);
+    unknown fields are refused; then every check of
+    :func:`geodata.messages.message_problems` runs. Texts have their ends stripped. Problems
+    are (field, problem) pairs, the field ``""`` when the body is not an object at all.
+    """
+    if not isinstance(body, dict):
+        return None, [("", "the body must be a JSON object with the fields of a message")]
+    problems = [
+        (name, "is not a field of a message") for name in sorted(set(body) - set(JSON_FIELDS))
+    ]
+    values: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        value = body.get(name, "")
+        if isinstance(value, str):
+            values[name] = value.strip()
+        else:
+            problems.append((name, f"{value!r} is not text"))
+    for name in _OPTIONAL_TEXT:
+        value = body.get(name)
+        if value is None or isinstance(value, str):
+            values[name] = (value or "").strip() or None
+        else:
+            problems.append((name, f"{value!r} is not text or null"))
+    for name in _LIST_FIELDS:
+        value = body.get(name, [])
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            values[name] = tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+        else:
+            problems.append((name, f"{value!r} is not a list of texts"))
+    reach = body.get("reach")
+    if reach is not None and (isinstance(reach, bool) or not isinstance(reach, int)):
+        problems.append(("reach", f"{reach!r} is not a whole number or null"))
+    values["reach"] = reach
+    sent_on = body.get("sent_on")
+    if isinstance(sent_on, str) and _ISO_DATE.fullmatch(sent_on.strip()):
+        try:
+            values["sent_on"] = date.fromisoformat(sent_on.strip())
+        except ValueError:
+            problems.append(("sent_on", f"{sent_on!r} is not a real date"))
+    else:
+        problems.append(("sent_on", f"{sent_on!r} is not a date written YYYY-MM-DD"))
+    if problems:
+        return None, problems
+    message = Message(**values)
+    found = message_problems(message, wards=wards, councils=councils, themes=themes, today=today)
+    return (None, found) if found else (message, [])
