@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -178,9 +179,14 @@ def test_a_json_body_is_checked_field_by_field() -> None:
         "sent_by": "Neighbourhood team",
         "summary": "Lock sheds and garages.",
     }
-    kwargs = {"wards": WARDS, "councils": COUNCILS, "themes": THEMES, "today": TODAY}
+    kwargs: dict[str, Any] = {
+        "wards": WARDS,
+        "councils": COUNCILS,
+        "themes": THEMES,
+        "today": TODAY,
+    }
 
-    assert message_from_dict(body, **kwargs) == (make_message(), [])  # type: ignore[arg-type]
+    assert message_from_dict(body, **kwargs) == (make_message(), [])
     message, found = message_from_dict(  # type: ignore[arg-type]
         {**body, "themes": "burglary", "reach": "10", "colour": "red"}, **kwargs
     )
