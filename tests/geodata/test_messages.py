@@ -284,7 +284,7 @@ def test_gaps_are_high_priorities_and_top_priorities_unmessaged_in_the_window() 
 
 
 def test_noise_is_most_of_at_least_four_messages_on_themes_with_no_priority() -> None:
-    ranking = {"E05000001": ranked(BURGLARY), "E05000002": ranked(BURGLARY)}
+    ranking = {w: ranked(BURGLARY) for w in ("E05000001", "E05000002", "E05000003")}
     on = make_message(themes=("burglary",))
     off = make_message(themes=("parking",))
     messages = [
@@ -292,6 +292,7 @@ def test_noise_is_most_of_at_least_four_messages_on_themes_with_no_priority() ->
         *(replace(off, sent_on=date(2025, m, 1)) for m in (3, 4, 5)),
         *(replace(off, area_codes=("E05000002",), sent_on=date(2025, m, 1)) for m in (3, 4)),
         replace(on, area_codes=("E05000002",), sent_on=date(2025, 5, 1)),
+        *(replace(m, area_codes=("E05000003",)) for m in (on, on, off, off)),
     ]
 
     found = align(messages, ranking)
@@ -301,6 +302,8 @@ def test_noise_is_most_of_at_least_four_messages_on_themes_with_no_priority() ->
     assert (noise.messages, noise.unprioritised, dict(noise.themes)) == (5, 3, {"parking": 3})
     # Ward 2: two of three are off-priority, but three messages are too few to call noise.
     assert found["E05000002"].noise is None
+    # Ward 3: exactly half is not most.
+    assert found["E05000003"].noise is None
 
 
 def test_fatigue_is_a_week_above_the_ceiling() -> None:

@@ -110,9 +110,7 @@ def test_every_problem_is_listed_by_field(client: FlaskClient) -> None:
 
 @pytest.mark.usefixtures("wards")
 def test_a_body_that_is_not_an_object_is_a_400(client: FlaskClient) -> None:
-    response = client.post(
-        "/api/messages", data="not json", headers={"X-CSRFToken": token(client)}
-    )
+    response = client.post("/api/messages", data="not json", headers={"X-CSRFToken": token(client)})
 
     assert response.status_code == 400
     assert response.get_json()["error"]["problems"][0]["field"] == ""
