@@ -113,3 +113,23 @@ def test_a_ward_page_shows_its_own_findings(viewer: FlaskClient, codes: dict[str
 
     assert "Gap: Violence against women and girls" in town
     assert "No gaps, noise or weeks over the ceiling." in quiet
+
+
+def test_the_gap_window_is_the_setting(
+    demo_app: Flask, planted: DemoMessages, codes: dict[str, str]
+) -> None:
+    """Hollin Green last heard of its top priority ten weeks before the end, the town centre
+    of VAWG twelve: an eleven-week window keeps only the town centre's gap."""
+    url = demo_app.config["DATABASE_URL"]
+    wider = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t"} | {"MESSAGE_GAP_WEEKS": 11}
+    )
+    wider.test_client_class = DocumentedClient
+    body = signed_in(wider, "analyst").get("/api/messages/alignment").get_json()
+
+    assert {(g["ward"], g["theme"]) for g in body["gaps"]} == {
+        (codes["Millbrook Central"], "Violence against women and girls")
+    }
+    assert body["gap_weeks"] == 11
+    with wider.app_context():
+        get_engine().dispose()
