@@ -61,6 +61,18 @@ class PlanError(GeodataError, ValueError):
         self.problems: list[tuple[str, str]] = list(problems or [])
 
 
+class MessageError(GeodataError, ValueError):
+    """A prevention message cannot be stored as given; ``problems`` lists (field, problem)."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[tuple[str, str]] = list(problems or [])
+
+
+class MessageFileError(GeodataError, ValueError):
+    """A prevention-messages file is refused whole; the message lists every problem."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One rejected row: enough to find it in the source file and fix it by hand."""

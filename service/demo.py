@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import Flask
 
+from geodata.demo.messages import DemoMessages, demo_messages
 from geodata.demo.plans import demo_plans
 from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
+from service.readmodels.message_alignment import alignment_settings, period_days
+from service.readmodels.ward_priorities import ranked_themes
+from service.readmodels.ward_profiles import default_period
+from service.store.messages import list_messages, record_message
 from service.store.plans import create_plan, stored_plans
-from service.store.wards import latest_vintage, load_ward_frame
+from service.store.wards import latest_vintage, list_wards, load_ward_frame
 
 
 def create_demo_plans(
@@ -35,3 +41,34 @@ def create_demo_plans(
         ward_geometries=dict(zip(named["code"], named.geometry, strict=True)),
     )
     return [create_plan(engine, plan, by=by) for plan in made]
+
+
+def create_demo_messages(app: Flask, engine: sa.Engine, *, seed: int) -> DemoMessages:
+    """Store the SYNTHETIC demo prevention messages unless messages exist; return what was
+    made, with its planted gaps, noise and fatigue (:func:`geodata.demo.messages.demo_messages`).
+
+    The messages are written against the demo's ranked priorities for its default period
+    (the latest 12 months held), as the ward and planning pages rank them today.
+    """
+    if list_messages(engine):
+        return DemoMessages()
+    period = default_period(app, engine)
+    vintage = latest_vintage(engine)
+    if period is None or vintage is None:
+        return DemoMessages()
+    today = date.today()
+    themes, ranked = ranked_themes(app, engine, period=period, today=today)
+    start, end = period_days(period, today=today)
+    names = {ward["name"]: ward["code"] for ward in list_wards(engine, vintage=vintage)}
+    made = demo_messages(
+        ranked=ranked,
+        themes=themes,
+        names=names,
+        start=start,
+        end=end,
+        seed=seed,
+        settings=alignment_settings(app),
+    )
+    for message in made.messages:
+        record_message(engine, message, by="Demo analyst (synthetic)")
+    return made

@@ -9,6 +9,7 @@ from typing import Any
 from geodata.concerns import CHANNELS, STATUSES
 from geodata.crime import CATEGORIES
 from geodata.plans import PLAN_STATUSES
+from service import openapi_messages
 from service.api_schemas import (
     CODE,
     COMPONENTS,
@@ -283,6 +284,8 @@ OPENAPI: dict[str, Any] = {
 }
 
 
+OPENAPI["paths"].update(openapi_messages.PATHS)
+OPENAPI["components"]["schemas"].update(openapi_messages.SCHEMAS)
 OPENAPI["security"] = [{"session": []}, {"token": []}]
 OPENAPI["components"]["securitySchemes"] = {
     "token": {

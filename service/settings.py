@@ -244,6 +244,20 @@ SETTINGS: tuple[Setting, ...] = (
         boolean,
     ),
     Setting(
+        "MESSAGE_GAP_WEEKS",
+        8,
+        "Prevention messages: a high force priority or a ward's top priority with no message "
+        "reaching the ward in this many weeks before the period's end is listed as a gap.",
+        whole_number(minimum=1),
+    ),
+    Setting(
+        "MESSAGE_WEEKLY_CEILING",
+        5,
+        "Prevention messages: a week in which more messages than this reached one ward is "
+        "listed as possible message fatigue.",
+        whole_number(minimum=1),
+    ),
+    Setting(
         "ARCHIVE_MEMBER_MAX_MB",
         128,
         "Largest size, in MB once unpacked, of one file inside a zip archive offered to an "

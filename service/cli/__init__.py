@@ -35,6 +35,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_concerns.command)
     app.cli.add_command(import_plans.command)
     app.cli.add_command(export_plans.command)
+    from service.cli import export_messages, import_messages
+
+    app.cli.add_command(import_messages.command)
+    app.cli.add_command(export_messages.command)
     app.cli.add_command(report.command)
     app.cli.add_command(demo.command)
     app.cli.add_command(create_user.command)

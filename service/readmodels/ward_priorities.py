@@ -17,6 +17,7 @@ from geodata.priorities import (
     OpenConcern,
     Priority,
     PriorityWeights,
+    Theme,
     gaps,
     harm_rates,
     rank_priorities,
@@ -91,7 +92,8 @@ def priority_matrix(
     app: Flask, engine: sa.Engine, *, period: Period, today: date
 ) -> dict[str, Any]:
     """Every ward by every theme: the combined score (0 where a theme does not rank)."""
-    themes, ranked, assessment = _ranked_wards(app, engine, period=period, today=today)
+    ranked_from, ranked, assessment = _ranked_wards(app, engine, period=period, today=today)
+    themes = [theme.name for theme in ranked_from]
     rows = []
     for code, priorities in ranked.items():
         scores = {p.theme: round(p.score, 1) for p in priorities}
@@ -111,9 +113,18 @@ def ranked_priorities(
     return _ranked_wards(app, engine, period=period, today=today)[1]
 
 
+def ranked_themes(
+    app: Flask, engine: sa.Engine, *, period: Period, today: date
+) -> tuple[list[Theme], dict[str, list[Priority]]]:
+    """The themes ranked and every ward's ranked priorities, as the ward and planning pages
+    rank them (the alignment of prevention messages reads both)."""
+    themes, ranked, _ = _ranked_wards(app, engine, period=period, today=today)
+    return themes, ranked
+
+
 def _ranked_wards(
     app: Flask, engine: sa.Engine, *, period: Period, today: date
-) -> tuple[list[str], dict[str, list[Priority]], dict[str, Any] | None]:
+) -> tuple[list[Theme], dict[str, list[Priority]], dict[str, Any] | None]:
     shared = shared_figures(app, engine)
     concerns = list_concerns(engine, today=today)
     context = _context(app, engine, shared, period, concerns)
@@ -125,7 +136,7 @@ def _ranked_wards(
         code: _rank(context, shared, code, period, by_ward.get(code, []), today)
         for code in sorted(_ward_codes(shared))
     }
-    return [t.name for t in context["themes"]], ranked, context["assessment"]
+    return context["themes"], ranked, context["assessment"]
 
 
 def _planned_themes(engine: sa.Engine, code: str, themes: list[Any]) -> set[str]:

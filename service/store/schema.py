@@ -450,3 +450,51 @@ context_features = sa.Table(
     sa.Column("geometry", sa.LargeBinary, nullable=False, comment="WKB, WGS84"),
     sa.Index("context_features_box", "min_lon", "max_lon", "min_lat", "max_lat"),
 )
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sent_on", sa.Date, nullable=False, index=True),
+    sa.Column("channel", sa.Text, nullable=False, comment="a slug of geodata.messages.CHANNELS"),
+    sa.Column("area", sa.Text, nullable=False, comment="wards, council or force-wide"),
+    sa.Column(
+        "area_codes",
+        sa.Text,
+        nullable=False,
+        comment="ward codes or the council code, ';'-joined; empty when force-wide. Not "
+        "foreign keys: replacing a boundary vintage must never delete a message",
+    ),
+    sa.Column("ward_vintage", sa.Text, nullable=False, comment="the vintage the codes are of"),
+    sa.Column("themes", sa.Text, nullable=False, comment="concern tags or threat themes, ';'"),
+    sa.Column("audiences", sa.Text, nullable=False, comment="geodata.messages.AUDIENCES, ';'"),
+    sa.Column("group_name", sa.Text, comment="the named group; NULL: none"),
+    sa.Column("reach", sa.Integer, comment="recipients or views; NULL: not known"),
+    sa.Column("sent_by", sa.Text, nullable=False, comment="the role or team that sent it"),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("reference", sa.Text, comment="a link or reference; NULL: none"),
+    sa.Column("recorded_by", sa.Text, nullable=False, comment="who entered it"),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    sa.Column(
+        "version",
+        sa.Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="1 when stored, raised by each change: an edit from an older version is refused",
+    ),
+    comment="prevention messages sent to the public; every change is a message_history row",
+)
+
+message_history = sa.Table(
+    "message_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="history order"),
+    sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=False, index=True),
+    sa.Column("at", sa.Text, nullable=False, comment="UTC time of the change"),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("change", sa.Text, nullable=False, comment="'recorded' or '<field>: old → new'"),
+    sa.Column("version", sa.Integer, comment="the record's version this change made"),
+    comment="the full history of every prevention message: recording and each edited field",
+)

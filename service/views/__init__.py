@@ -29,6 +29,10 @@ def register_blueprints(app: Flask) -> None:
     from service.views import plans
 
     app.register_blueprint(plans.bp)
+    from service.views import api_messages, messages
+
+    app.register_blueprint(messages.bp)
+    app.register_blueprint(api_messages.bp)
     app.register_blueprint(wards.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)

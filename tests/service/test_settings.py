@@ -40,6 +40,8 @@ def start(tmp_path: Path, **config: object) -> dict[str, object]:
         ("SIGN_IN_FAILURES_PER_USER", "2.5", "must be a whole number, got 2.5"),
         ("SIGN_IN_WINDOW_MINUTES", "-15", "must be 1 or more, got -15"),
         ("ARCHIVE_MAX_RATIO", "0", "must be 1 or more, got 0"),
+        ("MESSAGE_GAP_WEEKS", "0", "must be 1 or more, got 0"),
+        ("MESSAGE_WEEKLY_CEILING", "five", "must be a whole number, got 'five'"),
     ],
 )
 def test_a_bad_environment_variable_stops_the_start(
