@@ -116,11 +116,11 @@ def _show_forces(forces: Sequence[dict[str, Any]]) -> None:
     width = max(len(force["force"]) for force in forces)
     click.echo(
         f"{'Force':<{width}}  {'read':>10}  {'stored':>10}  {'rejected':>8}  "
-        f"{'in wards':>10}  {'outside':>8}  {'no place':>8}"
+        f"{'in wards':>10}  {'outside':>8}  {'no location':>11}"
     )
     for force in forces:
         click.echo(
             f"{force['force']:<{width}}  {force['rows_read']:>10,}  {force['rows_stored']:>10,}  "
             f"{force['rows_rejected']:>8,}  {force['assigned']:>10,}  "
-            f"{force['outside_wards']:>8,}  {force['no_location']:>8,}"
+            f"{force['outside_wards']:>8,}  {force['no_location']:>11,}"
         )

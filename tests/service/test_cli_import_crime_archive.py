@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from flask.testing import FlaskCliRunner
 
 from geodata.crime import STREET_COLUMNS
 from service.cli import import_crime
+from service.importing import CONSERVED
 from service.store.db import get_engine
 from service.store.incidents import FileResult
 from tests.conftest import DATA_VARIABLE
@@ -205,9 +207,16 @@ def test_other_files_are_skipped_with_a_note(runner: FlaskCliRunner, archive: Ar
         "skipped 6 outcomes files and 6 stop-and-search files: Ward Profiles imports street files"
     )
     assert f"Note: {note}." in result.stdout
-    assert "Metropolitan Police Service" in result.stdout  # the table of forces
     assert "Importing" not in result.stderr  # no progress bar unless on a terminal
     summary = run_json(runner, "import-crime", str(archive.path))
+    table = {
+        cells[0]: cells[1:]
+        for line in result.stdout.splitlines()
+        if len(cells := re.split(r"\s{2,}", line.strip())) == 7
+    }
+    assert table["Force"] == ["read", "stored", "rejected", "in wards", "outside", "no location"]
+    for force in summary["by_force"]:
+        assert table[force["force"]] == [f"{force[count]:,}" for count in CONSERVED]
     assert summary["note"] == note
     assert summary["skipped_files"] == {"outcomes": 6, "stop-and-search": 6}
     assert summary["files"] == 6 and summary["left_out_files"] == 0
