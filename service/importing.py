@@ -29,7 +29,12 @@ from geodata.io.census import read_lsoa_population
 from geodata.io.concerns import read_concerns_csv
 from geodata.io.context import read_context
 from geodata.io.plans import read_plans_csv, read_plans_json
-from geodata.io.police_uk import discover_street_files, force_slug, read_street_file
+from geodata.io.police_uk import (
+    StreetSource,
+    discover_street_files,
+    force_slug,
+    read_street_file,
+)
 from geodata.io.threat import read_threat_assessment
 from geodata.population import CENSUS_YEAR, describe_method, lsoa_points, prepare_lsoas
 from geodata.threat import band_counts
@@ -207,7 +212,8 @@ def import_crime_paths(
     paths: Paths,
     *,
     vintage: str | None = None,
-    each: Callable[[FileResult], None] | None = None,
+    each: Callable[[StreetSource], None] | None = None,
+    progress: Callable[[int], None] | None = None,
     limits: ArchiveLimits = DEFAULT_LIMITS,
     forces: Sequence[str] = (),
 ) -> CrimeImportSummary:
@@ -215,7 +221,8 @@ def import_crime_paths(
 
     A file that cannot be read at all is recorded as failed and nothing of it is stored;
     the other files are stored. ``forces`` keeps only the files of those forces (slugs or
-    names). ``each`` is called with every file's result (a progress bar).
+    names). ``each`` is called after every file, and ``progress`` with the rows it read
+    (a progress bar).
     """
     found = discover_street_files(paths, forces=forces, limits=limits)
     sources = found.sources
@@ -231,8 +238,10 @@ def import_crime_paths(
                 summary.files.append(run.add(current.result()))
             except CrimeFileError as error:
                 summary.files.append(run.fail(source.name, None, str(error)))
+            if progress:
+                progress(summary.files[-1].rows_read)
             if each:
-                each(summary.files[-1])
+                each(source)
     return summary
 
 

@@ -13,12 +13,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from geodata.errors import CrimeFileError, ForceChoiceError
-from geodata.io.police_uk import discover_street_files
+from geodata.io.police_uk import StreetSource, discover_street_files
 from service.cli.options import json_option, report, show_rejected
 from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_crime_paths
 from service.store.db import get_engine
-from service.store.incidents import FileResult
 
 
 @click.command("import-crime")
@@ -56,9 +55,15 @@ def command(
     except CrimeFileError as error:
         raise click.ClickException(str(error)) from error
     try:
-        with _progress(len(found.sources)) as each:
+        with _progress(len(found.sources)) as progress:
             summary = import_crime_paths(
-                get_engine(), paths, vintage=vintage, each=each, limits=limits, forces=chosen
+                get_engine(),
+                paths,
+                vintage=vintage,
+                each=progress.file,
+                progress=progress.read,
+                limits=limits,
+                forces=chosen,
             )
     except (CrimeFileError, LookupError, NotImplementedError) as error:
         raise click.ClickException(str(error)) from error
@@ -81,31 +86,37 @@ def command(
         raise SystemExit(1)
 
 
+class _Progress:
+    """A bar on stderr advancing by file, showing the rows read so far and the last file;
+    nothing unless stderr is a terminal (so tests, pipes and cron logs stay quiet)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.rows = 0
+
+    def file(self, source: StreetSource) -> None:
+        self.bar.update(1, source)
+
+    def read(self, rows: int) -> None:
+        self.rows += rows
+        self.bar.update(0)
+
+    def shown(self, source: StreetSource | None) -> str:
+        return f"{self.rows:,} rows" + (f", {Path(source.name).name}" if source else "")
+
+
 @contextmanager
-def _progress(files: int) -> Iterator[Any]:
-    """A bar on stderr advancing by file, showing the rows read so far; nothing unless
-    stderr is a terminal (so tests, pipes and cron logs stay quiet)."""
-    stream = sys.stderr
-    rows = 0
-
-    def shown(result: FileResult | None) -> str:
-        return f"{rows:,} rows" + (f", {Path(result.source).name}" if result else "")
-
+def _progress(files: int) -> Iterator[_Progress]:
+    progress = _Progress()
     with click.progressbar(
         length=files,
         label="Importing",
-        file=stream,
-        hidden=not stream.isatty(),
-        item_show_func=shown,
+        file=sys.stderr,
+        hidden=not sys.stderr.isatty(),
+        item_show_func=progress.shown,
         show_pos=True,
-    ) as bar:
-
-        def each(result: FileResult) -> None:
-            nonlocal rows
-            rows += result.rows_read
-            bar.update(1, result)
-
-        yield each
+    ) as progress.bar:
+        yield progress
 
 
 def _show_forces(forces: Sequence[dict[str, Any]]) -> None:

@@ -23,10 +23,10 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from geodata.crime import STREET_COLUMNS
+from geodata.io.police_uk import StreetSource
 from service.cli import import_crime
 from service.importing import CONSERVED
 from service.store.db import get_engine
-from service.store.incidents import FileResult
 from tests.conftest import DATA_VARIABLE
 from tests.factories import run_json, street_row, write_wards
 
@@ -311,11 +311,11 @@ def test_the_progress_bar_counts_files_and_rows(monkeypatch: pytest.MonkeyPatch)
     screen = Terminal()
     monkeypatch.setattr("sys.stderr", screen)
 
-    with import_crime._progress(3) as each:
-        each(FileResult(source="a.zip!2025-01/2025-01-cleveland-street.csv", sha256=None,
-                        status="stored", rows_read=1200))  # fmt: skip
-        each(FileResult(source="2025-01-durham-street.csv", sha256=None, status="stored",
-                        rows_read=34))  # fmt: skip
+    with import_crime._progress(3) as progress:
+        progress.read(1200)
+        progress.file(StreetSource(Path("a.zip"), "2025-01/2025-01-cleveland-street.csv"))
+        progress.read(34)
+        progress.file(StreetSource(Path("2025-01-durham-street.csv")))
 
     shown = screen.getvalue()
     assert "Importing" in shown and "2/3" in shown
