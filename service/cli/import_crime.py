@@ -48,6 +48,8 @@ def command(
     """
     limits = archive_limits(current_app.config)
     chosen = [name.strip() for value in forces for name in value.split(",") if name.strip()]
+    if forces and not chosen:
+        raise click.UsageError("--force: give a force's slug (cleveland) or name")
     try:
         found = discover_street_files(paths, forces=chosen, limits=limits)
     except ForceChoiceError as error:

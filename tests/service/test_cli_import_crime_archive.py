@@ -256,6 +256,8 @@ def test_an_unknown_force_is_refused_with_the_forces_held(
         "metropolitan (Metropolitan Police Service)"
     ) in result.output
     assert stored_by_force(app) == {}
+    blank = runner.invoke(args=["import-crime", str(archive.path), "--force", " , "])
+    assert blank.exit_code == 2 and "--force: give a force's slug" in blank.output
 
 
 def test_importing_the_archive_again_changes_nothing(
