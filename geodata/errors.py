@@ -17,6 +17,10 @@ class CrimeFileError(GeodataError, ValueError):
     """A police.uk file cannot be read at all (missing, not CSV, wrong header, broken zip)."""
 
 
+class ForceChoiceError(GeodataError, ValueError):
+    """A force asked for (``--force``) is not among the forces the files hold."""
+
+
 class PopulationError(GeodataError, ValueError):
     """A population file cannot be read at all (missing, not CSV, no code or count column)."""
 

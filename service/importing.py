@@ -24,13 +24,19 @@ from geodata.errors import (
     PopulationError,
     RowError,
 )
+from geodata.forces import force_of_slug
 from geodata.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from geodata.io.boundaries import read_boundaries
 from geodata.io.census import read_lsoa_population
 from geodata.io.concerns import read_concerns_csv
 from geodata.io.context import read_context
 from geodata.io.plans import read_plans_csv, read_plans_json
-from geodata.io.police_uk import StreetSource, find_street_files, read_street_file
+from geodata.io.police_uk import (
+    StreetSource,
+    discover_street_files,
+    force_slug,
+    read_street_file,
+)
 from geodata.io.threat import read_threat_assessment
 from geodata.population import CENSUS_YEAR, describe_method, lsoa_points, prepare_lsoas
 from geodata.threat import band_counts
@@ -105,33 +111,102 @@ def import_ward_files(
 
 @dataclass
 class CrimeImportSummary:
-    """Totals over every file of one run; ``rows_read == rows_stored + rows_rejected``."""
+    """Totals over every file of one run; ``rows_read == rows_stored + rows_rejected``,
+    overall and for each force.
+
+    ``skipped`` counts the outcomes and stop-and-search files passed over by kind, and
+    ``left_out`` the street files of forces not chosen (see
+    :func:`geodata.io.police_uk.discover_street_files`).
+    """
 
     files: list[FileResult] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    left_out: int = 0
 
     @property
     def failed(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "failed"]
 
     def to_json(self) -> dict[str, Any]:
-        def total(name: str) -> int:
-            return sum(getattr(f, name) for f in self.files)
-
         return {
             "files": len(self.files),
-            "rows_read": total("rows_read"),
-            "rows_stored": total("rows_stored"),
-            "rows_rejected": total("rows_rejected"),
-            "assigned": total("assigned"),
-            "outside_wards": total("outside_wards"),
-            "no_location": total("no_location"),
+            **_totals(self.files),
             "months": sorted({m for f in self.files for m in f.months}),
             "forces": sorted({x for f in self.files for x in f.forces}),
-            "rows_written": total("rows_written"),
+            "rows_written": sum(f.rows_written for f in self.files),
             "unchanged_files": sum(f.status == "unchanged" for f in self.files),
             "failed_files": [{"source": f.source, "message": f.message} for f in self.failed],
+            "by_force": self.by_force(),
+            "skipped_files": {kind: n for kind, n in self.skipped.items() if n},
+            "left_out_files": self.left_out,
+            "note": self.note(),
             "rejected": [asdict(e) for f in self.files for e in f.errors],
         }
+
+    def by_force(self) -> list[dict[str, Any]]:
+        """The row counts of each force, in name order.
+
+        A file belongs to the force its police.uk name gives (``2025-10-cleveland-street.csv``
+        is Cleveland Police), so a file that failed, or whose rows were all rejected, still
+        counts under its force; a file named otherwise belongs to the force its rows name.
+        Rejected rows count under their file's force, since a rejected row's own ``Falls
+        within`` may be the very fault. Each force's counts are sums over its files, so
+        ``rows_read == rows_stored + rows_rejected`` holds for each force as for each file.
+        """
+        groups: dict[tuple[str | None, tuple[str, ...]], list[FileResult]] = {}
+        for result in self.files:
+            slug = force_slug(result.source)
+            key = (slug, ()) if slug else (None, tuple(result.forces))
+            groups.setdefault(key, []).append(result)
+        forces = [
+            {
+                "force": _force_label(slug, results),
+                "slug": slug,
+                "files": len(results),
+                "failed_files": sum(r.status == "failed" for r in results),
+                "months": sorted({m for r in results for m in r.months}),
+                **_totals(results),
+            }
+            for (slug, _), results in groups.items()
+        ]
+        return sorted(forces, key=lambda force: force["force"])
+
+    def note(self) -> str | None:
+        """The files passed over, in a sentence, or None when every file found was imported."""
+        parts = [
+            f"{n:,} {kind} file{'s' if n != 1 else ''}" for kind, n in self.skipped.items() if n
+        ]
+        said = []
+        if parts:
+            said.append(f"skipped {' and '.join(parts)}: Ward Profiles imports street files")
+        if self.left_out:
+            plural = "s" if self.left_out != 1 else ""
+            said.append(f"left out {self.left_out:,} street file{plural} of forces not chosen")
+        return "; ".join(said) or None
+
+
+CONSERVED = (
+    "rows_read",
+    "rows_stored",
+    "rows_rejected",
+    "assigned",
+    "outside_wards",
+    "no_location",
+)
+"""The row counts of a file that add up over files and forces."""
+
+
+def _totals(results: Sequence[FileResult]) -> dict[str, int]:
+    return {name: sum(getattr(r, name) for r in results) for name in CONSERVED}
+
+
+def _force_label(slug: str | None, results: Sequence[FileResult]) -> str:
+    """A force's name: police.uk's name for the slug, else the names its rows give, else
+    the slug."""
+    force = force_of_slug(slug) if slug else None
+    if force is not None:
+        return force.name
+    return " / ".join(sorted({x for r in results for x in r.forces})) or slug or "(not known)"
 
 
 def import_crime_paths(
@@ -140,15 +215,20 @@ def import_crime_paths(
     *,
     vintage: str | None = None,
     each: Callable[[StreetSource], None] | None = None,
+    progress: Callable[[int], None] | None = None,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    forces: Sequence[str] = (),
 ) -> CrimeImportSummary:
     """Import every street file under ``paths`` in one transaction.
 
     A file that cannot be read at all is recorded as failed and nothing of it is stored;
-    the other files are stored. ``each`` is called after every file (a progress bar).
+    the other files are stored. ``forces`` keeps only the files of those forces (slugs or
+    names). ``each`` is called after every file, and ``progress`` with the rows it read
+    (a progress bar).
     """
-    sources = find_street_files(paths, limits=limits)
-    summary = CrimeImportSummary()
+    found = discover_street_files(paths, forces=forces, limits=limits)
+    sources = found.sources
+    summary = CrimeImportSummary(skipped=found.skipped, left_out=found.left_out)
     with crime_import(engine, vintage=vintage) as run, ThreadPoolExecutor(1) as reader:
         # The next file is parsed (in Arrow, outside the GIL) while this one is stored.
         parsed = (reader.submit(read_street_file, source) for source in sources)
@@ -160,6 +240,8 @@ def import_crime_paths(
                 summary.files.append(run.add(current.result()))
             except CrimeFileError as error:
                 summary.files.append(run.fail(source.name, None, str(error)))
+            if progress:
+                progress(summary.files[-1].rows_read)
             if each:
                 each(source)
     return summary

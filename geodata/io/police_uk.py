@@ -6,7 +6,8 @@ import hashlib
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +20,18 @@ import pyarrow.csv as pcsv
 from geodata.crime import CATEGORIES, STREET_COLUMNS, canonical_category
 from geodata.crs import ENGLAND_WALES_BOUNDS
 from geodata.errors import CrimeFileError, RowError
+from geodata.forces import choose_forces
 from geodata.io.archives import DEFAULT_LIMITS, ArchiveLimits, member_problem, traversal_problem
 
-STREET_FILE = re.compile(r"(?:^|/)\d{4}-\d{2}-[a-z0-9-]+-street\.csv$")
-"""How police.uk names a street-level file inside its folders and archives."""
+POLICE_UK_FILE = re.compile(
+    r"(?:^|/)(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-"
+    r"(?P<kind>street|outcomes|stop-and-search)\.csv$"
+)
+"""How police.uk names the files of its folders and archives: month, force slug and kind."""
+
+SKIPPED_KINDS = ("outcomes", "stop-and-search")
+"""The other files of a police.uk download: outcomes (the same crimes' later outcomes) and
+stop and search records. They are passed over, and counted so the summary can say so."""
 
 PAIR_SEPARATOR = "\x1f"
 """Joins a longitude and a latitude into one key; never part of a number."""
@@ -44,6 +53,12 @@ class StreetSource:
         """The name used in every message and in the import ledger."""
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
+    @property
+    def force_slug(self) -> str | None:
+        """The force slug of a police.uk file name (``cleveland`` of
+        ``2025-10-cleveland-street.csv``), None for a CSV named otherwise."""
+        return force_slug(self.name)
+
     def read_bytes(self) -> bytes | pa.Buffer:
         """The file's bytes; a file on disk is memory-mapped rather than copied."""
         if self.member is None:
@@ -54,7 +69,7 @@ class StreetSource:
                 if problem:
                     raise CrimeFileError(f"{self.name}: not read: {problem}")
                 return archive.read(self.member)
-        except (zipfile.BadZipFile, OSError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError) as error:
             raise CrimeFileError(f"{self.name}: cannot read from the archive ({error})") from error
 
 
@@ -78,52 +93,120 @@ class StreetFile:
         return self.rows_read - self.table.num_rows
 
 
+@dataclass(frozen=True, slots=True)
+class StreetFiles:
+    """What some paths hold: the street files to import and the files passed over.
+
+    ``skipped`` counts the outcomes and stop-and-search files of the folders and archives by
+    kind; ``left_out`` counts the street files of forces not chosen; ``forces`` are the
+    force slugs of every street file found (chosen or not).
+    """
+
+    sources: list[StreetSource]
+    skipped: dict[str, int]
+    left_out: int = 0
+    forces: tuple[str, ...] = ()
+
+
+def force_slug(name: str) -> str | None:
+    """The force slug of a police.uk file name or ``archive!member`` name, if it has one."""
+    match = POLICE_UK_FILE.search(name.rsplit("!", 1)[-1].replace("\\", "/"))
+    return match["force"] if match else None
+
+
 def find_street_files(
     paths: Sequence[str | os.PathLike[str]], *, limits: ArchiveLimits = DEFAULT_LIMITS
 ) -> list[StreetSource]:
-    """Every street-level CSV named by ``paths``, in a stable order.
+    """Every street-level CSV named by ``paths``, in a stable order; see
+    :func:`discover_street_files`."""
+    return discover_street_files(paths, limits=limits).sources
+
+
+def discover_street_files(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    forces: Sequence[str] = (),
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> StreetFiles:
+    """Every street-level CSV named by ``paths``, in a stable order, and what was passed over.
 
     A path may be a CSV file (taken whatever its name), a folder (searched recursively for
-    police.uk's ``YYYY-MM-<force>-street.csv`` names) or a police.uk archive zip (its
-    ``*-street.csv`` members; outcomes and stop-and-search files are not street records).
+    police.uk's ``YYYY-MM-<force>-street.csv`` names) or a police.uk zip: the monthly
+    all-forces archive or a custom download, one ``YYYY-MM/`` folder per month holding each
+    force's street, outcomes and stop-and-search files. Street files are taken; outcomes
+    and stop-and-search files are counted in ``skipped`` (they are not street records).
     A missing path, another kind of file, a broken zip, an archive with a member name
     leading outside it (``../``), or a folder or archive with no street files is an error
     naming the path. An archive member is read only within ``limits`` (its size and
     compression ratio are checked when it is read, so one oversized member fails alone).
+
+    ``forces`` keeps only the street files of those forces, each given by slug or name
+    (:func:`geodata.forces.choose_forces`); a force the files do not hold is refused with
+    the forces they do hold, and so is a CSV whose name does not say its force.
     """
     sources: list[StreetSource] = []
+    skipped = dict.fromkeys(SKIPPED_KINDS, 0)
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.csv") if STREET_FILE.search(p.as_posix()))
+            names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*.csv"))
+            found = _police_uk_files(names, skipped)
             if not found:
                 raise CrimeFileError(
                     f"{path}: no police.uk street files (YYYY-MM-<force>-street.csv)"
                 )
-            sources.extend(StreetSource(p) for p in found)
+            sources.extend(StreetSource(path / name) for name in found)
         elif not path.exists():
             raise CrimeFileError(f"{path}: no such file or folder")
         elif path.suffix.lower() == ".zip":
-            sources.extend(_archive_members(path, limits=limits))
+            sources.extend(_archive_members(path, skipped, limits=limits))
         elif path.suffix.lower() == ".csv":
             sources.append(StreetSource(path))
         else:
             raise CrimeFileError(f"{path}: not a CSV file, a folder or a zip archive")
-    return sources
+    held = tuple(sorted({s.force_slug for s in sources if s.force_slug}))
+    if not forces:
+        return StreetFiles(sources, skipped, forces=held)
+    unnamed = [s.name for s in sources if s.force_slug is None]
+    if unnamed:
+        raise CrimeFileError(
+            f"{unnamed[0]}: the file name does not say its force (police.uk names files "
+            "YYYY-MM-<force>-street.csv), so forces cannot be chosen among these files"
+        )
+    chosen = choose_forces(forces, held)
+    kept = [s for s in sources if s.force_slug in chosen]
+    return StreetFiles(kept, skipped, left_out=len(sources) - len(kept), forces=held)
 
 
-def _archive_members(path: Path, *, limits: ArchiveLimits) -> Iterator[StreetSource]:
+def _police_uk_files(names: Sequence[str], skipped: dict[str, int]) -> list[str]:
+    """The street files among ``names``, counting the outcomes and stop-and-search files."""
+    street: list[str] = []
+    for name in names:
+        match = POLICE_UK_FILE.search(name)
+        if match is None:
+            continue
+        if match["kind"] == "street":
+            street.append(name)
+        else:
+            skipped[match["kind"]] += 1
+    return street
+
+
+def _archive_members(
+    path: Path, skipped: dict[str, int], *, limits: ArchiveLimits
+) -> list[StreetSource]:
     try:
         with zipfile.ZipFile(path) as archive:
             traversal = traversal_problem(archive)
-            names = sorted(n for n in archive.namelist() if STREET_FILE.search(n))
+            names = sorted(archive.namelist())
     except zipfile.BadZipFile as error:
         raise CrimeFileError(f"{path}: not a readable zip archive ({error})") from error
     if traversal:
         raise CrimeFileError(f"{path}: {traversal}")
-    if not names:
+    found = _police_uk_files(names, skipped)
+    if not found:
         raise CrimeFileError(f"{path}: the archive holds no police.uk street files")
-    return (StreetSource(path, name, limits) for name in names)
+    return [StreetSource(path, name, limits) for name in found]
 
 
 def read_street_file(source: StreetSource) -> StreetFile:

@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata.crime import ASB, STREET_COLUMNS
-from geodata.errors import CrimeFileError, RowError
+from geodata.errors import CrimeFileError, ForceChoiceError, RowError
 from geodata.io.archives import ArchiveLimits
 from geodata.io.police_uk import (
     StreetFile,
     StreetSource,
+    discover_street_files,
     find_street_files,
     parse_street_csv,
     read_street_file,
@@ -414,6 +415,87 @@ def test_an_archive_yields_only_its_street_members_and_they_are_read(tmp_path: P
         RowError(street.source, 3, "Month", "value '2025-13' is not YYYY-MM"),
     ]
     assert column(read_street_file(sources[1]), "Month") == ["2025-02"]
+
+
+ALL_FORCES = ("btp", "cleveland", "northern-ireland")
+
+
+def all_forces_members() -> dict[str, bytes]:
+    """police.uk's archive layout: a folder per month, three files per force."""
+    return {
+        f"{month}/{month}-{slug}-{kind}.csv": street_csv(street_row(month=month))
+        for month in ("2025-02", "2025-01")
+        for slug in ALL_FORCES
+        for kind in ("street", "outcomes", "stop-and-search")
+    }
+
+
+def test_an_all_forces_archive_of_several_months_yields_its_street_members(
+    tmp_path: Path,
+) -> None:
+    path = write_zip(tmp_path / "2025-02.zip", all_forces_members())
+
+    found = discover_street_files([path])
+
+    assert [source.member for source in found.sources] == [
+        f"{month}/{month}-{slug}-street.csv"
+        for month in ("2025-01", "2025-02")
+        for slug in ALL_FORCES
+    ]
+    assert [source.force_slug for source in found.sources[:3]] == list(ALL_FORCES)
+    assert found.skipped == {"outcomes": 6, "stop-and-search": 6}
+    assert (found.forces, found.left_out) == (ALL_FORCES, 0)
+
+
+def test_the_same_layout_unpacked_is_read_alike(tmp_path: Path) -> None:
+    for name, data in all_forces_members().items():
+        write_file(tmp_path / name, data)
+
+    found = discover_street_files([tmp_path])
+
+    assert [source.path.relative_to(tmp_path).as_posix() for source in found.sources] == [
+        f"{month}/{month}-{slug}-street.csv"
+        for month in ("2025-01", "2025-02")
+        for slug in ALL_FORCES
+    ]
+    assert found.skipped == {"outcomes": 6, "stop-and-search": 6}
+
+
+def test_forces_are_chosen_by_slug_or_name(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "2025-02.zip", all_forces_members())
+
+    found = discover_street_files([path], forces=["British Transport Police", "NORTHERN-IRELAND"])
+
+    assert {source.force_slug for source in found.sources} == {"btp", "northern-ireland"}
+    assert len(found.sources) == 4 and found.left_out == 2
+    assert found.forces == ALL_FORCES
+    with pytest.raises(ForceChoiceError, match=r"'durham': not among .* btp \(British Transport"):
+        discover_street_files([path], forces=["durham"])
+
+
+def test_forces_cannot_be_chosen_among_files_that_do_not_name_theirs(tmp_path: Path) -> None:
+    named = write_file(tmp_path / "2025-01-cleveland-street.csv", street_csv(street_row()))
+    unnamed = write_file(tmp_path / "my extract.csv", street_csv(street_row()))
+
+    assert discover_street_files([named, unnamed]).forces == ("cleveland",)
+    with pytest.raises(CrimeFileError, match="the file name does not say its force") as caught:
+        discover_street_files([named, unnamed], forces=["cleveland"])
+    assert str(caught.value).startswith(str(unnamed))
+
+
+def test_a_corrupt_member_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("2025-01/2025-01-btp-street.csv", street_csv(street_row()) * 20)
+    data = bytearray(path.read_bytes())
+    for offset in range(60, 90):  # inside the member's compressed bytes
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    [source] = find_street_files([path])
+
+    with pytest.raises(CrimeFileError, match="cannot read from the archive") as caught:
+        read_street_file(source)
+    assert str(caught.value).startswith(f"{path}!2025-01/2025-01-btp-street.csv: ")
 
 
 @pytest.mark.parametrize(
