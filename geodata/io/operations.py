@@ -64,8 +64,8 @@ def operation_from_dict(
     unknown = sorted(set(data) - set(OPERATION_FIELDS) - set(ignore))
     fields = ", ".join(OPERATION_FIELDS)
     problems.extend((name, f"unknown field; fields: {fields}") for name in unknown)
-    for name in REQUIRED_FIELDS:
-        if data.get(name) in (None, ""):
+    for name in REQUIRED_FIELDS:  # a blank name is for operation_problems to name
+        if data.get(name) is None or (name != "name" and data[name] == ""):
             problems.append((name, "is missing; it is required"))
     reader = _Reader(problems)
     values: dict[str, Any] = {

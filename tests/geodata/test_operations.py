@@ -46,7 +46,8 @@ def test_a_good_operation_has_no_problems_and_round_trips_through_json() -> None
     operation = an_operation()
     assert operation_problems(operation, wards=WARDS) == []
     assert operation_from_dict(operation_to_dict(operation)) == (operation, [])
-    assert running_on(operation, date(2025, 11, 30)) and not running_on(operation, date(2025, 12, 1))
+    assert running_on(operation, date(2025, 11, 30))
+    assert not running_on(operation, date(2025, 12, 1))
 
 
 @pytest.mark.parametrize(
@@ -72,9 +73,7 @@ def test_a_good_operation_has_no_problems_and_round_trips_through_json() -> None
         ({"themes": ("drugs", "drugs")}, ("themes", "'drugs' is given twice")),
     ],
 )
-def test_each_problem_is_named_by_field(
-    fields: dict[str, Any], problem: tuple[str, str]
-) -> None:
+def test_each_problem_is_named_by_field(fields: dict[str, Any], problem: tuple[str, str]) -> None:
     assert operation_problems(an_operation(**fields), wards=WARDS) == [problem]
 
 
