@@ -170,3 +170,11 @@ def equivalent_plan(operation: Operation) -> Plan:
 def running_on(operation: Operation, day: date) -> bool:
     """Whether the operation runs on ``day`` (its dates are inclusive)."""
     return operation.start_date <= day <= operation.end_date
+
+
+def calendar_months(operation: Operation) -> list[int]:
+    """The calendar months (1-12) the operation ran in, in the order it ran them (a run of
+    a year or more gives all twelve once)."""
+    first = operation.start_date.year * 12 + operation.start_date.month - 1
+    last = operation.end_date.year * 12 + operation.end_date.month - 1
+    return [m % 12 + 1 for m in range(first, min(last, first + 11) + 1)]

@@ -44,10 +44,15 @@ _STORED = {
 
 OPERATION_SUMMARY: dict[str, Any] = {
     "type": "object",
-    "required": [*OPERATION_FIELDS, *_STORED, "evaluation"],
+    "required": [*OPERATION_FIELDS, *_STORED, "evaluation", "seasonal"],
     "properties": {
         **OPERATION["properties"],
         **_STORED,
+        "seasonal": {
+            **_TEXTS,
+            "description": "The usual rises (geodata/seasonal.py) of the operation's wards "
+            "and categories in the months it ran: part of its change may be the season.",
+        },
         "evaluation": {
             "type": ["object", "null"],
             "description": "As /api/plans/{plan_id}/evaluation: the operation's wards against "

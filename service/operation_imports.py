@@ -74,7 +74,10 @@ def import_operation_file(engine: sa.Engine, path: str | os.PathLike[str]) -> di
         "status": stored["status"],
         "import_id": stored["import_id"],
         "rows_read": len(operations),
+        "rows_stored": len(operations),
+        "rows_rejected": 0,
         "added": stored["added"],
+        "rejected": [],
     }
 
 

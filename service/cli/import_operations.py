@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from geodata.io.operations import OperationFileError
-from service.cli.options import json_option, report, show_rejected
+from service.cli.options import json_option, report_file_import, show_rejected
 from service.errors import storage_errors_as_messages
 from service.operation_imports import RejectedRowsError, import_operation_file, rejected_rows
 from service.store.db import get_engine
@@ -36,13 +36,4 @@ def command(path: Path, as_json: bool) -> None:
         raise click.ClickException(str(error)) from error
     except OperationFileError as error:
         raise click.ClickException(str(error)) from error
-    added = (
-        f"{summary['added']:,} new"
-        if summary["status"] == "stored"
-        else "none new: the same file was imported before"
-    )
-    report(
-        summary,
-        f"Read {summary['rows_read']:,} operations from {summary['source']}: {added}.",
-        as_json=as_json,
-    )
+    report_file_import(summary, unit="operations", as_json=as_json)

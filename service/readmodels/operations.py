@@ -4,8 +4,8 @@ An operation is evaluated as its equivalent plan (``geodata.operations.equivalen
 through the plans' own entry point (:func:`service.readmodels.plan_evaluations.
 evaluations_of`), recomputed from the data held whenever asked, so an operation's page
 and a plan's page never disagree. Operations are written on the web without an import, so
-their evaluations are not kept between requests; one read of incidents serves every
-operation listed.
+their evaluations are kept per data version under the equivalent plans themselves (an
+edit makes a new key); one read of incidents serves every operation listed.
 
 Seasonal expectations (``geodata.seasonal``) depend only on the incidents held, so they
 are kept per data version (:mod:`service.readmodels.cache`).
@@ -22,13 +22,22 @@ import sqlalchemy as sa
 from flask import Flask
 
 from geodata.crime import CATEGORIES
-from geodata.operations import FORCE_WIDE_NOT_EVALUATED, Operation, equivalent_plan
+from geodata.operations import (
+    FORCE_WIDE_NOT_EVALUATED,
+    Operation,
+    calendar_months,
+    equivalent_plan,
+)
 from geodata.seasonal import SeasonalRise, Seasons, seasonal_rises
 from service.readmodels.cache import data_cache
 from service.readmodels.plan_evaluations import category_dispersions, evaluations_of
 from service.readmodels.ward_profiles import shared_figures
 from service.store.operations import stored_operations
 from service.store.wards import list_wards
+
+CACHED = 64
+"""Sets of evaluations kept for the current data version: a ward's, or the planning page's.
+The key is the equivalent plans themselves, so an edited operation is evaluated afresh."""
 
 PLANNING_LISTED = 20
 """Operations the planning page lists: those still running or ended most recently."""
@@ -42,7 +51,10 @@ def evaluated_operations(
     A force-wide operation is not evaluated, and its ``verdict`` says why.
     """
     plans = [(s["id"], equivalent_plan(op)) for s, op in operations if not op.force_wide]
-    found = evaluations_of(app, engine, plans)
+    version = shared_figures(app, engine).version
+    found = data_cache(app, "operation evaluations", size=CACHED).get(
+        version, tuple(plans), lambda: evaluations_of(app, engine, plans)
+    )
     listed = []
     for summary, operation in operations:
         if operation.force_wide:
@@ -53,8 +65,24 @@ def evaluated_operations(
             }
         else:
             evaluation = found.get(summary["id"])
-        listed.append({**summary, "evaluation": evaluation})
+        listed.append(
+            {**summary, "evaluation": evaluation, "seasonal": in_season(app, engine, operation)}
+        )
     return listed
+
+
+def in_season(app: Flask, engine: sa.Engine, operation: Operation) -> list[str]:
+    """The usual rises of the operation's wards and categories in the calendar months it
+    ran: a change measured over them may be partly the season, which the comparison with
+    the rest of the force removes only where the rest of the force shares it."""
+    months = set(calendar_months(operation))
+    categories = set(operation.categories)
+    return [
+        rise.sentence
+        for code in operation.ward_codes
+        for rise in seasons(app, engine).of_ward(code)
+        if months & set(rise.months) and (not categories or rise.category in categories)
+    ]
 
 
 def operation_evaluation(

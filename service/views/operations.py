@@ -25,6 +25,7 @@ from service.operation_forms import OperationForm, form_data
 from service.readmodels.operations import (
     coming_rises,
     force_operations,
+    in_season,
     operation_evaluation,
     ward_operations,
     ward_season_lines,
@@ -69,6 +70,7 @@ def show(operation_id: int) -> ResponseReturnValue:
         operation=stored,
         evaluation=operation_evaluation(current_app, engine, operation, operation_id=operation_id),
         ward_names=ward_names(engine, stored["ward_vintage"]),
+        seasonal=in_season(current_app, engine, operation),
     )
 
 

@@ -19,6 +19,7 @@ from geodata.operations import (
     OPERATION_FIELDS,
     Operation,
     OperationError,
+    calendar_months,
     equivalent_plan,
     operation_problems,
     running_on,
@@ -154,3 +155,11 @@ def test_a_header_lacking_a_column_is_refused_whole() -> None:
 def test_the_record_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         an_operation().name = "x"  # type: ignore[misc]
+
+
+def test_the_calendar_months_an_operation_ran_in() -> None:
+    assert calendar_months(an_operation()) == [10, 11]
+    winter = an_operation(start_date=date(2025, 11, 28), end_date=date(2026, 1, 2))
+    assert calendar_months(winter) == [11, 12, 1]
+    long = an_operation(start_date=date(2024, 3, 1), end_date=date(2025, 12, 31))
+    assert sorted(calendar_months(long)) == list(range(1, 13))

@@ -112,6 +112,7 @@ def test_a_ward_page_lists_its_operations_and_the_force_wide_ones(
     assert "Operations (2)" in page
     assert "Operation Summer Park (synthetic), 2025-06-01 to 2025-08-31" in page
     assert "Anti-social behaviour and Criminal damage and arson rose" in page
+    assert f"In season: {PARK_RISE}; part of the change may be the season." in page
     assert "Not evaluated: a force-wide operation covers every ward" in page
     assert "Operation Night Lights (synthetic), 2025-11-28 to 2025-12-31, on overtime" in town
 
@@ -141,6 +142,7 @@ def test_the_operation_pages_read_for_everyone(demo_app: Flask, viewer: FlaskCli
     page = text_of(shown.text)
     assert f"Where {ASB_PARK} ({park['ward_codes'][0]})" in page
     assert "Rate ratio" in page and "Demo analyst (synthetic): created" in page
+    assert f"In season: {PARK_RISE}. Part of the change" in page
     assert viewer.get("/operations/new").status_code == 403
     assert viewer.get("/operations/999").status_code == 404
 
