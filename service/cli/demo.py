@@ -79,7 +79,7 @@ def command(seed: int, if_empty: bool, years: int, as_json: bool) -> None:
         roads_path, driver="GeoJSON", engine="pyogrio"
     )
     wards = import_ward_files(engine, [wards_path])
-    crime = import_crime_paths(engine, [folder]).to_json()
+    crime = import_crime_paths(engine, [folder / month for month in force.months]).to_json()
     population = import_population_files(
         engine, population=residents_path, lsoa_boundaries=[areas_path]
     )
