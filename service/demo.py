@@ -8,13 +8,16 @@ import sqlalchemy as sa
 from flask import Flask
 
 from geodata.demo.messages import DemoMessages, demo_messages
+from geodata.demo.operations import demo_operations
 from geodata.demo.plans import demo_plans
 from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
+from geodata.operations import OperationError
 from service.readmodels.message_alignment import alignment_settings, period_days
 from service.readmodels.ward_priorities import ranked_themes
 from service.readmodels.ward_profiles import default_period
 from service.store.messages import list_messages, record_message
+from service.store.operations import create_operation, list_operations
 from service.store.plans import create_plan, stored_plans
 from service.store.wards import latest_vintage, list_wards, load_ward_frame
 
@@ -72,3 +75,20 @@ def create_demo_messages(app: Flask, engine: sa.Engine, *, seed: int) -> DemoMes
     for message in made.messages:
         record_message(engine, message, by="Demo analyst (synthetic)")
     return made
+
+
+def create_demo_operations(
+    engine: sa.Engine, *, year: int, by: str = "Demo analyst (synthetic)"
+) -> list[int]:
+    """Store the SYNTHETIC demo operations (:func:`geodata.demo.operations.demo_operations`)
+    of ``year`` unless operations exist; the named wards are found by name in the latest
+    boundary vintage. Returns the new ids."""
+    if list_operations(engine):
+        return []
+    vintage = latest_vintage(engine)
+    if vintage is None:
+        raise OperationError("no ward boundaries are stored: run import-wards first")
+    frame = load_ward_frame(engine, vintage=vintage)
+    names = dict(zip(frame["name"], frame["code"], strict=True))
+    made = demo_operations(names=names, year=year)
+    return [create_operation(engine, operation, by=by) for operation in made]

@@ -10,6 +10,7 @@ from geodata.concerns import CHANNELS, STATUSES
 from geodata.crime import CATEGORIES
 from geodata.plans import PLAN_STATUSES
 from service import openapi_messages
+from service.api_operations import OPERATION_PATHS
 from service.api_schemas import (
     CODE,
     COMPONENTS,
@@ -286,6 +287,7 @@ OPENAPI: dict[str, Any] = {
 
 OPENAPI["paths"].update(openapi_messages.PATHS)
 OPENAPI["components"]["schemas"].update(openapi_messages.SCHEMAS)
+OPENAPI["paths"].update(OPERATION_PATHS)
 OPENAPI["security"] = [{"session": []}, {"token": []}]
 OPENAPI["components"]["securitySchemes"] = {
     "token": {

@@ -47,3 +47,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users.set_role_command)
     app.cli.add_command(users.deactivate_command)
     app.cli.add_command(access_log.command)
+    from service.cli import import_operations
+
+    app.cli.add_command(import_operations.command)

@@ -16,7 +16,7 @@ from geodata.demo.concerns import demo_concerns
 from geodata.demo.force import DEMO_FORCE, make_demo_force
 from geodata.demo.population import demo_population
 from service.cli.options import json_option, report
-from service.demo import create_demo_messages, create_demo_plans
+from service.demo import create_demo_messages, create_demo_operations, create_demo_plans
 from service.importing import (
     import_context_file,
     import_crime_paths,
@@ -34,13 +34,20 @@ EXAMPLE_THREAT = Path(__file__).resolve().parents[2] / "examples" / "threat-asse
 @click.command("demo")
 @click.option("--seed", default=20251, show_default=True, help="Seed of the synthetic force.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when ward boundaries are stored.")
+@click.option(
+    "--years",
+    type=click.IntRange(1, 5),
+    default=1,
+    show_default=True,
+    help="Calendar years of records, ending December 2025 (two or more show seasonal rises).",
+)
 @json_option
 @with_appcontext
-def command(seed: int, if_empty: bool, as_json: bool) -> None:
-    """Load SYNTHETIC demo data: 12 months for an invented force, not real police records,
-    with a synthetic population by synthetic small areas (so rates, ranks and the default
-    map show), synthetic roads and place names for the maps, the example threat
-    assessment and a synthetic set of community concerns.
+def command(seed: int, if_empty: bool, years: int, as_json: bool) -> None:
+    """Load SYNTHETIC demo data: 12 months (--years 2: 24) for an invented force, not real
+    police records, with a synthetic population by synthetic small areas (so rates, ranks
+    and the default map show), synthetic roads and place names for the maps, the example
+    threat assessment, a synthetic set of community concerns, plans and operations.
 
     The files are written to instance/demo/ in the real ONS and police.uk formats and
     imported with import-wards and import-crime, so the demo runs every real check.
@@ -54,7 +61,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         )
         return
     folder = Path(current_app.instance_path) / "demo"
-    force = make_demo_force(seed=seed)
+    force = make_demo_force(seed=seed, first_month=f"{2026 - years}-01", months=12 * years)
     wards_path = folder / "demo_wards.geojson"
     folder.mkdir(parents=True, exist_ok=True)
     force.wards.to_file(wards_path, driver="GeoJSON", engine="pyogrio")
@@ -72,7 +79,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         roads_path, driver="GeoJSON", engine="pyogrio"
     )
     wards = import_ward_files(engine, [wards_path])
-    crime = import_crime_paths(engine, [folder]).to_json()
+    crime = import_crime_paths(engine, [folder / month for month in force.months]).to_json()
     population = import_population_files(
         engine, population=residents_path, lsoa_boundaries=[areas_path]
     )
@@ -83,6 +90,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
     concerns = _load_concerns(engine, force.wards, seed=seed)
     plans = create_demo_plans(engine, start=date(2025, 7, 1))
     messages = create_demo_messages(current_app, engine, seed=seed).messages
+    operations = create_demo_operations(engine, year=2025)
     summary = {
         "loaded": True,
         "force": DEMO_FORCE,
@@ -96,6 +104,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         "concerns": concerns,
         "plans": len(plans),
         "messages": len(messages),
+        "operations": len(operations),
     }
     report(
         summary,
@@ -104,7 +113,8 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         f"population of {population['residents']:,} residents in {population['lsoas']} small "
         f"areas, {context['roads']} synthetic roads and {context['places']} places, an example "
         f"threat assessment ({threat['themes']} themes), {concerns} concerns, {len(plans)} "
-        f"problem-solving plans and {len(messages)} prevention messages, from {folder}.",
+        f"problem-solving plans, {len(messages)} prevention messages and {len(operations)} "
+        f"operations, from {folder}.",
         as_json=as_json,
     )
 

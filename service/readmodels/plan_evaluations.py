@@ -5,6 +5,7 @@ over every closed plan, read in one batch."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from flask import Flask
 
 from geodata.crime import CATEGORIES
 from geodata.evaluation import EvaluationError, evaluated_categories
+from geodata.plans import Plan
 from geodata.what_works import WhatWorks, evaluate_plan, facts_window, shortlist, what_works
 from service.readmodels.ward_profiles import SharedFigures, shared_figures
 from service.store.aggregates import force_facts_in_windows
@@ -32,32 +34,58 @@ def plan_evaluation(app: Flask, engine: sa.Engine, *, plan_id: int) -> dict[str,
     page must show.
     """
     plan = dict(stored_plans(engine)).get(plan_id)
-    shared = shared_figures(app, engine)
-    if plan is None or shared.vintage is None:
+    if plan is None:
         return None
+    found = evaluations_of(app, engine, [(plan_id, plan)])
+    if plan_id not in found:
+        return None
+    return {"plan_id": plan_id, "title": plan.title, **found[plan_id]}
+
+
+def evaluations_of(
+    app: Flask, engine: sa.Engine, plans: Sequence[tuple[Hashable, Plan]]
+) -> dict[Hashable, dict[str, Any]]:
+    """The evaluation of each plan by its key: the one entry point for plans and for the
+    operations evaluated as their equivalent plans (``geodata.operations.equivalent_plan``).
+
+    The incidents of every plan's window are read in one batch (each evaluation keeps only
+    the rows of its own categories and periods, ``geodata.what_works.facts_window``). A
+    plan that cannot be evaluated yet gets ``evaluated`` false and a ``verdict`` saying
+    why. Empty when no boundaries or records are stored.
+    """
+    shared = shared_figures(app, engine)
+    if not plans or shared.vintage is None:
+        return {}
     wards = load_ward_frame(engine, vintage=shared.vintage)
-    window = facts_window(plan, months_held=shared.months_held)
-    facts = force_facts_in_windows(engine, vintage=shared.vintage, windows=[window])
-    try:
-        evaluation = evaluate_plan(
-            plan,
-            facts,
-            ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
-            months_held=shared.months_held,
-            dispersions=category_dispersions(shared),
-        )
-    except EvaluationError as error:
-        reason = str(error).removeprefix("start: ")
-        return {
-            "plan_id": plan_id,
-            "title": plan.title,
-            "evaluated": False,
-            "verdict": f"Not evaluated yet: {reason}.",
-            "categories": list(evaluated_categories(plan.categories)),
-            "counts": {"target": None},
-            "caveats": [],
-        }
-    return {"plan_id": plan_id, "title": plan.title, "evaluated": True, **evaluation}
+    geometries = dict(zip(wards["code"], wards.geometry, strict=True))
+    windows = [facts_window(plan, months_held=shared.months_held) for _, plan in plans]
+    facts = force_facts_in_windows(engine, vintage=shared.vintage, windows=windows)
+    found: dict[Hashable, dict[str, Any]] = {}
+    for key, plan in plans:
+        try:
+            evaluation = evaluate_plan(
+                plan,
+                facts,
+                ward_geometries=geometries,
+                months_held=shared.months_held,
+                dispersions=category_dispersions(shared),
+            )
+        except EvaluationError as error:
+            found[key] = not_evaluated(plan.categories, str(error).removeprefix("start: "))
+        else:
+            found[key] = {"evaluated": True, **evaluation}
+    return found
+
+
+def not_evaluated(categories: Sequence[str], reason: str) -> dict[str, Any]:
+    """The answer for what cannot be evaluated: ``verdict`` says why in words."""
+    return {
+        "evaluated": False,
+        "verdict": f"Not evaluated yet: {reason}.",
+        "categories": list(evaluated_categories(categories)),
+        "counts": {"target": None},
+        "caveats": [],
+    }
 
 
 def what_works_now(

@@ -498,3 +498,35 @@ message_history = sa.Table(
     sa.Column("version", sa.Integer, comment="the record's version this change made"),
     comment="the full history of every prevention message: recording and each edited field",
 )
+
+operations = sa.Table(
+    "operations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("start_date", sa.Text, nullable=False, comment="YYYY-MM-DD, inclusive"),
+    sa.Column("end_date", sa.Text, nullable=False, comment="YYYY-MM-DD, inclusive"),
+    sa.Column("ward_vintage", sa.Text, nullable=False, comment="the vintage the codes are of"),
+    sa.Column("data", sa.Text, nullable=False, comment="the whole operation as JSON"),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), comment="NULL: not imported"),
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
+    comment="operations (time-bound, in wards or force-wide); every change is a history row",
+)
+
+operation_history = sa.Table(
+    "operation_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="history order"),
+    sa.Column(
+        "operation_id", sa.Integer, sa.ForeignKey("operations.id"), nullable=False, index=True
+    ),
+    sa.Column("at", sa.Text, nullable=False, comment="UTC time of the change"),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("change", sa.Text, nullable=False, comment="'created', 'edited: name', ..."),
+    sa.Column("version", sa.Integer, comment="the record's version this change made"),
+    sa.Column("previous", sa.Text, comment="the whole operation before the change; NULL: new"),
+    comment="the full history of every operation: creation or import, and each edited field",
+)

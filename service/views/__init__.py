@@ -40,3 +40,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ogc.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(admin.bp)
+    from service.views import api_operations, operations
+
+    app.register_blueprint(operations.bp)
+    app.register_blueprint(api_operations.bp)
