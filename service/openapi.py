@@ -9,6 +9,7 @@ from typing import Any
 from geodata.concerns import CHANNELS, STATUSES
 from geodata.crime import CATEGORIES
 from geodata.plans import PLAN_STATUSES
+from service.api_resourcing import PATHS as RESOURCING_PATHS
 from service.api_schemas import (
     CODE,
     COMPONENTS,
@@ -282,6 +283,7 @@ OPENAPI: dict[str, Any] = {
     "components": {"schemas": COMPONENTS},
 }
 
+OPENAPI["paths"].update(RESOURCING_PATHS)
 
 OPENAPI["security"] = [{"session": []}, {"token": []}]
 OPENAPI["components"]["securitySchemes"] = {

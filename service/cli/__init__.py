@@ -14,11 +14,13 @@ def register_commands(app: Flask) -> None:
         export,
         export_concerns,
         export_plans,
+        import_abstraction,
         import_concerns,
         import_context,
         import_crime,
         import_plans,
         import_population,
+        import_teams,
         import_threat,
         import_wards,
         report,
@@ -43,3 +45,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users.set_role_command)
     app.cli.add_command(users.deactivate_command)
     app.cli.add_command(access_log.command)
+    app.cli.add_command(import_teams.command)
+    app.cli.add_command(import_abstraction.command)

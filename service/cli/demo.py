@@ -16,7 +16,7 @@ from geodata.demo.concerns import demo_concerns
 from geodata.demo.force import DEMO_FORCE, make_demo_force
 from geodata.demo.population import demo_population
 from service.cli.options import json_option, report
-from service.demo import create_demo_plans
+from service.demo import create_demo_plans, create_demo_teams
 from service.importing import (
     import_context_file,
     import_crime_paths,
@@ -82,6 +82,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
     threat = import_threat_file(engine, EXAMPLE_THREAT)
     concerns = _load_concerns(engine, force.wards, seed=seed)
     plans = create_demo_plans(engine, start=date(2025, 7, 1))
+    teams = create_demo_teams(engine, folder=folder, seed=seed)
     summary = {
         "loaded": True,
         "force": DEMO_FORCE,
@@ -94,6 +95,7 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         "threat_themes": threat["themes"],
         "concerns": concerns,
         "plans": len(plans),
+        "teams": teams["teams"] if teams else 0,
     }
     report(
         summary,
@@ -102,7 +104,8 @@ def command(seed: int, if_empty: bool, as_json: bool) -> None:
         f"population of {population['residents']:,} residents in {population['lsoas']} small "
         f"areas, {context['roads']} synthetic roads and {context['places']} places, an example "
         f"threat assessment ({threat['themes']} themes), {concerns} concerns and {len(plans)} "
-        f"problem-solving plans, from {folder}.",
+        f"problem-solving plans and {teams['teams'] if teams else 0} neighbourhood teams, "
+        f"from {folder}.",
         as_json=as_json,
     )
 

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         ogc,
         planning,
         reports,
+        resourcing,
         tokens,
         wards,
     )
@@ -36,3 +37,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ogc.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(resourcing.bp)
