@@ -212,3 +212,12 @@ def test_the_json_carries_the_period_and_the_method_in_words() -> None:
     assert list(body["teams"][0]["ward_codes"]) == ["W1", "W2"]
     assert "50 % of its share of harm" in method_notes(result)["allocation"]
     assert "100 hours per officer per month" in body["method"]["abstraction"]
+
+
+def test_a_team_ward_the_boundaries_no_longer_hold_is_named_not_counted() -> None:
+    teams = [Team("North", ("W1", "OLD9"), pcs=1, pcsos=1), Team("South", ("W4",), 1, 1)]
+    result = resourcing_table(teams, WARDS, period=PERIOD, blend=0.5, hours_per_month=100)
+
+    assert result.unknown_codes == ("OLD9",)
+    assert result.teams[0].residents == 2000
+    assert [w.code for w in result.unassigned] == ["W2", "W3", "W5"]
