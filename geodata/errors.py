@@ -45,6 +45,14 @@ class PlanFileError(GeodataError, ValueError):
     """A plans file cannot be read at all (missing, not CSV or JSON, wrong header or shape)."""
 
 
+class TeamFileError(GeodataError, ValueError):
+    """A teams or abstraction file cannot be used; ``errors`` lists every row's problem."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[RowError] = list(errors or [])
+
+
 class ContextError(GeodataError, ValueError):
     """A map context file (roads and places) cannot be used; the message names the file."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
@@ -10,15 +12,19 @@ from flask import Flask
 from geodata.demo.messages import DemoMessages, demo_messages
 from geodata.demo.operations import demo_operations
 from geodata.demo.plans import demo_plans
+from geodata.demo.teams import demo_abstraction, demo_teams
 from geodata.demo.wards import ASB_PARK, BURGLARY_RISING, TOWN_CENTRE
 from geodata.errors import PlanError
 from geodata.operations import OperationError
+from service.importing_teams import import_team_files
 from service.readmodels.message_alignment import alignment_settings, period_days
 from service.readmodels.ward_priorities import ranked_themes
 from service.readmodels.ward_profiles import default_period
+from service.store.aggregates import months_held
 from service.store.messages import list_messages, record_message
 from service.store.operations import create_operation, list_operations
 from service.store.plans import create_plan, stored_plans
+from service.store.teams import get_teams
 from service.store.wards import latest_vintage, list_wards, load_ward_frame
 
 
@@ -92,3 +98,24 @@ def create_demo_operations(
     names = dict(zip(frame["name"], frame["code"], strict=True))
     made = demo_operations(names=names, year=year)
     return [create_operation(engine, operation, by=by) for operation in made]
+
+
+def create_demo_teams(engine: sa.Engine, *, folder: Path, seed: int) -> dict[str, Any] | None:
+    """Write the SYNTHETIC demo teams and abstraction (:mod:`geodata.demo.teams`) as CSV files
+    in ``folder`` and import them through ``import-teams``'s run, unless teams are stored.
+
+    Returns the import's summary, or None when teams were stored already.
+    """
+    if get_teams(engine)[0]:
+        return None
+    vintage = latest_vintage(engine)
+    if vintage is None:
+        raise ValueError("no ward boundaries are stored: run import-wards first")
+    wards = load_ward_frame(engine, vintage=vintage)
+    teams = demo_teams(wards, seed=seed)
+    hours = demo_abstraction(teams, wards, months=months_held(engine), seed=seed)
+    teams_path = folder / "SYNTHETIC_demo_teams.csv"
+    hours_path = folder / "SYNTHETIC_demo_abstraction.csv"
+    teams.to_csv(teams_path, index=False)
+    hours.to_csv(hours_path, index=False)
+    return import_team_files(engine, teams_path, abstraction=hours_path)

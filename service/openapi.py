@@ -11,6 +11,7 @@ from geodata.crime import CATEGORIES
 from geodata.plans import PLAN_STATUSES
 from service import openapi_messages
 from service.api_operations import OPERATION_PATHS
+from service.api_resourcing import PATHS as RESOURCING_PATHS
 from service.api_schemas import (
     CODE,
     COMPONENTS,
@@ -284,6 +285,7 @@ OPENAPI: dict[str, Any] = {
     "components": {"schemas": COMPONENTS},
 }
 
+OPENAPI["paths"].update(RESOURCING_PATHS)
 
 OPENAPI["paths"].update(openapi_messages.PATHS)
 OPENAPI["components"]["schemas"].update(openapi_messages.SCHEMAS)

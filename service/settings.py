@@ -88,6 +88,14 @@ def positive_number(value: Any) -> float:
     return value
 
 
+def fraction(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, got {value!r}")
+    if not 0 <= value <= 1:
+        raise ValueError(f"must be from 0 to 1, got {value}")
+    return float(value)
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, got {value!r}")
@@ -215,6 +223,21 @@ SETTINGS: tuple[Setting, ...] = (
         15,
         "The window in which failed sign-ins are counted.",
         whole_number(minimum=1),
+    ),
+    Setting(
+        "OFFICER_HOURS_PER_MONTH",
+        140,
+        "Hours one neighbourhood officer is available in a month, for the Resourcing page's "
+        "abstraction: 40 hours a week over 52 weeks is 173 a month, less about a fifth for "
+        "leave, training and sickness.",
+        positive_number,
+    ),
+    Setting(
+        "RESOURCING_HARM_BLEND",
+        0.5,
+        "Weight of harm, 0 to 1, when the Resourcing page shares staff out by a blend of harm "
+        "and residents (residents get the rest); a page or API request may ask for another.",
+        fraction,
     ),
     Setting(
         "SQLITE_BUSY_TIMEOUT_MS",

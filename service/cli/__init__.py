@@ -14,11 +14,13 @@ def register_commands(app: Flask) -> None:
         export,
         export_concerns,
         export_plans,
+        import_abstraction,
         import_concerns,
         import_context,
         import_crime,
         import_plans,
         import_population,
+        import_teams,
         import_threat,
         import_wards,
         report,
@@ -50,3 +52,5 @@ def register_commands(app: Flask) -> None:
     from service.cli import import_operations
 
     app.cli.add_command(import_operations.command)
+    app.cli.add_command(import_teams.command)
+    app.cli.add_command(import_abstraction.command)

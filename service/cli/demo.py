@@ -16,7 +16,12 @@ from geodata.demo.concerns import demo_concerns
 from geodata.demo.force import DEMO_FORCE, make_demo_force
 from geodata.demo.population import demo_population
 from service.cli.options import json_option, report
-from service.demo import create_demo_messages, create_demo_operations, create_demo_plans
+from service.demo import (
+    create_demo_messages,
+    create_demo_operations,
+    create_demo_plans,
+    create_demo_teams,
+)
 from service.importing import (
     import_context_file,
     import_crime_paths,
@@ -91,6 +96,7 @@ def command(seed: int, if_empty: bool, years: int, as_json: bool) -> None:
     plans = create_demo_plans(engine, start=date(2025, 7, 1))
     messages = create_demo_messages(current_app, engine, seed=seed).messages
     operations = create_demo_operations(engine, year=2025)
+    teams = create_demo_teams(engine, folder=folder, seed=seed)
     summary = {
         "loaded": True,
         "force": DEMO_FORCE,
@@ -105,6 +111,7 @@ def command(seed: int, if_empty: bool, years: int, as_json: bool) -> None:
         "plans": len(plans),
         "messages": len(messages),
         "operations": len(operations),
+        "teams": teams["teams"] if teams else 0,
     }
     report(
         summary,
@@ -113,8 +120,8 @@ def command(seed: int, if_empty: bool, years: int, as_json: bool) -> None:
         f"population of {population['residents']:,} residents in {population['lsoas']} small "
         f"areas, {context['roads']} synthetic roads and {context['places']} places, an example "
         f"threat assessment ({threat['themes']} themes), {concerns} concerns, {len(plans)} "
-        f"problem-solving plans, {len(messages)} prevention messages and {len(operations)} "
-        f"operations, from {folder}.",
+        f"problem-solving plans, {len(messages)} prevention messages, {len(operations)} "
+        f"operations and {teams['teams'] if teams else 0} neighbourhood teams, from {folder}.",
         as_json=as_json,
     )
 

@@ -530,3 +530,33 @@ operation_history = sa.Table(
     sa.Column("previous", sa.Text, comment="the whole operation before the change; NULL: new"),
     comment="the full history of every operation: creation or import, and each edited field",
 )
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="file order"),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("pcs", sa.Integer, nullable=False, comment="police constables in post, by head"),
+    sa.Column("pcsos", sa.Integer, nullable=False, comment="PCSOs in post, by head"),
+    sa.Column("vintage", sa.Text, nullable=False, comment="boundary vintage of its ward codes"),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("imported_at", sa.Text, nullable=False),
+    comment="neighbourhood teams and their staff; a new team file replaces them all",
+)
+
+team_wards = sa.Table(
+    "team_wards",
+    metadata,
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("ward_code", sa.Text, primary_key=True, comment="a ward is in one team at most"),
+)
+
+team_abstraction = sa.Table(
+    "team_abstraction",
+    metadata,
+    sa.Column("team", sa.Text, primary_key=True, comment="team name, kept if the team goes"),
+    sa.Column("month", sa.Text, primary_key=True, comment="YYYY-MM"),
+    sa.Column("hours", sa.Float, nullable=False, comment="hours taken to response work"),
+    sa.Column("source", sa.Text, nullable=False),
+    comment="hours each team lost to response work per month; a file replaces its months",
+)

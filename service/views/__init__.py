@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         ogc,
         planning,
         reports,
+        resourcing,
         tokens,
         wards,
     )
@@ -44,3 +45,4 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(operations.bp)
     app.register_blueprint(api_operations.bp)
+    app.register_blueprint(resourcing.bp)

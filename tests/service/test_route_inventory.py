@@ -22,6 +22,8 @@ W = "{ward}"
 INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
     "home.index": [("GET", "/", 302, 200, None)],
     "planning.index": [("GET", "/planning", 302, 200, None)],
+    "resourcing.index": [("GET", "/resourcing", 302, 403, "analyst")],
+    "resourcing.api": [("GET", "/api/resourcing", 401, 403, "analyst")],
     "my_wards.chooser": [("GET", "/my-wards", 302, 200, None)],
     "my_wards.users": [
         ("GET", "/admin/wards", 302, 403, "admin"),
