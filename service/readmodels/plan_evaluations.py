@@ -5,11 +5,13 @@ over every closed plan, read in one batch."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.approaches import rank_approaches
 from geodata.crime import CATEGORIES
 from geodata.evaluation import EvaluationError, evaluated_categories
 from geodata.what_works import WhatWorks, evaluate_plan, facts_window, shortlist, what_works
@@ -67,15 +69,24 @@ def what_works_now(
 
     A fixed number of reads whatever the number of plans: the closed plans, the shared
     figures (cached per data version), and, when any plan is shortlisted, the wards and the
-    incidents of every shortlisted plan's window together.
+    incidents of every shortlisted plan's window together; and those of
+    :func:`service.readmodels.sustained.closed_plan_results` for the approaches and the
+    follow-ups of every closed plan.
     """
+    from service.readmodels.sustained import closed_plan_results  # it reads this module
+
+    results = closed_plan_results(app, engine)
+    extra = {
+        "approaches": rank_approaches(results),
+        "follow_ups": {r.plan_id: list(r.follow_ups) for r in results},
+    }
     plans = shortlist(stored_plans(engine, status="closed"), query=query, theme=theme)
     shared = shared_figures(app, engine)
     if not plans or shared.vintage is None:
-        return WhatWorks({}, 0)
+        return WhatWorks({}, 0, **extra)
     wards = load_ward_frame(engine, vintage=shared.vintage)
     windows = [facts_window(plan, months_held=shared.months_held) for _, plan in plans]
-    return what_works(
+    found = what_works(
         plans,
         force_facts_in_windows(engine, vintage=shared.vintage, windows=windows),
         ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
@@ -84,3 +95,4 @@ def what_works_now(
         theme=theme,
         dispersions=category_dispersions(shared),
     )
+    return dataclasses.replace(found, **extra)

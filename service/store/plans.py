@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -397,6 +398,21 @@ def stored_plans(engine: sa.Engine, *, status: str | None = None) -> list[tuple[
     """(id, plan) of every stored plan, newest first: the plans themselves, for evaluation."""
     with engine.connect() as connection:
         return [(row["id"], plan) for row, plan in _stored(connection, status=status)]
+
+
+def closed_dates(engine: sa.Engine) -> dict[int, date]:
+    """The day (UTC) each plan's status last became ``closed``, by plan id, from its history.
+
+    Plans closed, reopened and closed again give the last closing; the caller checks the
+    plan is closed now."""
+    closing = plan_history.c.change.like("status: % → closed%")
+    query = (
+        sa.select(plan_history.c.plan_id, sa.func.max(plan_history.c.at).label("at"))
+        .where(closing)
+        .group_by(plan_history.c.plan_id)
+    )
+    with engine.connect() as connection:
+        return {r.plan_id: date.fromisoformat(r.at[:10]) for r in connection.execute(query)}
 
 
 def check_filters(*, status: str | None = None, category: str | None = None) -> None:
