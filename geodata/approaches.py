@@ -105,9 +105,9 @@ def approaches_of(plan: Plan) -> dict[tuple[str, str], str]:
     """(kind, key) → name of every approach the plan's responses use."""
     found: dict[tuple[str, str], str] = {}
     for response in plan.responses:
-        if response.toolkit_rating in TOOLKIT_RATINGS:
-            label = TOOLKIT_RATINGS[response.toolkit_rating].split(":")[0]
-            found.setdefault((TOOLKIT, response.toolkit_rating), label)
+        rating = response.toolkit_rating
+        if rating is not None and rating in TOOLKIT_RATINGS:
+            found.setdefault((TOOLKIT, rating), TOOLKIT_RATINGS[rating].split(":")[0])
         key = response_key(response.action)
         if key:
             found.setdefault((RESPONSE, key), _SPACES.sub(" ", response.action).strip())

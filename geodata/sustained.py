@@ -144,6 +144,12 @@ def _not_yet(months_after: int, reason: str, window: Period | None = None) -> Fo
     return FollowUp(months_after, NOT_YET, window, {}, None, None, reason)
 
 
+def not_ended(horizons: Sequence[int] = FOLLOW_UPS) -> list[FollowUp]:
+    """The follow-ups of an intervention that has not ended: not enough data yet."""
+    reason = "it has not ended (or has no end date), so there is no after to look at"
+    return [_not_yet(h, reason) for h in horizons]
+
+
 def follow_ups(
     facts: pd.DataFrame,
     intervention: Intervention,
@@ -159,8 +165,7 @@ def follow_ups(
     ``months_held`` the months of data held. The method is the module docstring's.
     """
     if intervention.end is None:
-        reason = "it has not ended (or has no end date), so there is no after to look at"
-        return [_not_yet(h, reason) for h in horizons]
+        return not_ended(horizons)
     start, end_month = intervention.start.isoformat(), _month(intervention.end)
     try:
         periods = plan_periods(start, months=DEFAULT_MONTHS, latest=end_month)

@@ -25,18 +25,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from geodata.approaches import Approach
+from geodata.approaches import Approach, PlanResult
 from geodata.areas import buffer_geometry, target_geometry
+from geodata.errors import PlanError
 from geodata.evaluation import DEFAULT_MONTHS, EvaluationError, evaluate, evaluated_categories
 from geodata.period import Period
 from geodata.plan_quality import Quality, quality
 from geodata.plans import Plan
-from geodata.sustained import FollowUp
+from geodata.sustained import FollowUp, follow_ups, plan_intervention
 
 GOOD_QUALITY = 7
 """Least quality score (out of 9) of a plan listed under "What works"."""
@@ -152,6 +154,48 @@ def plan_dispersion(plan: Plan, dispersions: Mapping[str, float] | None) -> floa
     least 1 (Poisson), 1 when none is given."""
     phi = max((float((dispersions or {}).get(c, 1.0)) for c in plan.categories), default=1.0)
     return max(phi, 1.0)
+
+
+def plan_result(
+    plan_id: int,
+    plan: Plan,
+    facts: pd.DataFrame,
+    *,
+    ward_geometries: Mapping[str, BaseGeometry],
+    months_held: Sequence[str],
+    closed_on: date | None,
+    dispersions: Mapping[str, float] | None = None,
+    evaluate: bool = True,
+) -> PlanResult:
+    """A plan's rate ratio (:func:`evaluate_plan`, when ``evaluate``) and its follow-ups
+    (:func:`geodata.sustained.follow_ups` of :func:`geodata.sustained.plan_intervention`,
+    ``closed_on`` the day it was closed), from ``facts`` covering its :func:`facts_window`.
+
+    A plan that cannot be evaluated yet, or whose wards are no longer held, has no ratio
+    and no follow-ups: there is nothing to pool or to look at again.
+    """
+    ratio = log_se = None
+    lasting: list[FollowUp] = []
+    try:
+        if evaluate:
+            rate = evaluate_plan(
+                plan,
+                facts,
+                ward_geometries=ward_geometries,
+                months_held=months_held,
+                dispersions=dispersions,
+            )["rate_ratio"]
+            ratio, log_se = rate["ratio"], rate["log_se"]
+        intervention = plan_intervention(plan, ward_geometries=ward_geometries, closed_on=closed_on)
+        lasting = follow_ups(
+            facts,
+            intervention,
+            months_held=months_held,
+            dispersion=plan_dispersion(plan, dispersions),
+        )
+    except (EvaluationError, PlanError):
+        pass
+    return PlanResult(plan_id, plan, ratio, log_se, tuple(lasting))
 
 
 def what_works(

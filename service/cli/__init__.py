@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from service.cli import (
         access_log,
+        case_study,
         create_token,
         create_user,
         demo,
@@ -43,3 +44,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users.set_role_command)
     app.cli.add_command(users.deactivate_command)
     app.cli.add_command(access_log.command)
+    app.cli.add_command(case_study.command)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -400,19 +400,34 @@ def stored_plans(engine: sa.Engine, *, status: str | None = None) -> list[tuple[
         return [(row["id"], plan) for row, plan in _stored(connection, status=status)]
 
 
-def closed_dates(engine: sa.Engine) -> dict[int, date]:
-    """The day (UTC) each plan's status last became ``closed``, by plan id, from its history.
+def closed_plans(engine: sa.Engine) -> list[tuple[int, Plan, date | None]]:
+    """(id, plan, closed on) of every closed plan, newest first, in one statement.
 
-    Plans closed, reopened and closed again give the last closing; the caller checks the
-    plan is closed now."""
-    closing = plan_history.c.change.like("status: % → closed%")
+    ``closed on`` is the day (UTC) the plan's status last became ``closed``, from its
+    history (a plan closed, reopened and closed again gives the last closing); None for a
+    plan stored as closed (an import)."""
+    closing = (
+        sa.select(sa.func.max(plan_history.c.at))
+        .where(
+            plan_history.c.plan_id == plan_rows.c.id,
+            plan_history.c.change.like("status: % → closed%"),
+        )
+        .scalar_subquery()
+    )
     query = (
-        sa.select(plan_history.c.plan_id, sa.func.max(plan_history.c.at).label("at"))
-        .where(closing)
-        .group_by(plan_history.c.plan_id)
+        sa.select(plan_rows.c.id, plan_rows.c.data, closing.label("closed_at"))
+        .where(plan_rows.c.status == "closed")
+        .order_by(plan_rows.c.id.desc())
     )
     with engine.connect() as connection:
-        return {r.plan_id: date.fromisoformat(r.at[:10]) for r in connection.execute(query)}
+        return [
+            (
+                r.id,
+                _plan_of(r.data),
+                None if r.closed_at is None else date.fromisoformat(r.closed_at[:10]),
+            )
+            for r in connection.execute(query)
+        ]
 
 
 def check_filters(*, status: str | None = None, category: str | None = None) -> None:

@@ -128,9 +128,9 @@ def test_a_plan_ends_when_closed_or_on_its_assessment_date() -> None:
     closed = dataclasses.replace(made, status="closed")
 
     assert plan_intervention(made, ward_geometries=wards, closed_on=date(2026, 1, 5)).end is None
-    assert plan_intervention(
-        closed, ward_geometries=wards, closed_on=date(2026, 1, 5)
-    ).end == date(2026, 1, 5)
+    assert plan_intervention(closed, ward_geometries=wards, closed_on=date(2026, 1, 5)).end == date(
+        2026, 1, 5
+    )
     assert plan_intervention(closed, ward_geometries=wards, closed_on=None).end == (
         made.assessment_date
     )

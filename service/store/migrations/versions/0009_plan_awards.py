@@ -26,9 +26,7 @@ def upgrade() -> None:
         "plan_awards",
         sa.Column("id", sa.Integer(), nullable=False, comment="history order"),
         sa.Column("plan_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "action", sa.Text(), nullable=False, comment="nominated, awarded or withdrawn"
-        ),
+        sa.Column("action", sa.Text(), nullable=False, comment="nominated, awarded or withdrawn"),
         sa.Column("note", sa.Text(), nullable=False, comment="why, in the words of who did it"),
         sa.Column("by", sa.Text(), nullable=False),
         sa.Column("at", sa.Text(), nullable=False, comment="UTC time of the change"),
