@@ -20,11 +20,13 @@ from werkzeug.exceptions import Forbidden, NotFound
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from service.auth import role_required
 from service.readmodels.sustained import plan_follow_ups
 from service.reports.case_study import case_study_file
 from service.store.awards import (
     ACTION_ROLES,
     ACTIONS,
+    NOMINATED,
     MAX_NOTE,
     AwardError,
     allowed_actions,
@@ -69,6 +71,7 @@ def sharing(plan_id: int, form: AwardForm | None = None) -> dict[str, Any]:
 
 
 @bp.post("/<int:plan_id>/good-practice")
+@role_required(ACTION_ROLES[NOMINATED])
 def good_practice(plan_id: int) -> ResponseReturnValue:
     from service.plan_forms import PlanStatusForm
     from service.views.plans import render_show, stored_plan  # plans imports this module
