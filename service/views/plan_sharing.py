@@ -26,8 +26,8 @@ from service.reports.case_study import case_study_file
 from service.store.awards import (
     ACTION_ROLES,
     ACTIONS,
-    NOMINATED,
     MAX_NOTE,
+    NOMINATED,
     AwardError,
     allowed_actions,
     award_history,

@@ -52,6 +52,7 @@ def test_plans_that_disagree_widen_the_pool() -> None:
     would be as narrow as two plans make it; the between-plan variance widens it."""
     logs, ses = [math.log(0.5), math.log(2.0)], [0.05, 0.05]
     ratio, low, high = pooled(logs, ses)
+    assert low == pytest.approx(1 / high)  # symmetric on the log scale round 1
     q = sum((y / se) ** 2 for y, se in zip(logs, ses, strict=True))  # the fixed mean is 0
     tau2 = (q - 1) / (2 / 0.05**2 - (2 / 0.05**4) / (2 / 0.05**2))
     se = math.sqrt(1 / (2 / (0.05**2 + tau2)))
