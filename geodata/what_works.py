@@ -24,17 +24,21 @@ periods, so the other plans' rows change no count.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from geodata.approaches import Approach, PlanResult
 from geodata.areas import buffer_geometry, target_geometry
+from geodata.errors import PlanError
 from geodata.evaluation import DEFAULT_MONTHS, EvaluationError, evaluate, evaluated_categories
 from geodata.period import Period
 from geodata.plan_quality import Quality, quality
 from geodata.plans import Plan
+from geodata.sustained import FollowUp, follow_ups, plan_intervention
 
 GOOD_QUALITY = 7
 """Least quality score (out of 9) of a plan listed under "What works"."""
@@ -52,10 +56,15 @@ class WorkedPlan:
 
 @dataclass(frozen=True, slots=True)
 class WhatWorks:
-    """The listed plans (``count`` of them) under each theme, themes in alphabetical order."""
+    """The listed plans (``count`` of them) under each theme, themes in alphabetical order;
+    the ``approaches`` of every evaluated closed plan ranked by effect
+    (:func:`geodata.approaches.rank_approaches`) and each closed plan's ``follow_ups``
+    (:func:`geodata.sustained.follow_ups`) by plan id."""
 
     themes: dict[str, list[WorkedPlan]]
     count: int
+    approaches: list[Approach] = field(default_factory=list)
+    follow_ups: dict[int, list[FollowUp]] = field(default_factory=dict)
 
 
 class FactsWindow(NamedTuple):
@@ -128,7 +137,6 @@ def evaluate_plan(
     categories' (a plan mixing categories is as over-dispersed as its most clustered part,
     at worst), or 1 (Poisson) when none is given."""
     buffer = buffer_geometry(plan, ward_geometries=ward_geometries)
-    phi = max((float((dispersions or {}).get(c, 1.0)) for c in plan.categories), default=1.0)
     return evaluate(
         facts,
         target=target_geometry(plan, ward_geometries=ward_geometries),
@@ -136,8 +144,58 @@ def evaluate_plan(
         categories=plan.categories,
         start=plan.start_date.isoformat(),
         months_held=months_held,
-        dispersion=max(phi, 1.0),
+        dispersion=plan_dispersion(plan, dispersions),
     )
+
+
+def plan_dispersion(plan: Plan, dispersions: Mapping[str, float] | None) -> float:
+    """The over-dispersion a plan's figures allow for: the largest of its categories' (a
+    plan mixing categories is as over-dispersed as its most clustered part, at worst), at
+    least 1 (Poisson), 1 when none is given."""
+    phi = max((float((dispersions or {}).get(c, 1.0)) for c in plan.categories), default=1.0)
+    return max(phi, 1.0)
+
+
+def plan_result(
+    plan_id: int,
+    plan: Plan,
+    facts: pd.DataFrame,
+    *,
+    ward_geometries: Mapping[str, BaseGeometry],
+    months_held: Sequence[str],
+    closed_on: date | None,
+    dispersions: Mapping[str, float] | None = None,
+    evaluate: bool = True,
+) -> PlanResult:
+    """A plan's rate ratio (:func:`evaluate_plan`, when ``evaluate``) and its follow-ups
+    (:func:`geodata.sustained.follow_ups` of :func:`geodata.sustained.plan_intervention`,
+    ``closed_on`` the day it was closed), from ``facts`` covering its :func:`facts_window`.
+
+    A plan that cannot be evaluated yet, or whose wards are no longer held, has no ratio
+    and no follow-ups: there is nothing to pool or to look at again.
+    """
+    ratio = log_se = None
+    lasting: list[FollowUp] = []
+    try:
+        if evaluate:
+            rate = evaluate_plan(
+                plan,
+                facts,
+                ward_geometries=ward_geometries,
+                months_held=months_held,
+                dispersions=dispersions,
+            )["rate_ratio"]
+            ratio, log_se = rate["ratio"], rate["log_se"]
+        intervention = plan_intervention(plan, ward_geometries=ward_geometries, closed_on=closed_on)
+        lasting = follow_ups(
+            facts,
+            intervention,
+            months_held=months_held,
+            dispersion=plan_dispersion(plan, dispersions),
+        )
+    except (EvaluationError, PlanError):
+        pass
+    return PlanResult(plan_id, plan, ratio, log_se, tuple(lasting))
 
 
 def what_works(

@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from service.cli import (
         access_log,
+        case_study,
         create_token,
         create_user,
         demo,
@@ -54,3 +55,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_operations.command)
     app.cli.add_command(import_teams.command)
     app.cli.add_command(import_abstraction.command)
+    app.cli.add_command(case_study.command)

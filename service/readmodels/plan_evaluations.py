@@ -5,19 +5,29 @@ over every closed plan, read in one batch."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Sequence
+from datetime import date
 from typing import Any
 
+import pandas as pd
 import sqlalchemy as sa
 from flask import Flask
 
+from geodata.approaches import PlanResult, rank_approaches
 from geodata.crime import CATEGORIES
 from geodata.evaluation import EvaluationError, evaluated_categories
 from geodata.plans import Plan
-from geodata.what_works import WhatWorks, evaluate_plan, facts_window, shortlist, what_works
+from geodata.what_works import (
+    WhatWorks,
+    evaluate_plan,
+    facts_window,
+    plan_result,
+    what_works,
+)
 from service.readmodels.ward_profiles import SharedFigures, shared_figures
 from service.store.aggregates import force_facts_in_windows
-from service.store.plans import stored_plans
+from service.store.plans import closed_plans, stored_plans
 from service.store.wards import load_ward_frame
 
 
@@ -88,27 +98,85 @@ def not_evaluated(categories: Sequence[str], reason: str) -> dict[str, Any]:
     }
 
 
+def plan_results(
+    engine: sa.Engine,
+    shared: SharedFigures,
+    plans: Sequence[tuple[int, Plan, date | None]],
+    *,
+    evaluate: bool = True,
+) -> list[PlanResult]:
+    """Each of ``plans`` (id, plan, closed on) with its rate ratio (when ``evaluate``) and
+    its follow-ups (:func:`geodata.what_works.plan_result`), in the order given; two reads
+    whatever the number of plans (:func:`_inputs`)."""
+    if not plans or shared.vintage is None:
+        return []
+    geometries, facts = _inputs(engine, shared, [plan for _, plan, _ in plans])
+    return _results(plans, facts, geometries, shared, evaluate=evaluate)
+
+
+def _inputs(
+    engine: sa.Engine, shared: SharedFigures, plans: Sequence[Plan]
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The ward geometries and the incidents of every plan's window, read together
+    (:func:`geodata.what_works.facts_window` runs to the latest month held, so it covers
+    every follow-up window that is held)."""
+    wards = load_ward_frame(engine, vintage=shared.vintage or "")
+    windows = [facts_window(plan, months_held=shared.months_held) for plan in plans]
+    facts = force_facts_in_windows(engine, vintage=shared.vintage or "", windows=windows)
+    return dict(zip(wards["code"], wards.geometry, strict=True)), facts
+
+
+def _results(
+    plans: Sequence[tuple[int, Plan, date | None]],
+    facts: pd.DataFrame,
+    geometries: dict[str, Any],
+    shared: SharedFigures,
+    *,
+    evaluate: bool = True,
+) -> list[PlanResult]:
+    return [
+        plan_result(
+            plan_id,
+            plan,
+            facts,
+            ward_geometries=geometries,
+            months_held=shared.months_held,
+            closed_on=closed_on,
+            dispersions=category_dispersions(shared),
+            evaluate=evaluate,
+        )
+        for plan_id, plan, closed_on in plans
+    ]
+
+
 def what_works_now(
     app: Flask, engine: sa.Engine, *, query: str = "", theme: str | None = None
 ) -> WhatWorks:
-    """ "What works" from the stored plans and the incidents held.
+    """ "What works" from the stored plans and the incidents held, with the approaches of
+    every evaluated closed plan ranked (:func:`geodata.approaches.rank_approaches`) and each
+    closed plan's follow-ups.
 
-    A fixed number of reads whatever the number of plans: the closed plans, the shared
-    figures (cached per data version), and, when any plan is shortlisted, the wards and the
-    incidents of every shortlisted plan's window together.
+    A fixed number of reads whatever the number of plans: the closed plans with their
+    closing days, the shared figures (cached per data version), and, when any plan is
+    closed, the wards and the incidents of every closed plan's window together.
     """
-    plans = shortlist(stored_plans(engine, status="closed"), query=query, theme=theme)
+    closed = closed_plans(engine)
     shared = shared_figures(app, engine)
-    if not plans or shared.vintage is None:
+    if not closed or shared.vintage is None:
         return WhatWorks({}, 0)
-    wards = load_ward_frame(engine, vintage=shared.vintage)
-    windows = [facts_window(plan, months_held=shared.months_held) for _, plan in plans]
-    return what_works(
-        plans,
-        force_facts_in_windows(engine, vintage=shared.vintage, windows=windows),
-        ward_geometries=dict(zip(wards["code"], wards.geometry, strict=True)),
+    geometries, facts = _inputs(engine, shared, [plan for _, plan, _ in closed])
+    found = what_works(
+        [(plan_id, plan) for plan_id, plan, _ in closed],
+        facts,
+        ward_geometries=geometries,
         months_held=shared.months_held,
         query=query,
         theme=theme,
         dispersions=category_dispersions(shared),
+    )
+    results = _results(closed, facts, geometries, shared)
+    return dataclasses.replace(
+        found,
+        approaches=rank_approaches(results),
+        follow_ups={r.plan_id: list(r.follow_ups) for r in results},
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -397,6 +398,36 @@ def stored_plans(engine: sa.Engine, *, status: str | None = None) -> list[tuple[
     """(id, plan) of every stored plan, newest first: the plans themselves, for evaluation."""
     with engine.connect() as connection:
         return [(row["id"], plan) for row, plan in _stored(connection, status=status)]
+
+
+def closed_plans(engine: sa.Engine) -> list[tuple[int, Plan, date | None]]:
+    """(id, plan, closed on) of every closed plan, newest first, in one statement.
+
+    ``closed on`` is the day (UTC) the plan's status last became ``closed``, from its
+    history (a plan closed, reopened and closed again gives the last closing); None for a
+    plan stored as closed (an import)."""
+    closing = (
+        sa.select(sa.func.max(plan_history.c.at))
+        .where(
+            plan_history.c.plan_id == plan_rows.c.id,
+            plan_history.c.change.like("status: % → closed%"),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(plan_rows.c.id, plan_rows.c.data, closing.label("closed_at"))
+        .where(plan_rows.c.status == "closed")
+        .order_by(plan_rows.c.id.desc())
+    )
+    with engine.connect() as connection:
+        return [
+            (
+                r.id,
+                _plan_of(r.data),
+                None if r.closed_at is None else date.fromisoformat(r.closed_at[:10]),
+            )
+            for r in connection.execute(query)
+        ]
 
 
 def check_filters(*, status: str | None = None, category: str | None = None) -> None:

@@ -386,6 +386,18 @@ plan_history = sa.Table(
     comment="the full history of every plan: creation, each edited field, each status",
 )
 
+plan_awards = sa.Table(
+    "plan_awards",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="history order"),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False, index=True),
+    sa.Column("action", sa.Text, nullable=False, comment="nominated, awarded or withdrawn"),
+    sa.Column("note", sa.Text, nullable=False, comment="why, in the words of who did it"),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False, comment="UTC time of the change"),
+    comment="good-practice nominations and awards of plans; the latest row is where it stands",
+)
+
 ward_month_counts = sa.Table(
     "ward_month_counts",
     metadata,

@@ -27,13 +27,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(my_wards.bp)
     app.register_blueprint(planning.bp)
     app.register_blueprint(concerns.bp)
-    from service.views import plans
+    from service.views import plan_sharing, plans
 
     app.register_blueprint(plans.bp)
     from service.views import api_messages, messages
 
     app.register_blueprint(messages.bp)
     app.register_blueprint(api_messages.bp)
+    app.register_blueprint(plan_sharing.bp)
     app.register_blueprint(wards.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)

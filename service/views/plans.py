@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
 
+from geodata.approaches import KINDS, MIN_PLANS
 from geodata.crime import CATEGORIES
 from geodata.errors import PlanError
 from geodata.plans import PLAN_STATUSES, SCANNING_SOURCES, TARGET_KINDS, TOOLKIT_RATINGS
@@ -41,6 +42,7 @@ from service.store.plans import (
 )
 from service.store.versions import StaleEditError
 from service.views.concerns import ward_names
+from service.views.plan_sharing import sharing
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -108,6 +110,10 @@ def what_works() -> ResponseReturnValue:
         theme=theme,
         categories=CATEGORIES,
         good_quality=GOOD_QUALITY,
+        approaches=found.approaches,
+        follow_ups=found.follow_ups,
+        min_plans=MIN_PLANS,
+        kinds=KINDS,
         **labels(),
     )
 
@@ -119,7 +125,7 @@ def show(plan_id: int) -> ResponseReturnValue:
 
 
 def render_show(
-    plan: dict[str, Any], form: PlanStatusForm, status: int = 200
+    plan: dict[str, Any], form: PlanStatusForm, status: int = 200, *, award_form: Any = None
 ) -> ResponseReturnValue:
     engine = get_engine()
     return render_template(
@@ -129,6 +135,7 @@ def render_show(
         form=form,
         evaluation=plan_evaluation(current_app, engine, plan_id=plan["id"]),
         ward_names=ward_names(engine, plan["ward_vintage"]),
+        **sharing(plan["id"], award_form),
         **labels(),
     ), status
 

@@ -71,6 +71,11 @@ INVENTORY: dict[str, list[tuple[str, str, int, int, str | None]]] = {
         ("GET", "/operations/1/edit", 302, 403, "pcso"),
         ("POST", "/operations/1/edit", 302, 400, "pcso"),
     ],
+    "plan_sharing.good_practice": [("POST", "/plans/1/good-practice", 302, 400, "pcso")],
+    "plan_sharing.case_study": [
+        ("GET", "/plans/1/case-study.pdf", 302, 200, None),
+        ("GET", "/plans/1/case-study.html", 302, 200, None),
+    ],
     "auth.login": [("GET", "/login", 200, 200, None), ("POST", "/login", 400, 400, None)],
     "auth.logout": [("POST", "/logout", 302, 400, None)],
     "api.openapi": [("GET", "/api/openapi.json", 401, 200, None)],
@@ -122,6 +127,7 @@ HTML_PAGES = sorted(
     if method == "GET"
     and not path.startswith(("/api/", "/ogc", "/downloads/", "/static/", "/assets/"))
     and not path.endswith(".pdf")
+    and "/case-study." not in path  # a file to download, not a page
     and path != "/healthz"
 )
 """The HTML pages of the inventory: every GET route but the machine answers (the API, OGC API -
