@@ -105,6 +105,26 @@ def group_partition(
     )
 
 
+PENDING_AGGREGATES = 16
+"""Batches of a partition whose aggregates are held apart before they are summed."""
+
+
+def sum_aggregates(parts: Sequence[tuple[pa.Table, pa.Table]]) -> tuple[pa.Table, pa.Table]:
+    """The aggregates of a partition stored in batches: :func:`group_partition` of each
+    batch, summed by key, which equals the grouping of the whole partition at once."""
+    counts = pa.concat_tables(counts for counts, _ in parts)
+    facts = pa.concat_tables(facts for _, facts in parts)
+    return (
+        _summed(counts, ["ward_code", "status", "category_id"]),
+        _summed(facts, ["ward_code", "place_id", "category_id", "outcome_id"]),
+    )
+
+
+def _summed(table: pa.Table, keys: list[str]) -> pa.Table:
+    summed = table.group_by(keys).aggregate([("n", "sum")])
+    return summed.rename_columns({"n_sum": "n"}).select(table.column_names)
+
+
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:
     """Incidents per status, ward, month and category label over the months first..last."""
     query = sa.text(
