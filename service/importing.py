@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -39,8 +40,8 @@ from service.store.concerns import (
     ward_codes,
 )
 from service.store.context import replace_context_source
+from service.store.crime_import import CrimeImport, FileResult, crime_import
 from service.store.imports import file_sha256, record_failed_import
-from service.store.incidents import CrimeImport, FileResult, crime_import
 from service.store.plans import import_plans, plan_references
 from service.store.population import (
     list_local_authority_population,
@@ -147,6 +148,7 @@ def import_crime_paths(
     progress: Callable[[int], None] | None = None,
     on_rejected: Callable[[Sequence[RowError]], None] | None = None,
     memory_mb: int = DEFAULT_IMPORT_MEMORY_MB,
+    block_size: int | None = None,
     limits: ArchiveLimits = DEFAULT_LIMITS,
 ) -> CrimeImportSummary:
     """Import every street file under ``paths`` in one transaction, a block at a time.
@@ -156,11 +158,13 @@ def import_crime_paths(
     one is stored. A file that cannot be read at all is recorded as failed and nothing of it
     is stored; the other files are stored. ``each`` is called after every file, and
     ``progress`` with the rows read after every block (a progress bar); ``on_rejected``
-    receives every rejected row (the summary lists the first of each file).
+    receives every rejected row (the summary lists the first of each file). ``block_size``
+    (bytes of CSV text per block) overrides the one worked out from ``memory_mb``: the tests
+    make it small so that a few rows cross the edges between blocks.
     """
     sources = find_street_files(paths, limits=limits)
     summary = CrimeImportSummary()
-    block_size = block_bytes(memory_mb)
+    block_size = block_size or block_bytes(memory_mb)
     with crime_import(engine, vintage=vintage, on_rejected=on_rejected) as run:
         for source in sources:
             summary.files.append(
@@ -215,6 +219,23 @@ def _source_sha256(source: StreetSource) -> str:
         for block in iter(lambda: raw.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@contextmanager
+def rejected_rows_csv(
+    path: Path | None,
+) -> Iterator[Callable[[Sequence[RowError]], None] | None]:
+    """A receiver writing rejected rows to a CSV (file, line, column, problem) as they
+    come, or None when no ``path`` is given."""
+    if path is None:
+        yield None
+        return
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["file", "line", "column", "problem"])
+        yield lambda errors: writer.writerows(
+            (e.source, e.line, e.column, e.problem) for e in errors
+        )
 
 
 _END = object()

@@ -219,7 +219,7 @@ class StreetStream:
     def __init__(self, raw: IO[bytes] | pa.NativeFile, *, source: str, block_size: int) -> None:
         self.source = source
         self._raw = raw
-        self._block_size = max(block_size, 1 << 12)
+        self._block_size = max(block_size, 256)
         self._digest = hashlib.sha256()
         self._head = b""
         self._malformed: list[tuple[int, str]] = []
