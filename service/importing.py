@@ -6,12 +6,11 @@ import csv
 import hashlib
 import os
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -52,7 +51,6 @@ from service.store.threat import list_assessments, store_assessment
 from service.store.wards import latest_vintage, replace_boundary_set
 
 Paths = Sequence[str | os.PathLike[str]]
-T = TypeVar("T")
 
 
 def archive_limits(config: Mapping[str, Any]) -> ArchiveLimits:
@@ -154,9 +152,10 @@ def import_crime_paths(
     """Import every street file under ``paths`` in one transaction, a block at a time.
 
     Memory holds about ``memory_mb`` of rows in flight whatever the size of a file (see
-    :func:`block_bytes`); the next block is read and checked on a second thread while this
-    one is stored. A file that cannot be read at all is recorded as failed and nothing of it
-    is stored; the other files are stored. ``each`` is called after every file, and
+    :func:`block_bytes`); the next block is read, checked and encoded on a second thread
+    while this one is stored. A file that cannot be read at all is recorded as failed and
+    nothing of it is stored; the other files are stored. ``each`` is called after every
+    file, and
     ``progress`` with the rows read after every block (a progress bar); ``on_rejected``
     receives every rejected row (the summary lists the first of each file). ``block_size``
     (bytes of CSV text per block) overrides the one worked out from ``memory_mb``: the tests
@@ -206,7 +205,7 @@ def _import_street_source(
         stream = StreetStream(raw, source=source.name, block_size=block_size)
         return run.add_batches(
             source.name,
-            _read_ahead(iter(stream)),
+            stream,
             sha256=lambda: stream.sha256,
             first_pass=lambda: _source_sha256(source),
             progress=progress,
@@ -236,19 +235,6 @@ def rejected_rows_csv(
         yield lambda errors: writer.writerows(
             (e.source, e.line, e.column, e.problem) for e in errors
         )
-
-
-_END = object()
-
-
-def _read_ahead(batches: Iterator[T]) -> Iterator[T]:
-    """``batches`` with the next one read on a second thread while the caller stores this
-    one (Arrow's parsing and checks release the GIL); one batch waits at most."""
-    with ThreadPoolExecutor(1) as reader:
-        pending = reader.submit(next, batches, _END)
-        while (item := pending.result()) is not _END:
-            pending = reader.submit(next, batches, _END)
-            yield cast(T, item)
 
 
 def import_concern_file(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -42,6 +43,9 @@ PENDING_AGGREGATES = 16
 
 PLACE_COLUMNS = ("longitude", "latitude", "Location", "LSOA code", "LSOA name")
 """What makes a snap point: its coordinates (as numbers), street and LSOA."""
+
+PLACE_TEXT = ("Longitude", "Latitude", "Location", "LSOA code", "LSOA name")
+"""A snap point as written in the file: one text per place, looked up once per block."""
 
 
 @dataclass
@@ -108,6 +112,54 @@ class _Partition:
     month: str
     partition_id: int | None
     rows: int = 0
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """A text column dictionary-encoded: its distinct values and each row's index."""
+
+    values: list[str]
+    indices: pa.Array
+
+    @classmethod
+    def of(cls, column: pa.ChunkedArray) -> _Encoded:
+        encoded = pc.dictionary_encode(column).combine_chunks()
+        return cls(encoded.dictionary.to_pylist(), encoded.indices)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A checked block with the work that needs nothing stored done: partitions, snap
+    points and labels encoded, blanks made nulls. Built on the reader thread."""
+
+    batch: StreetBatch
+    groups: list[tuple[str, str]]
+    group_of_row: npt.NDArray[np.int64]
+    places: _Encoded
+    reported_by: _Encoded
+    category: _Encoded
+    outcome: _Encoded
+    crime_id: pa.ChunkedArray
+    context: pa.ChunkedArray
+
+    @classmethod
+    def of(cls, batch: StreetBatch) -> _Block:
+        table = batch.table
+        groups, group_of_row = _groups(table)
+        blank = pa.scalar(None, pa.string())
+        return cls(
+            batch=batch,
+            groups=groups,
+            group_of_row=group_of_row,
+            places=_Encoded.of(
+                pc.binary_join_element_wise(*(table[c] for c in PLACE_TEXT), KEY_SEPARATOR)
+            ),
+            reported_by=_Encoded.of(table["Reported by"]),
+            category=_Encoded.of(table["Crime type"]),
+            outcome=_Encoded.of(table["Last outcome category"]),
+            crime_id=_null_if_blank(table["Crime ID"], blank),
+            context=_null_if_blank(table["Context"], blank),
+        )
 
 
 @dataclass
@@ -223,17 +275,16 @@ class CrimeImport:
         progress: Callable[[int], None] | None,
     ) -> FileResult:
         result = FileResult(source=source, sha256=None, status="stored")
-        first = next(batches, None)
+        blocks = _read_ahead(map(_Block.of, batches))
+        first = next(blocks, None)
         known = None
-        if first is not None and any(
-            self._stored_partition(group) for group in self._groups(first.table)[0]
-        ):
+        if first is not None and any(self._stored_partition(group) for group in first.groups):
             known = first_pass()
         state = _FileState(result=result, import_id=self._record(result), sha256=known)
-        for batch in itertools.chain([] if first is None else [first], batches):
-            self._add_batch(state, batch)
+        for block in itertools.chain([] if first is None else [first], blocks):
+            self._add_block(state, block)
             if progress:
-                progress(batch.rows_read)
+                progress(block.batch.rows_read)
         result.sha256 = sha256()
         if known is not None and known != result.sha256:
             raise CrimeFileError(f"{source}: the file changed while it was being imported")
@@ -252,62 +303,58 @@ class CrimeImport:
         self._update_record(state.import_id, result)
         return result
 
-    def _add_batch(self, state: _FileState, batch: StreetBatch) -> None:
+    def _add_block(self, state: _FileState, block: _Block) -> None:
         """Count one block's rows and store those of partitions being written.
 
-        Every step works on whole columns: text is dictionary-encoded once per block, and
-        the lookups (partition, place, force, category, outcome) run once per distinct value.
+        Every step works on whole columns: the lookups (partition, place, force, category,
+        outcome) run once per distinct value of the block, then spread to its rows.
         """
-        table, result = batch.table, state.result
+        batch, result = block.batch, state.result
+        table = batch.table
         result.rows_read += batch.rows_read
         result.rows_stored += table.num_rows
         result.rows_rejected += batch.rows_rejected
         self._reject(result, batch.errors)
         if table.num_rows == 0:
             return
-        groups, group_of_row = self._groups(table)
         partition_of_group = np.array(
-            [self._partition(state, group).partition_id or 0 for group in groups], np.int64
+            [self._partition(state, group).partition_id or 0 for group in block.groups],
+            np.int64,
         )
-        place_of_row = self._place_ids(table)
-        self._count(result, place_of_row)
-        partition_of_row = partition_of_group[group_of_row]
-        written = partition_of_row > 0
-        rows_of_group = np.bincount(group_of_row, minlength=len(groups))
-        for group, rows in zip(groups, rows_of_group.tolist(), strict=True):
+        rows_of_group = np.bincount(block.group_of_row, minlength=len(block.groups))
+        for group, rows in zip(block.groups, rows_of_group.tolist(), strict=True):
             state.partitions[group].rows += rows
-        if not written.any():
-            return
-        if not written.all():
-            keep = pa.array(written)
-            table = table.filter(keep)
-            partition_of_row = partition_of_row[written]
-            place_of_row = place_of_row[written]
-        blank = pa.scalar(None, pa.string())
+        place_of_row = self._place_ids(table, block.places)
+        self._count(result, place_of_row)
+        partition_of_row = partition_of_group[block.group_of_row]
         columns = {
             "partition_id": pa.array(partition_of_row),
             "line": table["line"],
-            "crime_id": _null_if_blank(table["Crime ID"], blank),
-            "reported_by_id": self._encode(table["Reported by"], self._forces, "forces", "name"),
+            "crime_id": block.crime_id,
+            "reported_by_id": self._ids(block.reported_by, self._forces, "forces", "name"),
             "place_id": pa.array(place_of_row),
-            "category_id": self._encode(
-                table["Crime type"], self._categories, "categories", "label"
-            ),
-            "outcome_id": self._encode(
-                table["Last outcome category"], self._outcomes, "outcomes", "label"
-            ),
-            "context": _null_if_blank(table["Context"], blank),
+            "category_id": self._ids(block.category, self._categories, "categories", "label"),
+            "outcome_id": self._ids(block.outcome, self._outcomes, "outcomes", "label"),
+            "context": block.context,
         }
-        self._writer.ingest(incidents.name, pa.table(columns))
-        result.rows_written += table.num_rows
+        rows = pa.table(columns)
+        written = partition_of_row > 0
+        if not written.any():
+            return
+        if not written.all():
+            rows = rows.filter(pa.array(written))
+            partition_of_row = partition_of_row[written]
+            place_of_row = place_of_row[written]
+        self._writer.ingest(incidents.name, rows)
+        result.rows_written += rows.num_rows
         for vintage, place_wards in self._place_wards.items():
             pending = state.aggregates.setdefault(vintage, [])
             pending.append(
                 group_rows(
                     partition_of_row,
                     place_of_row,
-                    columns["category_id"],
-                    columns["outcome_id"],
+                    rows["category_id"],
+                    rows["outcome_id"],
                     place_wards,
                 )
             )
@@ -336,17 +383,6 @@ class CrimeImport:
         room = max(REJECTED_KEPT - len(result.errors), 0)
         result.errors.extend(errors[:room])
         result.errors_not_listed += max(len(errors) - room, 0)
-
-    def _groups(self, table: pa.Table) -> tuple[list[tuple[str, str]], npt.NDArray[np.int64]]:
-        """The (force, month) partitions in a block and each row's index into them."""
-        force = pc.dictionary_encode(table["Falls within"]).combine_chunks()
-        month = pc.dictionary_encode(table["Month"]).combine_chunks()
-        months = len(month.dictionary)
-        pair = force.indices.to_numpy().astype(np.int64) * months + month.indices.to_numpy()
-        distinct, group_of_row = np.unique(pair, return_inverse=True)
-        forces, month_names = force.dictionary.to_pylist(), month.dictionary.to_pylist()
-        groups = [(forces[p // months], month_names[p % months]) for p in distinct.tolist()]
-        return groups, group_of_row.astype(np.int64)
 
     def _partition(self, state: _FileState, group: tuple[str, str]) -> _Partition:
         """The partition of ``group`` in this file; met for the first time, it is claimed
@@ -410,25 +446,18 @@ class CrimeImport:
         result.outside_wards += outside
         result.no_location += len(place_of_row) - assigned - outside
 
-    def _place_ids(self, table: pa.Table) -> npt.NDArray[np.int64]:
+    def _place_ids(self, table: pa.Table, places: _Encoded) -> npt.NDArray[np.int64]:
         """Each row's place id, storing new snap points.
 
-        The rows' place text is dictionary-encoded and each distinct text looked up once;
-        text not seen before is matched on the parsed coordinates (so ``-1.20`` and
-        ``-1.2`` are one place), and a place not stored yet is stored and assigned to a
-        ward of every stored vintage.
+        Each distinct place text of the block is looked up once; text not seen before is
+        matched on the parsed coordinates (so ``-1.20`` and ``-1.2`` are one place), and a
+        place not stored yet is stored and assigned to a ward of every stored vintage.
         """
-        text = pc.binary_join_element_wise(
-            *(table[c] for c in ("Longitude", "Latitude", "Location", "LSOA code", "LSOA name")),
-            KEY_SEPARATOR,
-        )
-        encoded = pc.dictionary_encode(text).combine_chunks()
-        codes = encoded.indices.to_numpy().astype(np.int64)
-        distinct = encoded.dictionary.to_pylist()
-        ids = np.array([self._place_of_text.get(t, -1) for t in distinct], dtype=np.int64)
+        codes = places.indices.to_numpy().astype(np.int64)
+        ids = np.array([self._place_of_text.get(t, -1) for t in places.values], dtype=np.int64)
         unknown = np.flatnonzero(ids < 0)
         if unknown.size:
-            first = np.zeros(len(distinct), dtype=np.int64)
+            first = np.zeros(len(places.values), dtype=np.int64)
             first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
             sample = table.take(pa.array(first[unknown]))
             columns = [sample[c].to_pylist() for c in PLACE_COLUMNS]
@@ -439,7 +468,7 @@ class CrimeImport:
                 found[new] = self._store_places([keys[i] for i in new])
             ids[unknown] = found
             self._place_of_text.update(
-                zip((distinct[i] for i in unknown), found.tolist(), strict=True)
+                zip((places.values[i] for i in unknown), found.tolist(), strict=True)
             )
         return ids[codes]
 
@@ -481,14 +510,10 @@ class CrimeImport:
                 )
         return ids
 
-    def _encode(
-        self, column: pa.ChunkedArray, ids: dict[str, int], table: str, label: str
-    ) -> pa.Array:
-        """Integer ids for a text column (blank becomes NULL), adding unseen labels."""
-        encoded = pc.dictionary_encode(column).combine_chunks()
-        values = encoded.dictionary.to_pylist()
+    def _ids(self, encoded: _Encoded, ids: dict[str, int], table: str, label: str) -> pa.Array:
+        """Integer ids for an encoded text column (blank becomes NULL), adding unseen labels."""
         mapped = pa.array(
-            [self._id(ids, table, label, v) if v else None for v in values], pa.int64()
+            [self._id(ids, table, label, v) if v else None for v in encoded.values], pa.int64()
         )
         return pc.take(mapped, encoded.indices)
 
@@ -544,6 +569,32 @@ class CrimeImport:
 
     def _lookup(self, sql: str) -> dict[str, int]:
         return dict(self._rows(sql))
+
+
+def _groups(table: pa.Table) -> tuple[list[tuple[str, str]], npt.NDArray[np.int64]]:
+    """The (force, month) partitions in a block and each row's index into them."""
+    force = pc.dictionary_encode(table["Falls within"]).combine_chunks()
+    month = pc.dictionary_encode(table["Month"]).combine_chunks()
+    months = len(month.dictionary)
+    pair = force.indices.to_numpy().astype(np.int64) * months + month.indices.to_numpy()
+    distinct, group_of_row = np.unique(pair, return_inverse=True)
+    forces, month_names = force.dictionary.to_pylist(), month.dictionary.to_pylist()
+    groups = [(forces[p // months], month_names[p % months]) for p in distinct.tolist()]
+    return groups, group_of_row.astype(np.int64)
+
+
+_END = object()
+
+
+def _read_ahead(blocks: Iterator[_Block]) -> Iterator[_Block]:
+    """``blocks`` with the next one read, checked and encoded on a second thread while the
+    caller stores this one (Arrow's parsing, checks and encodings release the GIL, and so
+    does SQLite's ingest); one block waits at most."""
+    with ThreadPoolExecutor(1) as reader:
+        pending = reader.submit(next, blocks, _END)
+        while (item := pending.result()) is not _END:
+            pending = reader.submit(next, blocks, _END)
+            yield cast(_Block, item)
 
 
 def _message(result: FileResult) -> str | None:
