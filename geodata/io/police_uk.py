@@ -268,7 +268,12 @@ class StreetStream:
             table = pa.Table.from_batches([batch])
             lines = _record_lines(records, table.num_rows, self._malformed)
             records += table.num_rows
-            malformed, reported = self._malformed[reported:], len(self._malformed)
+            # Arrow may have parsed the next block already: its skipped rows wait for it.
+            last = int(lines[-1]) if len(lines) else 0
+            ahead = reported
+            while ahead < len(self._malformed) and self._malformed[ahead][0] <= last:
+                ahead += 1
+            malformed, reported = self._malformed[reported:ahead], ahead
             yield _check_block(table, lines, malformed, source=self.source)
             yielded = True
         self._spent = True
