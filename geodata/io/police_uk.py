@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,10 @@ def parse_street_csv(data: bytes | pa.Buffer, *, source: str) -> StreetFile:
     )
 
 
+READ_AHEAD_BLOCKS = 3
+"""Blocks Arrow may read beyond the ones taken: one to finish a row cut by a block's end,
+one parsing, one waiting."""
+
 WHOLE_FILE_BLOCK = 1 << 24
 """Bytes per block when a file is read whole (Arrow's reader needs a block to hold a row)."""
 
@@ -224,6 +229,10 @@ class StreetStream:
         self._head = b""
         self._malformed: list[tuple[int, str]] = []
         self._spent = False
+        self._gate = threading.Condition()
+        self._blocks_read = 0
+        self._blocks_taken = 0
+        self._stopped = False
 
     @property
     def sha256(self) -> str:
@@ -233,7 +242,18 @@ class StreetStream:
         return self._digest.hexdigest()
 
     def read(self, size: int = -1) -> bytes:
-        """The next bytes for Arrow's reader, hashed on the way (the header block first)."""
+        """The next bytes for Arrow's reader, hashed on the way (the header block first).
+
+        Arrow reads ahead on its I/O threads, by default many blocks; a read waits here
+        until the blocks already read are taken (``READ_AHEAD_BLOCKS``), so memory holds a
+        few blocks whatever the size of the file.
+        """
+        with self._gate:
+            while not self._stopped and self._blocks_read >= self._blocks_taken + READ_AHEAD_BLOCKS:
+                self._gate.wait()
+            if self._stopped:
+                return b""
+            self._blocks_read += 1
         if self._head:
             data, self._head = self._head, b""
             if size < 0 or size >= len(data):
@@ -255,6 +275,17 @@ class StreetStream:
         self._head = self._read_raw(65536)
         _check_header(self._head, source=self.source)
         reader = self._open()
+        try:
+            yield from self._batches(reader)
+        finally:
+            # Left early (an error while storing): free Arrow's waiting reads, then let its
+            # threads finish before the file is closed under them.
+            with self._gate:
+                self._stopped = True
+                self._gate.notify_all()
+            reader.close()
+
+    def _batches(self, reader: pcsv.CSVStreamingReader) -> Iterator[StreetBatch]:
         records = 0  # records read so far, blank lines included
         reported = 0  # rows with the wrong number of fields already in a batch
         yielded = False
@@ -265,6 +296,9 @@ class StreetStream:
                 break
             except pa.ArrowInvalid as error:
                 raise CrimeFileError(f"{self.source}: not a readable CSV file ({error})") from error
+            with self._gate:
+                self._blocks_taken += 1
+                self._gate.notify_all()
             table = pa.Table.from_batches([batch])
             lines = _record_lines(records, table.num_rows, self._malformed)
             records += table.num_rows
