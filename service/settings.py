@@ -294,6 +294,14 @@ SETTINGS: tuple[Setting, ...] = (
         "about 5 times); a member compressed more is refused unread, as a zip bomb.",
         whole_number(minimum=1),
     ),
+    Setting(
+        "IMPORT_MEMORY_MB",
+        512,
+        "Memory, in MB, a crime import may use: files are read, checked and stored in "
+        "blocks sized to fit (a thirty-second of it), so a file of any size imports within "
+        "it.",
+        whole_number(minimum=64),
+    ),
 )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
@@ -71,6 +73,23 @@ class StreetSource:
                 return archive.read(self.member)
         except (zipfile.BadZipFile, zlib.error, OSError) as error:
             raise CrimeFileError(f"{self.name}: cannot read from the archive ({error})") from error
+
+    def open(self) -> IO[bytes]:
+        """The file's bytes as a stream, for reading a block at a time; a member of an
+        archive is checked against ``limits`` first and decompressed as it is read."""
+        try:
+            if self.member is None:
+                return self.path.open("rb")
+            with zipfile.ZipFile(self.path) as archive:
+                problem = member_problem(archive.getinfo(self.member), limits=self.limits)
+                if problem:
+                    raise CrimeFileError(f"{self.name}: not read: {problem}")
+                # The member keeps the archive's file open after the archive is closed.
+                return archive.open(self.member)
+        except zipfile.BadZipFile as error:
+            raise CrimeFileError(f"{self.name}: cannot read from the archive ({error})") from error
+        except OSError as error:
+            raise CrimeFileError(f"{self.name}: cannot read ({error.strerror})") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +229,7 @@ def _archive_members(
 
 
 def read_street_file(source: StreetSource) -> StreetFile:
-    """Read and validate one source; see :func:`parse_street_csv`."""
+    """Read and validate one source whole; see :func:`parse_street_csv`."""
     try:
         data = source.read_bytes()
     except OSError as error:
@@ -219,15 +238,59 @@ def read_street_file(source: StreetSource) -> StreetFile:
 
 
 def parse_street_csv(data: bytes | pa.Buffer, *, source: str) -> StreetFile:
-    """Parse police.uk street-level CSV bytes and check every row.
+    """Parse police.uk street-level CSV bytes and check every row, as one table.
+
+    The rows are read and checked by :class:`StreetStream`, one block at a time, and the
+    blocks put together: the streaming import and this whole-file reading share every check.
+    """
+    stream = StreetStream(pa.BufferReader(data), source=source, block_size=WHOLE_FILE_BLOCK)
+    batches = list(stream)
+    return StreetFile(
+        source=source,
+        sha256=stream.sha256,
+        rows_read=sum(batch.rows_read for batch in batches),
+        table=pa.concat_tables(batch.table for batch in batches),
+        errors=[error for batch in batches for error in batch.errors],
+    )
+
+
+READ_AHEAD_BLOCKS = 3
+"""Blocks Arrow may read beyond the ones taken: one to finish a row cut by a block's end,
+one parsing, one waiting."""
+
+WHOLE_FILE_BLOCK = 1 << 24
+"""Bytes per block when a file is read whole (Arrow's reader needs a block to hold a row)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreetBatch:
+    """One block of a street file: the rows that passed validation, and the ones that did not.
+
+    ``table`` has the columns of :class:`StreetFile`; ``rows_read`` counts the block's
+    records (blank lines apart), so ``rows_read == table.num_rows + rows_rejected``.
+    """
+
+    table: pa.Table
+    rows_read: int
+    errors: list[RowError]
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rows_read - self.table.num_rows
+
+
+class StreetStream:
+    """A police.uk street-level CSV read and checked one block of about ``block_size``
+    bytes at a time, so memory holds one block whatever the size of the file.
 
     Method
     ------
     The header must be police.uk's twelve columns in order; anything else is refused as a
-    whole, because a shifted column would silently corrupt every row. Rows are parsed by
-    Arrow as text. Each check then runs once per *distinct* value, not once per row (a
-    force-month has a dozen months, fourteen categories and a few thousand snap points
-    against thousands of rows), and the verdict is spread back to the rows:
+    whole (``CrimeFileError`` on the first iteration), because a shifted column would
+    silently corrupt every row. Arrow's streaming reader parses each block as text on one
+    thread (so the numbers of rows with the wrong number of fields are known). Each check
+    then runs once per *distinct* value of the block, not once per row, and the verdict is
+    spread back to the rows:
 
     - ``Month`` is ``YYYY-MM``;
     - ``Crime type`` is one of the fourteen police.uk categories or a known older label;
@@ -235,12 +298,142 @@ def parse_street_csv(data: bytes | pa.Buffer, *, source: str) -> StreetFile:
     - ``Longitude`` and ``Latitude`` are both blank (a record with no location, kept) or
       both numbers inside England and Wales.
 
-    A row failing any check is rejected with one ``RowError`` per problem; every other row
-    is kept. Identical rows are distinct incidents and are all kept.
+    A row failing any check is rejected with one ``RowError`` per problem, naming its line
+    in the file (the header is line 1; blank lines and skipped rows keep their place); every
+    other row is kept. Identical rows are distinct incidents and are all kept. The SHA-256
+    of the bytes is worked out as they are read: :attr:`sha256` once the stream is spent.
     """
-    sha256 = hashlib.sha256(data).hexdigest()
-    table, malformed = _read_text_table(data, source=source)
-    lines = _record_lines(table.num_rows, malformed)
+
+    def __init__(self, raw: IO[bytes] | pa.NativeFile, *, source: str, block_size: int) -> None:
+        self.source = source
+        self._raw = raw
+        self._block_size = max(block_size, 256)
+        self._digest = hashlib.sha256()
+        self._head = b""
+        self._malformed: list[tuple[int, str]] = []
+        self._spent = False
+        self._gate = threading.Condition()
+        self._blocks_read = 0
+        self._blocks_taken = 0
+        self._stopped = False
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of every byte of the file, known once every batch has been read."""
+        if not self._spent:
+            raise RuntimeError(f"{self.source}: the SHA-256 is known once the file is read")
+        return self._digest.hexdigest()
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes for Arrow's reader, hashed on the way (the header block first).
+
+        Arrow reads ahead on its I/O threads, by default many blocks; a read waits here
+        until the blocks already read are taken (``READ_AHEAD_BLOCKS``), so memory holds a
+        few blocks whatever the size of the file.
+        """
+        with self._gate:
+            while not self._stopped and self._blocks_read >= self._blocks_taken + READ_AHEAD_BLOCKS:
+                self._gate.wait()
+            if self._stopped:
+                return b""
+            self._blocks_read += 1
+        if self._head:
+            data, self._head = self._head, b""
+            if size < 0 or size >= len(data):
+                return data + self._read_raw(-1 if size < 0 else size - len(data))
+            data, self._head = data[:size], data[size:]
+            return data
+        return self._read_raw(size)
+
+    def _read_raw(self, size: int) -> bytes:
+        data = bytes(self._raw.read(size) if size >= 0 else self._raw.read())
+        self._digest.update(data)
+        return data
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+    def __iter__(self) -> Iterator[StreetBatch]:
+        self._head = self._read_raw(65536)
+        _check_header(self._head, source=self.source)
+        reader = self._open()
+        try:
+            yield from self._batches(reader)
+        finally:
+            # Left early (an error while storing): free Arrow's waiting reads, then let its
+            # threads finish before the file is closed under them.
+            with self._gate:
+                self._stopped = True
+                self._gate.notify_all()
+            reader.close()
+
+    def _batches(self, reader: pcsv.CSVStreamingReader) -> Iterator[StreetBatch]:
+        records = 0  # records read so far, blank lines included
+        reported = 0  # rows with the wrong number of fields already in a batch
+        yielded = False
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as error:
+                raise CrimeFileError(f"{self.source}: not a readable CSV file ({error})") from error
+            with self._gate:
+                self._blocks_taken += 1
+                self._gate.notify_all()
+            table = pa.Table.from_batches([batch])
+            lines = _record_lines(records, table.num_rows, self._malformed)
+            records += table.num_rows
+            # Arrow may have parsed the next block already: its skipped rows wait for it.
+            last = int(lines[-1]) if len(lines) else 0
+            ahead = reported
+            while ahead < len(self._malformed) and self._malformed[ahead][0] <= last:
+                ahead += 1
+            malformed, reported = self._malformed[reported:ahead], ahead
+            yield _check_block(table, lines, malformed, source=self.source)
+            yielded = True
+        self._spent = True
+        if len(self._malformed) > reported or not yielded:
+            empty = pa.Table.from_batches([], schema=reader.schema)
+            lines = _record_lines(records, 0, [])
+            yield _check_block(empty, lines, self._malformed[reported:], source=self.source)
+
+    def _open(self) -> pcsv.CSVStreamingReader:
+        def on_invalid_row(row: pcsv.InvalidRow) -> str:
+            self._malformed.append(
+                (
+                    -1 if row.number is None else row.number,
+                    f"has {row.actual_columns} fields, expected {row.expected_columns}",
+                )
+            )
+            return "skip"
+
+        try:
+            return pcsv.open_csv(
+                self,
+                read_options=pcsv.ReadOptions(use_threads=False, block_size=self._block_size),
+                parse_options=pcsv.ParseOptions(
+                    invalid_row_handler=on_invalid_row, ignore_empty_lines=False
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=dict.fromkeys(STREET_COLUMNS, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as error:
+            raise CrimeFileError(f"{self.source}: not a readable CSV file ({error})") from error
+
+
+def _check_block(
+    table: pa.Table,
+    lines: npt.NDArray[np.int64],
+    malformed: list[tuple[int, str]],
+    *,
+    source: str,
+) -> StreetBatch:
+    """The checks of :class:`StreetStream` on one block of records."""
     blank = _blank_rows(table)
     rejected = np.zeros(table.num_rows, dtype=bool) if blank is None else blank.copy()
     errors: list[RowError] = [RowError(source, line, "", problem) for line, problem in malformed]
@@ -273,20 +466,25 @@ def parse_street_csv(data: bytes | pa.Buffer, *, source: str) -> StreetFile:
     table = table.append_column("line", pa.array(lines, pa.int64()))
     table = table.append_column("longitude", pa.array(longitude))
     table = table.append_column("latitude", pa.array(latitude))
-    return StreetFile(
-        source=source,
-        sha256=sha256,
-        rows_read=table.num_rows + len(malformed) - (0 if blank is None else int(blank.sum())),
+    return StreetBatch(
         table=table.filter(pa.array(~rejected)) if rejected.any() else table,
+        rows_read=table.num_rows + len(malformed) - (0 if blank is None else int(blank.sum())),
         errors=errors,
     )
 
 
-def _read_text_table(
-    data: bytes | pa.Buffer, *, source: str
-) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """All columns as text, the header checked, and rows with the wrong number of fields."""
-    header = _header(data, source=source)
+def _check_header(start: bytes, *, source: str) -> None:
+    """Refuse a file whose first line is not police.uk's street header."""
+    first = (
+        start[: start.find(b"\n") % (len(start) + 1)].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    )
+    if not first.strip():
+        raise CrimeFileError(f"{source}: the file is empty")
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CrimeFileError(f"{source}: not a CSV text file (line 1 is not UTF-8)") from error
+    header = [name.removeprefix('"').removesuffix('"') for name in text.split(",")]
     if header != list(STREET_COLUMNS):
         missing = [c for c in STREET_COLUMNS if c not in header]
         extra = [c for c in header if c not in STREET_COLUMNS]
@@ -296,39 +494,6 @@ def _read_text_table(
             f"{source}: the header is not the police.uk street layout "
             f"({detail or 'columns out of order'}); expected {', '.join(STREET_COLUMNS)}"
         )
-    malformed: list[tuple[int, str]] = []
-
-    def on_invalid_row(row: pcsv.InvalidRow) -> str:
-        malformed.append(
-            (
-                -1 if row.number is None else row.number,
-                f"has {row.actual_columns} fields, expected {row.expected_columns}",
-            )
-        )
-        return "skip"
-
-    def parse(use_threads: bool) -> pa.Table:
-        malformed.clear()
-        return pcsv.read_csv(
-            pa.py_buffer(data) if isinstance(data, bytes) else data,
-            read_options=pcsv.ReadOptions(use_threads=use_threads, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(
-                invalid_row_handler=on_invalid_row, ignore_empty_lines=False
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(STREET_COLUMNS, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-
-    try:
-        table = parse(use_threads=True)
-        if any(number < 0 for number, _ in malformed):
-            table = parse(use_threads=False)  # row numbers are only known single-threaded
-    except pa.ArrowInvalid as error:
-        raise CrimeFileError(f"{source}: not a readable CSV file ({error})") from error
-    return table, malformed
 
 
 def _blank_rows(table: pa.Table) -> npt.NDArray[np.bool_] | None:
@@ -345,26 +510,18 @@ def _blank_rows(table: pa.Table) -> npt.NDArray[np.bool_] | None:
     return blank.to_numpy(zero_copy_only=False)
 
 
-def _header(data: bytes | pa.Buffer, *, source: str) -> list[str]:
-    start = bytes(memoryview(data)[:65536])
-    first = (
-        start[: start.find(b"\n") % (len(start) + 1)].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
-    )
-    if not first.strip():
-        raise CrimeFileError(f"{source}: the file is empty")
-    try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CrimeFileError(f"{source}: not a CSV text file (line 1 is not UTF-8)") from error
-    return [name.removeprefix('"').removesuffix('"') for name in text.split(",")]
+def _record_lines(first: int, rows: int, malformed: list[tuple[int, str]]) -> npt.NDArray[np.int64]:
+    """File line of records ``first`` .. ``first + rows - 1`` (counted from 0).
 
-
-def _record_lines(rows: int, malformed: list[tuple[int, str]]) -> npt.NDArray[np.int64]:
-    """File line of each parsed record: the header is line 1 and skipped rows keep their place."""
-    lines = np.arange(2, rows + 2, dtype=np.int64)
-    for number, _ in sorted(malformed):
-        lines[lines >= number] += 1
-    return lines
+    The header is line 1 and each skipped row keeps its line: record ``k`` is on line
+    ``k + 2 + j``, ``j`` the skipped rows before it. With the skipped lines sorted, the
+    ``i``-th of them (from 0) comes before record ``k`` exactly when ``line_i - i <= k + 2``,
+    so ``j`` is a binary search (rows skipped after the block do not count).
+    """
+    records = np.arange(first + 2, first + rows + 2, dtype=np.int64)
+    skipped = np.sort(np.fromiter((number for number, _ in malformed), dtype=np.int64))
+    thresholds = skipped - np.arange(skipped.size, dtype=np.int64)
+    return records + np.searchsorted(thresholds, records, side="right")
 
 
 def _check_distinct(

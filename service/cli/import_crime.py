@@ -14,9 +14,15 @@ from flask.cli import with_appcontext
 
 from geodata.errors import CrimeFileError, ForceChoiceError
 from geodata.io.police_uk import StreetSource, discover_street_files
-from service.cli.options import json_option, report, show_rejected
+from service.cli.options import (
+    check_out_file,
+    json_option,
+    overwrite_option,
+    report,
+    show_rejected,
+)
 from service.errors import storage_errors_as_messages
-from service.importing import archive_limits, import_crime_paths
+from service.importing import archive_limits, import_crime_paths, rejected_rows_csv
 from service.store.db import get_engine
 
 
@@ -31,11 +37,22 @@ from service.store.db import get_engine
     help="Keep only this force's files: its police.uk slug (cleveland) or its name "
     "(Cleveland Police). Repeat, or separate with commas, for several.",
 )
+@click.option(
+    "--rejected-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write every rejected row to this CSV (file, line, column, problem).",
+)
+@overwrite_option
 @json_option
 @with_appcontext
 @storage_errors_as_messages
 def command(
-    paths: tuple[Path, ...], vintage: str | None, forces: tuple[str, ...], as_json: bool
+    paths: tuple[Path, ...],
+    vintage: str | None,
+    forces: tuple[str, ...],
+    rejected_out: Path | None,
+    overwrite: bool,
+    as_json: bool,
 ) -> None:
     """Import police.uk street-level CSV files, folders of them, or police.uk archive zips.
 
@@ -44,9 +61,15 @@ def command(
     Re-importing a file changes nothing; a revised file for a force and month replaces
     that month. Files that cannot be read are reported and nothing of them is stored.
 
+    Rows are read, checked and stored in blocks within WARDPROFILES_IMPORT_MEMORY_MB, so a
+    file of any size imports in bounded memory. The summary lists the first rejected rows
+    of each file; --rejected-out writes every one of them.
+
     Example: flask --app service import-crime 2025-10.zip --force cleveland --force durham
     """
     limits = archive_limits(current_app.config)
+    if rejected_out is not None:
+        check_out_file(rejected_out, overwrite=overwrite)
     chosen = [name.strip() for value in forces for name in value.split(",") if name.strip()]
     if forces and not chosen:
         raise click.UsageError("--force: give a force's slug (cleveland) or name")
@@ -57,13 +80,18 @@ def command(
     except CrimeFileError as error:
         raise click.ClickException(str(error)) from error
     try:
-        with _progress(len(found.sources)) as progress:
+        with (
+            rejected_rows_csv(rejected_out) as on_rejected,
+            _progress(len(found.sources)) as progress,
+        ):
             summary = import_crime_paths(
                 get_engine(),
                 paths,
                 vintage=vintage,
                 each=progress.file,
                 progress=progress.read,
+                on_rejected=on_rejected,
+                memory_mb=int(current_app.config["IMPORT_MEMORY_MB"]),
                 limits=limits,
                 forces=chosen,
             )
@@ -71,6 +99,9 @@ def command(
         raise click.ClickException(str(error)) from error
     result = summary.to_json()
     show_rejected(result["rejected"])
+    if result["rejected_not_listed"]:
+        where = f"all are in {rejected_out}" if rejected_out else "see --rejected-out"
+        click.echo(f"... and {result['rejected_not_listed']:,} more rejected ({where})", err=True)
     for failed in result["failed_files"]:
         click.echo(f"failed: {failed['message']}", err=True)
     if not as_json:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,7 +39,7 @@ _SOURCE = """
 def regroup_vintage(connection: sa.Connection, *, vintage: str) -> None:
     """Regroup both aggregates for one boundary vintage, after its wards were (re)imported.
 
-    Method: the same grouping as :func:`group_partition`, written as SQL over every stored
+    Method: the same grouping as :func:`group_rows`, written as SQL over every stored
     incident.
     """
     key = {"vintage": vintage}
@@ -64,45 +66,129 @@ def regroup_vintage(connection: sa.Connection, *, vintage: str) -> None:
     )
 
 
-def group_partition(
-    place_id: pa.Array,
+class PlaceWards:
+    """The ward of every place id in one boundary vintage, as a position in its ward codes,
+    ``OUTSIDE`` for a place in no ward and ``NO_LOCATION`` for a place never assigned (it
+    has no coordinates): one array lookup per row instead of a Python object per place."""
+
+    OUTSIDE = -1
+    NO_LOCATION = -2
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        self._codes = list(codes)
+        self._position = {code: i for i, code in enumerate(self._codes)}
+        self._ward = np.full(1024, self.NO_LOCATION, dtype=np.int32)
+        self._labels: pa.Array | None = None
+
+    def set_positions(self, ids: npt.NDArray[np.int64], positions: npt.ArrayLike) -> None:
+        """Places ``ids`` are in the wards at ``positions`` (``OUTSIDE``: in none)."""
+        if len(ids):
+            self._grow(int(ids.max()))
+            self._ward[ids] = positions
+
+    def set_codes(self, ids: npt.NDArray[np.int64], codes: Sequence[str | None]) -> None:
+        """Places ``ids`` are in the wards ``codes`` (None: in no ward)."""
+        self.set_positions(ids, [self._code_position(code) for code in codes])
+
+    def ward_of(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+        if len(ids):
+            self._grow(int(ids.max()))
+        return self._ward[ids]
+
+    def codes_of(self, ids: npt.NDArray[np.int64]) -> pa.Array:
+        """The ward code of each place, null for a place in no ward."""
+        return pa.array(
+            [self._codes[p] if p >= 0 else None for p in self.ward_of(ids).tolist()], pa.string()
+        )
+
+    def labels(self, positions: pa.ChunkedArray) -> pa.ChunkedArray:
+        """Ward codes for grouped positions, ``""`` for rows in no ward."""
+        if self._labels is None or len(self._labels) != len(self._codes) + 1:
+            self._labels = pa.array(["", *self._codes], pa.string())
+        return pc.take(self._labels, pc.add(positions, 1))
+
+    def _code_position(self, code: str | None) -> int:
+        if code is None:
+            return self.OUTSIDE
+        if code not in self._position:
+            self._position[code] = len(self._codes)
+            self._codes.append(code)
+        return self._position[code]
+
+    def _grow(self, largest: int) -> None:
+        if largest >= len(self._ward):
+            grown = np.full(max(2 * len(self._ward), largest + 1), self.NO_LOCATION, np.int32)
+            grown[: len(self._ward)] = self._ward
+            self._ward = grown
+
+
+COUNT_KEYS = ["partition_id", "ward", "status", "category_id"]
+FACT_KEYS = ["partition_id", "ward", "place_id", "category_id", "outcome_id"]
+STATUSES = ("ward", "outside", "no location")
+
+
+def group_rows(
+    partition_id: npt.NDArray[np.int64],
+    place_id: npt.NDArray[np.int64],
     category_id: pa.Array,
     outcome_id: pa.Array,
-    ward_of_place: Mapping[int, str | None],
+    place_wards: PlaceWards,
 ) -> tuple[pa.Table, pa.Table]:
-    """Both aggregates for one (force, month) of incidents, grouped in Arrow while importing.
+    """Both aggregates of a block of incidents, grouped in Arrow while importing.
 
-    Method: a row's status is "no location" when its place has no coordinates (it has no
-    entry in ``ward_of_place``), "outside" when its place is in no ward, otherwise "ward".
-    ``ward_month_counts`` counts rows per (ward, status, category); ``ward_facts`` counts
-    rows in wards per (ward, place, category, outcome), a missing outcome as 0.
+    Method: a row's status is "no location" when its place was never assigned (it has no
+    coordinates), "outside" when its place is in no ward, otherwise "ward".
+    ``ward_month_counts`` counts rows per (partition, ward, status, category);
+    ``ward_facts`` counts rows in wards per (partition, ward, place, category, outcome), a
+    missing outcome as 0. Wards and statuses stay integer positions until
+    :func:`label_aggregates`; counts of several blocks add up (:func:`sum_aggregates`).
     """
-    distinct = pc.unique(place_id)
-    ward = [ward_of_place.get(p) for p in distinct.to_pylist()]
-    status = [
-        "ward" if w else ("outside" if p in ward_of_place else "no location")
-        for p, w in zip(distinct.to_pylist(), ward, strict=True)
-    ]
-    index = pc.index_in(place_id, value_set=distinct)
+    ward = place_wards.ward_of(place_id)
+    status = np.where(ward >= 0, 0, np.where(ward == PlaceWards.OUTSIDE, 1, 2)).astype(np.int8)
     rows = pa.table(
         {
-            "ward_code": pc.take(pa.array([w or "" for w in ward], pa.string()), index),
-            "status": pc.take(pa.array(status, pa.string()), index),
+            "partition_id": partition_id,
+            "ward": np.maximum(ward, PlaceWards.OUTSIDE),
+            "status": status,
             "place_id": place_id,
             "category_id": category_id,
             "outcome_id": pc.fill_null(outcome_id, 0),
         }
     )
-    counts = rows.group_by(["ward_code", "status", "category_id"]).aggregate([([], "count_all")])
+    counts = rows.group_by(COUNT_KEYS, use_threads=False).aggregate([([], "count_all")])
     facts = (
-        rows.filter(pc.equal(rows["status"], "ward"))
-        .group_by(["ward_code", "place_id", "category_id", "outcome_id"])
+        rows.filter(pc.equal(rows["status"], 0))
+        .group_by(FACT_KEYS, use_threads=False)
         .aggregate([([], "count_all")])
     )
     return (
-        counts.rename_columns({"count_all": "n"}),
-        facts.rename_columns({"count_all": "n"}),
+        counts.rename_columns({"count_all": "n"}).select([*COUNT_KEYS, "n"]),
+        facts.rename_columns({"count_all": "n"}).select([*FACT_KEYS, "n"]),
     )
+
+
+def sum_aggregates(parts: Sequence[tuple[pa.Table, pa.Table]]) -> tuple[pa.Table, pa.Table]:
+    """The aggregates of several blocks (:func:`group_rows`), summed by key: the grouping of
+    all their rows at once."""
+    counts = pa.concat_tables(counts for counts, _ in parts)
+    facts = pa.concat_tables(facts for _, facts in parts)
+    return _summed(counts, COUNT_KEYS), _summed(facts, FACT_KEYS)
+
+
+def _summed(table: pa.Table, keys: list[str]) -> pa.Table:
+    summed = table.group_by(keys, use_threads=False).aggregate([("n", "sum")])
+    return summed.rename_columns({"n_sum": "n"}).select([*keys, "n"])
+
+
+def label_aggregates(
+    counts: pa.Table, facts: pa.Table, place_wards: PlaceWards
+) -> tuple[pa.Table, pa.Table]:
+    """Summed aggregates with ward codes and status words for their positions, as stored."""
+    statuses = pa.array(STATUSES, pa.string())
+    counts = counts.set_column(1, "ward_code", place_wards.labels(counts["ward"]))
+    counts = counts.set_column(2, "status", pc.take(statuses, counts["status"]))
+    facts = facts.set_column(1, "ward_code", place_wards.labels(facts["ward"]))
+    return counts, facts
 
 
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:

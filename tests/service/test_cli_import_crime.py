@@ -284,11 +284,15 @@ def assert_aggregates_match_incidents(app: Flask) -> None:
         """,
     )
     assert grouped == fresh
-    facts = rows(app, "SELECT vintage, ward_code, month, sum(n) FROM ward_facts GROUP BY 1, 2, 3")
+    facts = rows(
+        app,
+        "SELECT vintage, ward_code, month, sum(n) FROM ward_facts "
+        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    )
     in_wards = rows(
         app,
         "SELECT vintage, ward_code, month, sum(n) FROM ward_month_counts "
-        "WHERE status = 'ward' GROUP BY 1, 2, 3",
+        "WHERE status = 'ward' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     assert facts == in_wards
 

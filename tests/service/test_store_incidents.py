@@ -9,8 +9,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from geodata.io.police_uk import find_street_files, read_street_file
+from service.store.crime_import import crime_import
 from service.store.db import broken_foreign_keys, get_engine
-from service.store.incidents import count_incidents_by_ward, crime_import
+from service.store.incidents import count_incidents_by_ward
 from tests.factories import run_json, street_row, write_street_csv, write_wards
 
 WEST, EAST = "E05000002", "E05000001"

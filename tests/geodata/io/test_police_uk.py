@@ -19,8 +19,10 @@ from geodata.crime import ASB, STREET_COLUMNS
 from geodata.errors import CrimeFileError, ForceChoiceError, RowError
 from geodata.io.archives import ArchiveLimits
 from geodata.io.police_uk import (
+    StreetBatch,
     StreetFile,
     StreetSource,
+    StreetStream,
     discover_street_files,
     find_street_files,
     parse_street_csv,
@@ -560,3 +562,64 @@ def test_cleveland_2025_reads_cleanly(real_data: Path) -> None:
     assert [error for street in streets for error in street.errors] == []
     asb = sum(pc.sum(pc.equal(street.table["Crime type"], ASB)).as_py() or 0 for street in streets)
     assert asb == 17_604
+
+
+# --- streaming -------------------------------------------------------------------------
+
+
+def read_in_blocks(data: bytes, block_size: int) -> tuple[list[StreetBatch], str]:
+    stream = StreetStream(io.BytesIO(data), source=SOURCE, block_size=block_size)
+    return list(stream), stream.sha256
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kinds=st.lists(st.sampled_from(sorted(ROW_KINDS)), max_size=60),
+    block_size=st.integers(min_value=256, max_value=2000),
+)
+def test_blocks_of_any_size_read_as_the_whole_file(kinds: list[str], block_size: int) -> None:
+    data = street_csv(*[ROW_KINDS[k] for k in kinds])
+    whole = parse_street_csv(data, source=SOURCE)
+
+    batches, sha256 = read_in_blocks(data, block_size)
+
+    assert sha256 == whole.sha256 == hashlib.sha256(data).hexdigest()
+    assert sum(b.rows_read for b in batches) == whole.rows_read == len(kinds)
+    assert [e for b in batches for e in b.errors] == whole.errors
+    for name in ("line", "Crime type", "longitude", "latitude", "Crime ID"):
+        streamed = [_no_nan(v) for b in batches for v in b.table[name].to_pylist()]
+        assert streamed == [_no_nan(v) for v in whole.table[name].to_pylist()], name
+
+
+def _no_nan(value: object) -> object:
+    """NaN as None, so that missing coordinates compare equal."""
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def test_a_long_file_streams_in_many_blocks_with_its_lines() -> None:
+    rows = [street_row(crime_id=f"row {i}") for i in range(500)]
+    rows[321] = street_row(month="2025-13")
+    batches, _ = read_in_blocks(street_csv(*rows), 1024)
+
+    assert len(batches) > 50
+    assert max(b.table.num_rows for b in batches) < 10
+    assert [(e.line, e.column) for b in batches for e in b.errors] == [(323, "Month")]
+    assert [v for b in batches for v in b.table["line"].to_pylist()][-1] == 501
+
+
+def test_an_archive_member_opens_as_a_stream(tmp_path: Path) -> None:
+    data = street_csv(street_row(), street_row(lon="west"))
+    archive = write_zip(tmp_path / "police.zip", {"2025-01/2025-01-test-street.csv": data})
+    (source,) = find_street_files([archive])
+
+    with source.open() as raw:
+        batches, sha256 = read_in_blocks(raw.read(), 512)
+
+    assert sha256 == hashlib.sha256(data).hexdigest()
+    assert [b.rows_read for b in batches] == [2]
+
+
+def test_the_hash_is_known_only_once_the_stream_is_read() -> None:
+    stream = StreetStream(io.BytesIO(street_csv(street_row())), source=SOURCE, block_size=512)
+    with pytest.raises(RuntimeError, match="once the file is read"):
+        _ = stream.sha256
