@@ -1,7 +1,7 @@
 """Operations and their history.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Created: 2026-12-07
 
 - ``operations``: time-bound operations (name, dates, wards or force-wide, themes,
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

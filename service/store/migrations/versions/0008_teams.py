@@ -1,7 +1,7 @@
 """Neighbourhood teams, their wards and staff, and their monthly abstraction.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Created: 2026-12-07
 
 - ``teams``: each neighbourhood team with its PCs and PCSOs in post and the boundary
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

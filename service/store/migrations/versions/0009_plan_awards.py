@@ -1,7 +1,7 @@
 """Good-practice nominations and awards of problem-solving plans.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Created: 2026-12-07
 
 - ``plan_awards``: every nomination, award and withdrawal of a plan for good practice, by
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """LSOA boundaries and their area shares in wards, for the area-weighted population.
 
 Revision ID: 0012
-Revises: 0005
+Revises: 0009
 Created: 2026-12-07
 
 - ``lsoas.boundary``: each LSOA's polygon (WKB, WGS84), kept so that every boundary
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
