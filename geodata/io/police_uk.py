@@ -346,7 +346,13 @@ class StreetStream:
         return self._read_raw(size)
 
     def _read_raw(self, size: int) -> bytes:
-        data = bytes(self._raw.read(size) if size >= 0 else self._raw.read())
+        try:
+            data = bytes(self._raw.read(size) if size >= 0 else self._raw.read())
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            # A damaged archive member shows only as its bytes are inflated.
+            raise CrimeFileError(
+                f"{self.source}: cannot read from the archive ({error})"
+            ) from error
         self._digest.update(data)
         return data
 
