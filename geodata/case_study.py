@@ -149,7 +149,7 @@ def _follow_up(found: FollowUp, shown: Shown) -> dict[str, Any]:
         "reason": (
             f"Withheld: fewer than {shown.below} incidents in the target area."
             if hidden
-            else found.reason
+            else found.reason[:1].upper() + found.reason[1:] + "."
         ),
         "label_shown": WITHHELD if hidden else found.label,
     }

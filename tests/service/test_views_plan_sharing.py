@@ -61,6 +61,8 @@ def test_a_closed_plan_whose_fall_lasted_shows_sustained(
     section = page.split('id="lasting"')[1].split("</section>")[0]
     assert section.count("<strong>Sustained</strong>") == 2
     assert "2025-01 to 2025-06" in section and "2025-07 to 2025-12" in section
+    assert "<td>The target area is still below its level before" in section
+    assert "(rate ratio 0.20, 95 % CI 0.1" in section
 
     works = client.get("/plans/what-works").text
     assert "6 months after it ended: <strong>Sustained</strong>" in works
