@@ -416,6 +416,9 @@ WARM_PAGE_STATEMENTS = [
     "FROM threat_themes",
     "FROM plans",  # the ward's active plans ...
     "FROM plans",  # ... and those a priority theme is planned for
+    "FROM concerns",  # the prevention-message alignment's key: the concerns' fields ...
+    "FROM plans",  # ... the active plans ...
+    "FROM messages",  # ... and the messages (count, latest id, versions)
     "INSERT INTO access_log",  # who read the ward's page and which concerns it showed them
 ]
 """What a ward page runs once its profile and map are kept: no figure is read again."""
