@@ -17,9 +17,10 @@ So the region has forces x 83 wards and forces x years x 89,391 rows (10 x 5: 83
 4,469,550 rows, 600 street files, 60 months). The files are written as police.uk CSV and
 imported by the real ``import-crime`` path (parse, validate, join, store), timed end to
 end, with the CPU seconds per million rows it took in this process and, for the throwaway
-cluster, in PostgreSQL's processes (a shared machine changes rows/s, much less CPU). Then, for the busiest ward: the profile JSON and the ward page, cold in a new app
-(the shared force figures and the profile built), cold again with only the profile's
-cache cleared, and warm (cached); with ``wrk`` installed, warm ward pages per second from
+cluster, in PostgreSQL's processes (a shared machine changes rows/s, much less CPU).
+Then, for the busiest ward: the profile JSON and the ward page, cold in a new app (the
+shared force figures and the profile built), cold again with only the profile's cache
+cleared, and warm (cached); with ``wrk`` installed, warm ward pages per second from
 gunicorn with 2 workers at 32 connections. PostgreSQL runs in a throwaway cluster
 (``tests/postgres.py``) unless ``--database-url`` names a server.
 """
