@@ -16,9 +16,11 @@ The region is built from the real Cleveland rows (12 months, 89,391 rows, 83 war
 So the region has forces x 83 wards and forces x years x 89,391 rows (10 x 5: 830 wards,
 4,469,550 rows, 600 street files, 60 months). The files are written as police.uk CSV and
 imported by the real ``import-crime`` path (parse, validate, join, store), timed end to
-end. Then, for the busiest ward: the profile JSON and the ward page, cold in a new app
-(the shared force figures and the profile built), cold again with only the profile's
-cache cleared, and warm (cached); with ``wrk`` installed, warm ward pages per second from
+end, with the CPU seconds per million rows it took in this process and, for the throwaway
+cluster, in PostgreSQL's processes (a shared machine changes rows/s, much less CPU).
+Then, for the busiest ward: the profile JSON and the ward page, cold in a new app (the
+shared force figures and the profile built), cold again with only the profile's cache
+cleared, and warm (cached); with ``wrk`` installed, warm ward pages per second from
 gunicorn with 2 workers at 32 connections. PostgreSQL runs in a throwaway cluster
 (``tests/postgres.py``) unless ``--database-url`` names a server.
 """
@@ -26,9 +28,11 @@ gunicorn with 2 workers at 32 connections. PostgreSQL runs in a throwaway cluste
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,8 +53,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.cleveland import data_folder
 from service import create_app
+from service.auth import start_session
 from service.importing import import_crime_paths, import_ward_files
-from service.readmodels.ward_profiles import SHARED
+from service.readmodels.cache import data_cache
+from service.readmodels.ward_profiles import CACHED
 from service.store.db import init_db, make_engine
 from service.store.incidents import count_incidents_by_ward
 from service.store.users import create_user
@@ -131,28 +137,58 @@ def timed(call: Callable[[], object]) -> float:
     return 1000 * (time.perf_counter() - start)
 
 
+def cpu_seconds(server: Path | None) -> tuple[float, float]:
+    """CPU seconds used so far by this process and by the PostgreSQL cluster whose data
+    folder is ``server`` (its postmaster, its exited backends and its live ones), so an
+    import's cost can be given per row: steadier than rows/s on a shared machine."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    client = mine.ru_utime + mine.ru_stime
+    if server is None:
+        return client, 0.0
+
+    def times(pid: str) -> list[int]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return [int(value) for value in fields[11:15]]
+
+    postmaster = (server / "postmaster.pid").read_text().split()[0]
+    ticks = sum(times(postmaster))
+    for task in Path(f"/proc/{postmaster}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):
+                ticks += sum(times(child)[:2])
+    return client, ticks / os.sysconf("SC_CLK_TCK")
+
+
 def measure_store(
-    url: str, ward_paths: list[str], crime: Path, *, wrk_seconds: int
+    url: str, ward_paths: list[str], crime: Path, *, wrk_seconds: int, server: Path | None = None
 ) -> dict[str, object]:
     engine = make_engine(url)
     init_db(engine)
     import_ward_files(engine, ward_paths)
+    client_before, server_before = cpu_seconds(server)
     start = time.perf_counter()
     summary = import_crime_paths(engine, [crime]).to_json()
     seconds = time.perf_counter() - start
+    client_after, server_after = cpu_seconds(server)
+    per_million = 1e6 / max(summary["rows_stored"], 1)
     counts = count_incidents_by_ward(engine, vintage="2025")
     busiest = max((c for c in counts if c), key=lambda c: counts[c])
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("ANALYZE"))
     size = database_size(engine)
-    user_id = create_user(engine, username="bench", password="bench password 1", role="viewer")
+    user_id = create_user(engine, username="bench", password="correct horse battery", role="viewer")
     engine.dispose()
     result: dict[str, object] = {
         "rows_stored": summary["rows_stored"],
         "rows_rejected": summary["rows_rejected"],
         "import_seconds": round(seconds, 1),
         "import_rows_per_second": round(summary["rows_stored"] / seconds),
+        "import_load_average": round(os.getloadavg()[0], 1),
+        "import_cpu_seconds_per_million_rows": {
+            "client": round((client_after - client_before) * per_million, 2),
+            "server": round((server_after - server_before) * per_million, 2),
+        },
         "database_mb": round(size / 1e6),
         "busiest_ward": busiest,
         "busiest_ward_rows": counts[busiest],
@@ -160,13 +196,14 @@ def measure_store(
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "REQUEST_LOG": False})
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}:0"  # a new user's session generation
+        start_session(session)
     profile, page = f"/api/wards/{busiest}/profile", f"/wards/{busiest}"
     result["profile_cold_new_app_ms"] = round(timed(lambda: client.get(profile)), 1)
     result["page_cold_ms"] = round(timed(lambda: client.get(page)), 1)
     cold, warm, page_warm = [], [], []
     for _ in range(10):
-        app.extensions[SHARED].profiles.clear()
+        data_cache(app, "profiles", size=CACHED).clear()
         cold.append(timed(lambda: client.get(profile)))
         warm.append(timed(lambda: client.get(profile)))
         page_warm.append(timed(lambda: client.get(page)))
@@ -275,7 +312,11 @@ def main() -> None:
                 url = cluster.url(cluster.create_database())
             try:
                 results["postgresql"] = measure_store(
-                    url, ward_paths, folder / "crime", wrk_seconds=options.wrk_seconds
+                    url,
+                    ward_paths,
+                    folder / "crime",
+                    wrk_seconds=options.wrk_seconds,
+                    server=cluster.data if cluster else None,
                 )
                 print(json.dumps({"postgresql": results["postgresql"]}), flush=True)
             finally:

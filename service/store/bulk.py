@@ -7,8 +7,9 @@ writes small things with SQL and appends Arrow tables in bulk:
   value (about three times ``executemany``), under ``BEGIN IMMEDIATE``, with foreign-key
   checks off for the bulk connection (ids are resolved by the import itself; the tests run
   ``PRAGMA foreign_key_check`` after imports).
-- PostgreSQL: the engine's own connection, with ``COPY ... FROM STDIN`` fed by Arrow's C++
-  CSV writer (no Python object per value either), under a transaction-level advisory lock,
+- PostgreSQL: the engine's own connection, with ``COPY ... FROM STDIN (FORMAT binary)`` fed
+  by ``service.store.pg_copy`` (numpy and Arrow kernels pack the tuples, no Python object
+  per value either), under a transaction-level advisory lock,
   so one import runs at a time while readers keep answering from their MVCC snapshots, and
   with foreign-key triggers skipped where the role may (see ``_skip_foreign_key_triggers``).
 
@@ -18,15 +19,15 @@ backend, so the import's SQL is written once.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
+
+from service.store import pg_copy
 
 IMPORT_LOCK = 0x57617264  # PostgreSQL advisory lock key held by every import transaction
 
@@ -143,10 +144,11 @@ class SqliteWriter:
 
 
 class PostgresWriter:
-    """Runs on a SQLAlchemy connection; appends go through psycopg's ``COPY``."""
+    """Runs on a SQLAlchemy connection; appends go through psycopg's binary ``COPY``."""
 
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._tables: dict[str, tuple[dict[str, str], list[str]]] = {}
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._connection.execute(sa.text(sql), params)]
@@ -155,16 +157,53 @@ class PostgresWriter:
         self._connection.execute(sa.text(sql), params)
 
     def ingest(self, table: str, rows: pa.Table) -> None:
-        """COPY the rows as CSV: strings quoted, nulls as unquoted empty fields, so NULL and
-        the empty string stay apart, and floats written in their shortest exact form."""
+        """COPY the rows in PostgreSQL's binary form (``service.store.pg_copy``), a batch
+        sent while the next is encoded; NULL and the empty string stay apart, and floats
+        travel as their exact bits.
+
+        Rows that carry the whole primary key are sent in its order, so each insertion
+        lands next to the last in the key's b-tree. Measured for ``ward_facts``' seven-column
+        key, 48 months of two forces (264,000 rows) on a busy machine: 3.7 to 4.4 server CPU
+        seconds per million rows in key order, 4.3 to 7.0 in the order grouped, for 0.35
+        more on the client. Dropping the key and building it after the load costs about the
+        same as key order, and would lock readers out of the table until the import commits.
+        """
         if not rows.num_rows:
             return
-        buffer = io.BytesIO()
-        options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-        pa_csv.write_csv(rows, buffer, write_options=options)
+        types, key = self._shape(table)
+        missing = [name for name in rows.column_names if name not in types]
+        if missing:
+            raise KeyError(f"{table} has no column {', '.join(missing)}")
+        if key and set(key) <= set(rows.column_names):
+            rows = rows.sort_by([(name, "ascending") for name in key])
+        order = pg_copy.column_order(rows, [types[name] for name in rows.column_names])
+        rows = rows.select(order)
         columns = ", ".join(f'"{name}"' for name in rows.column_names)
         driver = self._connection.connection.driver_connection
         assert driver is not None
-        statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT csv)'
+        statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT binary)'
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write(buffer.getbuffer())
+            copy.write(pg_copy.HEADER)
+            for body in pg_copy.batches(rows, [types[name] for name in rows.column_names]):
+                copy.write(body)
+            copy.write(pg_copy.TRAILER)
+
+    def _shape(self, table: str) -> tuple[dict[str, str], list[str]]:
+        """Each column's type name (``integer``, ``text``...) and the primary key's columns
+        in key order, read once per table."""
+        if table not in self._tables:
+            types = self.rows(
+                "SELECT a.attname, CAST(CAST(a.atttypid AS regtype) AS TEXT) "
+                "FROM pg_attribute a WHERE a.attrelid = CAST(:table AS regclass) "
+                "AND a.attnum > 0 AND NOT a.attisdropped",
+                table=table,
+            )
+            key = self.rows(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
+                "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                "WHERE i.indrelid = CAST(:table AS regclass) AND i.indisprimary "
+                "ORDER BY array_position(CAST(i.indkey AS SMALLINT[]), a.attnum)",
+                table=table,
+            )
+            self._tables[table] = dict(types), [name for (name,) in key]
+        return self._tables[table]
