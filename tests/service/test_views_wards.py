@@ -416,6 +416,7 @@ WARM_PAGE_STATEMENTS = [
     "FROM threat_themes",
     "FROM plans",  # the ward's active plans ...
     "FROM plans",  # ... and those a priority theme is planned for
+    "FROM operations",  # the operations in the ward (their evaluations are kept)
     "INSERT INTO access_log",  # who read the ward's page and which concerns it showed them
 ]
 """What a ward page runs once its profile and map are kept: no figure is read again."""
