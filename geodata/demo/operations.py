@@ -24,7 +24,7 @@ def demo_operations(*, names: Mapping[str, str], year: int) -> list[Operation]:
     made = [
         Operation(
             name="Operation Summer Park (synthetic)",
-            start_date=date(year, 6, 1),
+            start_date=date(year, 7, 1),
             end_date=date(year, 8, 31),
             ward_codes=(names[ASB_PARK],) if ASB_PARK in names else (),
             themes=("anti-social behaviour", "young people"),

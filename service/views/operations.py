@@ -44,6 +44,18 @@ from service.views.plans import add_store_error
 
 bp = Blueprint("operations", __name__, url_prefix="/operations")
 
+_STORED_EXTRAS = (
+    "id",
+    "version",
+    "ward_vintage",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "import_id",
+    "history",
+)
+"""Keys a stored operation carries beyond the operation's own fields."""
+
 
 def stored_operation(operation_id: int) -> dict[str, Any]:
     found = get_operation(get_engine(), operation_id)
@@ -72,18 +84,6 @@ def show(operation_id: int) -> ResponseReturnValue:
         ward_names=ward_names(engine, stored["ward_vintage"]),
         seasonal=in_season(current_app, engine, operation),
     )
-
-
-_STORED_EXTRAS = (
-    "id",
-    "version",
-    "ward_vintage",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "import_id",
-    "history",
-)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -110,7 +110,7 @@ def test_a_ward_page_lists_its_operations_and_the_force_wide_ones(
     town = text_of(viewer.get(f"/wards/{code_of(demo_app, TOWN_CENTRE)}").text)
 
     assert "Operations (2)" in page
-    assert "Operation Summer Park (synthetic), 2025-06-01 to 2025-08-31" in page
+    assert "Operation Summer Park (synthetic), 2025-07-01 to 2025-08-31" in page
     assert "Anti-social behaviour and Criminal damage and arson rose" in page
     assert f"In season: {PARK_RISE}; part of the change may be the season." in page
     assert "Not evaluated: a force-wide operation covers every ward" in page

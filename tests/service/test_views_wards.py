@@ -419,6 +419,7 @@ WARM_PAGE_STATEMENTS = [
     "FROM concerns",  # the prevention-message alignment's key: the concerns' fields ...
     "FROM plans",  # ... the active plans ...
     "FROM messages",  # ... and the messages (count, latest id, versions)
+    "FROM operations",  # the operations in the ward (their evaluations are kept)
     "INSERT INTO access_log",  # who read the ward's page and which concerns it showed them
 ]
 """What a ward page runs once its profile and map are kept: no figure is read again."""
