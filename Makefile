@@ -37,8 +37,8 @@ install: $(STAMP) $(ASSETS) ## Create the virtualenv, install the pinned package
 db: install ## Create or upgrade the database (instance/wardprofiles.sqlite unless configured)
 	$(BIN)/flask init-db
 
-demo: db ## Load the synthetic demo force if no wards are stored yet, and a first user
-	$(BIN)/flask demo --if-empty
+demo: db ## Load the synthetic demo force (2024 and 2025) if no wards are stored yet, and a first user
+	$(BIN)/flask demo --if-empty --years 2
 	$(BIN)/flask create-user admin --role admin --name "First administrator" --if-none
 
 run: demo ## Set up, load the demo if the database is empty, serve on http://127.0.0.1:5000
