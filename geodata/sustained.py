@@ -18,8 +18,9 @@ after the intervention **ended**, and says one of three things:
 Method
 ------
 The intervention is anything with a target area, categories, a start and an end date
-(:class:`Intervention`): a closed problem-solving plan (:func:`plan_intervention`), and
-later an operation. Its months are those of :func:`geodata.evaluation.plan_periods` with the
+(:class:`Intervention`): a closed problem-solving plan (:func:`plan_intervention`), or an
+operation once its end date has passed (``service.readmodels.sustained``). Its months are
+those of :func:`geodata.evaluation.plan_periods` with the
 end month as the latest: ``before`` (up to :data:`~geodata.evaluation.DEFAULT_MONTHS` whole
 months before the start) and ``during`` (as many whole months from the start, not past the
 end month). The follow-up window at ``h`` months is the :data:`WINDOW_MONTHS` months ending
@@ -51,7 +52,7 @@ from geodata.areas import target_geometry
 from geodata.effects import RateRatio, rate_ratio
 from geodata.errors import EvaluationError
 from geodata.evaluation import DEFAULT_MONTHS, count_in_areas, evaluated_categories, plan_periods
-from geodata.period import Period
+from geodata.period import Period, period_words
 from geodata.plans import Plan
 
 FOLLOW_UPS: tuple[int, ...] = (6, 12)
@@ -183,7 +184,7 @@ def follow_ups(
         missing = [m for m in window.months if m not in held]
         if missing:
             reason = (
-                f"the months {window.first} to {window.last} are not all held yet "
+                f"the months {period_words(window.first, window.last)} are not all held yet "
                 f"({len(missing)} of {len(window.months)} missing)"
             )
             found.append(_not_yet(horizon, reason, window))

@@ -107,14 +107,14 @@ def plan_results(
 ) -> list[PlanResult]:
     """Each of ``plans`` (id, plan, closed on) with its rate ratio (when ``evaluate``) and
     its follow-ups (:func:`geodata.what_works.plan_result`), in the order given; two reads
-    whatever the number of plans (:func:`_inputs`)."""
+    whatever the number of plans (:func:`evaluation_inputs`)."""
     if not plans or shared.vintage is None:
         return []
-    geometries, facts = _inputs(engine, shared, [plan for _, plan, _ in plans])
+    geometries, facts = evaluation_inputs(engine, shared, [plan for _, plan, _ in plans])
     return _results(plans, facts, geometries, shared, evaluate=evaluate)
 
 
-def _inputs(
+def evaluation_inputs(
     engine: sa.Engine, shared: SharedFigures, plans: Sequence[Plan]
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """The ward geometries and the incidents of every plan's window, read together
@@ -164,7 +164,7 @@ def what_works_now(
     shared = shared_figures(app, engine)
     if not closed or shared.vintage is None:
         return WhatWorks({}, 0)
-    geometries, facts = _inputs(engine, shared, [plan for _, plan, _ in closed])
+    geometries, facts = evaluation_inputs(engine, shared, [plan for _, plan, _ in closed])
     found = what_works(
         [(plan_id, plan) for plan_id, plan, _ in closed],
         facts,

@@ -30,6 +30,7 @@ from service.readmodels.operations import (
     ward_operations,
     ward_season_lines,
 )
+from service.readmodels.sustained import operation_follow_ups
 from service.store.db import get_engine
 from service.store.operations import (
     create_operation,
@@ -83,6 +84,7 @@ def show(operation_id: int) -> ResponseReturnValue:
         evaluation=operation_evaluation(current_app, engine, operation, operation_id=operation_id),
         ward_names=ward_names(engine, stored["ward_vintage"]),
         seasonal=in_season(current_app, engine, operation),
+        follow_ups=operation_follow_ups(current_app, engine, operation),
     )
 
 

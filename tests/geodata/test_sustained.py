@@ -103,7 +103,7 @@ def test_a_window_not_all_held_is_not_enough_data_yet() -> None:
     found = follow_ups(facts(monthly(40, 10, 10)), WORK, months_held=held)
 
     assert [f.result for f in found] == [SUSTAINED, NOT_YET]
-    assert found[1].reason == "the months 2025-01 to 2025-06 are not all held yet (3 of 6 missing)"
+    assert found[1].reason == "the months January-June 2025 are not all held yet (3 of 6 missing)"
     assert found[1].label == "Not enough data yet"
 
 

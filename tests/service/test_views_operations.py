@@ -3,6 +3,7 @@ planning pages of the two-year demo force."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from geodata.operations import equivalent_plan
 from service import create_app
 from service.readmodels.operations import operation_evaluation
 from service.readmodels.plan_evaluations import plan_evaluation
+from service.readmodels.sustained import operation_follow_ups
 from service.store.db import get_engine
 from service.store.operations import list_operations, stored_operations
 from service.store.plans import create_plan
@@ -201,3 +203,33 @@ def test_problems_are_summarised_and_shown_by_their_fields(
     no_token = pcso.post("/operations/new", data=form(pcso) | {"csrf_token": ""})
     assert no_token.status_code == 400 and "The CSRF token is missing" in no_token.text
     assert len(list_of(demo_app)) == before
+
+
+def test_an_ended_operation_is_looked_at_again_6_and_12_months_after_its_end(
+    demo_app: Flask, viewer: FlaskClient
+) -> None:
+    with demo_app.test_request_context():
+        engine = get_engine()
+        [(summary, operation)] = [
+            (s, o) for s, o in stored_operations(engine) if s["name"].startswith("Operation Summer")
+        ]
+        # The same operation a year earlier has ended, with both follow-up windows held.
+        earlier = dataclasses.replace(
+            operation, start_date=datetime.date(2024, 7, 1), end_date=datetime.date(2024, 8, 31)
+        )
+        looked = operation_follow_ups(demo_app, engine, earlier, today=datetime.date(2026, 1, 1))
+        running = operation_follow_ups(demo_app, engine, earlier, today=datetime.date(2024, 8, 31))
+
+    assert [(f.months_after, f.window.first, f.window.last) for f in looked if f.window] == [
+        (6, "2024-09", "2025-02"),
+        (12, "2025-03", "2025-08"),
+    ]
+    assert all(f.counts and f.since_before is not None for f in looked)
+    assert [f.result for f in running] == ["not-enough-data", "not-enough-data"]
+    assert "has not ended" in running[0].reason
+
+    # The 2025 operation ended in August 2025: its 12-month window (to August 2026) is not held.
+    page = text_of(viewer.get(f"/operations/{summary['id']}").text)
+    assert "Did it last? 6 and 12 months after an operation ended" in page
+    assert "12 months March-August 2026 Not enough data yet" in page
+    assert "The months March-August 2026 are not all held yet (6 of 6 missing)" in page

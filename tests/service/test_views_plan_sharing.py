@@ -60,7 +60,7 @@ def test_a_closed_plan_whose_fall_lasted_shows_sustained(
     page = client.get(f"/plans/{lasting}").text
     section = page.split('id="lasting"')[1].split("</section>")[0]
     assert section.count("<strong>Sustained</strong>") == 2
-    assert "2025-01 to 2025-06" in section and "2025-07 to 2025-12" in section
+    assert "January-June 2025" in section and "July-December 2025" in section
     assert "<td>The target area is still below its level before" in section
     assert "(rate ratio 0.20, 95 % CI 0.1" in section
 
