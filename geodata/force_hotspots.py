@@ -245,13 +245,13 @@ def label_cells(
         .reset_index()
         .sort_values(["row", "col", "type", "n", "name"], ascending=[True, True, True, False, True])
     )
-    labels: dict[tuple[int, int], str] = {}
-    for _, rows in ranked.groupby(["row", "col"], sort=False):
-        row, col = int(rows["row"].iloc[0]), int(rows["col"].iloc[0])
-        streets = rows[~rows["type"]]
-        chosen = (streets if not streets.empty else rows)["name"].head(names).tolist()
-        labels[(row, col)] = " and ".join(chosen) + " area"
-    return labels
+    # A square with a street name is labelled by its streets only: drop its place types.
+    has_street = (~ranked["type"]).groupby([ranked["row"], ranked["col"]]).transform("any")
+    chosen = ranked[~(ranked["type"] & has_street)].groupby(["row", "col"], sort=False).head(names)
+    named: dict[tuple[int, int], list[str]] = {}
+    for row, col, name in zip(*(chosen[c].tolist() for c in ("row", "col", "name")), strict=True):
+        named.setdefault((row, col), []).append(name)
+    return {square: " and ".join(chosen_names) + " area" for square, chosen_names in named.items()}
 
 
 def ward_cells(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFrame:

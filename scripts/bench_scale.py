@@ -47,10 +47,11 @@ from shapely import affinity
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.cleveland import data_folder
+from scripts.cleveland import BENCH_PASSWORD, data_folder, sign_in
 from service import create_app
 from service.importing import import_crime_paths, import_ward_files
-from service.readmodels.ward_profiles import SHARED
+from service.readmodels.cache import data_cache
+from service.readmodels.ward_profiles import CACHED
 from service.store.db import init_db, make_engine
 from service.store.incidents import count_incidents_by_ward
 from service.store.users import create_user
@@ -146,7 +147,7 @@ def measure_store(
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("ANALYZE"))
     size = database_size(engine)
-    user_id = create_user(engine, username="bench", password="bench password 1", role="viewer")
+    user_id = create_user(engine, username="bench", password=BENCH_PASSWORD, role="viewer")
     engine.dispose()
     result: dict[str, object] = {
         "rows_stored": summary["rows_stored"],
@@ -158,15 +159,13 @@ def measure_store(
         "busiest_ward_rows": counts[busiest],
     }
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "REQUEST_LOG": False})
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+    client = sign_in(app.test_client(), user_id)
     profile, page = f"/api/wards/{busiest}/profile", f"/wards/{busiest}"
     result["profile_cold_new_app_ms"] = round(timed(lambda: client.get(profile)), 1)
     result["page_cold_ms"] = round(timed(lambda: client.get(page)), 1)
     cold, warm, page_warm = [], [], []
     for _ in range(10):
-        app.extensions[SHARED].profiles.clear()
+        data_cache(app, "profiles", size=CACHED).clear()
         cold.append(timed(lambda: client.get(profile)))
         warm.append(timed(lambda: client.get(profile)))
         page_warm.append(timed(lambda: client.get(page)))
