@@ -269,8 +269,19 @@ def ward_cells(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFr
     ward_bng = project(ward, to_bng)
     size = hotspots.cell_size_m
     inset = min(EDGE_TOLERANCE_M, size / 10)
-    boxes = _boxes(cells["row"].to_numpy(), cells["col"].to_numpy(), size, inset=inset)
-    reaches = np.asarray(shapely.intersects(ward_bng, boxes), dtype=bool)
+    # Only the squares over the ward's box can reach into it: test those (a force grid
+    # has tens of thousands of squares, a ward a few dozen).
+    min_x, min_y, max_x, max_y = shapely.bounds(ward_bng)
+    row, col = cells["row"].to_numpy(), cells["col"].to_numpy()
+    near = np.flatnonzero(
+        (col * size + inset <= max_x)
+        & ((col + 1) * size - inset >= min_x)
+        & (row * size + inset <= max_y)
+        & ((row + 1) * size - inset >= min_y)
+    )
+    boxes = _boxes(row[near], col[near], size, inset=inset)
+    reaches = np.zeros(len(cells), dtype=bool)
+    reaches[near] = np.asarray(shapely.intersects(ward_bng, boxes), dtype=bool)
     return cells[reaches]
 
 
