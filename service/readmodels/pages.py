@@ -148,12 +148,16 @@ def profile_page(
             asset_url=asset_url,
         ),
         hot_cells=hot_cells(profile),
-        charts={
-            "crime": trend_svg(crime, title=f"Crimes per month in {name}", unit="crimes"),
-            "asb": trend_svg(
-                asb, title=f"Anti-social behaviour per month in {name}", unit="ASB incidents"
-            ),
-        },
+        charts=data_cache(app, "trend charts", size=MAPS_CACHED).get(
+            shared_figures(app, engine).version,
+            (code, period),
+            lambda: {
+                "crime": trend_svg(crime, title=f"Crimes per month in {name}", unit="crimes"),
+                "asb": trend_svg(
+                    asb, title=f"Anti-social behaviour per month in {name}", unit="ASB incidents"
+                ),
+            },
+        ),
         monthly=[MonthRow(c.month, c.n, a.n) for c, a in zip(crime, asb, strict=True)],
         sentences=[s for t in profile.trends for s in t.sentences],
         trend_note=page_note(profile.trends),

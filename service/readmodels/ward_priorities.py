@@ -24,10 +24,17 @@ from geodata.priorities import (
     seldom_heard,
     themes_for,
 )
+from service.readmodels.cache import data_cache
 from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
 from service.store.threat import active_assessment, get_themes
+
+
+PERIODS_CACHED = 8
+"""Periods whose every ward's harm rate is kept per data version."""
+RISING_CACHED = 4096
+"""Wards' rising categories kept per data version (a planning page ranks every ward)."""
 
 
 def priority_weights(app: Flask) -> PriorityWeights:
@@ -159,12 +166,26 @@ def _context(
         "tag_categories": tag_categories,
         "population": population,
         "harm": harm,
-        "harm_rates": harm_rates(shared.force, population, period, harm),
+        "harm_rates": data_cache(app, "harm rates", size=PERIODS_CACHED).get(
+            shared.version, period, lambda: harm_rates(shared.force, population, period, harm)
+        ),
         "weights": priority_weights(app),
+        "rising": lambda code: rising(app, shared, code=code, period=period),
         "assessment": None
         if assessment is None
         else {k: assessment[k] for k in ("title", "force", "assessed_on", "version", "example")},
     }
+
+
+def rising(app: Flask, shared: SharedFigures, *, code: str, period: Period) -> frozenset[str]:
+    """The ward's rising categories in ``period`` (:func:`geodata.priorities.rising_categories`),
+    kept per data version: they test the ward against the whole force's counts, the same for
+    every request until the next import."""
+    return data_cache(app, "rising categories", size=RISING_CACHED).get(
+        shared.version,
+        (code, period),
+        lambda: frozenset(rising_categories(code, shared.force, period, shared.months_held)),
+    )
 
 
 def _rank(
@@ -182,7 +203,7 @@ def _rank(
         population=context["population"],
         period=period,
         harm=context["harm"],
-        rising_categories=rising_categories(code, shared.force, period, shared.months_held),
+        rising_categories=context["rising"](code),
         open_concerns=open_concerns,
         today=today,
         weights=context["weights"],
