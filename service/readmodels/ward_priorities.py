@@ -30,7 +30,6 @@ from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
 from service.store.threat import active_assessment, get_themes
 
-
 PERIODS_CACHED = 8
 """Periods whose every ward's harm rate is kept per data version."""
 RISING_CACHED = 4096
