@@ -133,7 +133,9 @@ def profile_page(
     name = profile.ward.name
     return ProfilePage(
         profile=profile,
-        priorities=ward_priorities(app, engine, code=code, period=period, today=today),
+        priorities=ward_priorities(
+            app, engine, code=code, period=period, today=today, concerns=concerns
+        ),
         concerns=concerns,
         open_concerns=sum(c["status"] in OPEN_STATUSES for c in concerns),
         mapped_concerns=len(mapped),

@@ -50,13 +50,21 @@ def _open(rows: list[dict[str, Any]]) -> list[OpenConcern]:
 
 
 def ward_priorities(
-    app: Flask, engine: sa.Engine, *, code: str, period: Period, today: date
+    app: Flask,
+    engine: sa.Engine,
+    *,
+    code: str,
+    period: Period,
+    today: date,
+    concerns: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
-    """Ranked themes with reasons, gaps and seldom-heard coverage for one ward."""
+    """Ranked themes with reasons, gaps and seldom-heard coverage for one ward; ``concerns``
+    are the ward's as :func:`list_concerns` gives them for ``today``, read when not given."""
     shared = shared_figures(app, engine)
     if shared.vintage is None or code not in _ward_codes(shared):
         return None
-    concerns = list_concerns(engine, ward_code=code, today=today)
+    if concerns is None:
+        concerns = list_concerns(engine, ward_code=code, today=today)
     context = _context(app, engine, shared, period, concerns)
     year_ago = today - timedelta(days=365)
     rates = context["harm_rates"]
@@ -155,10 +163,10 @@ def _context(
     tag_categories = {tag: t.categories for tag, t in tags.items()}
     population = shared.residents
     harm = dict(harm_weights(app).weights)
-    assessment = active_assessment(engine)
+    assessment, stored_themes = threat(app, engine, shared)
     return {
         "themes": themes_for(
-            get_themes(engine) if assessment else [],
+            stored_themes,
             tag_categories,
             {r["tag"] for r in concerns if r["status"] in OPEN_STATUSES},
         ),
@@ -174,6 +182,19 @@ def _context(
         if assessment is None
         else {k: assessment[k] for k in ("title", "force", "assessed_on", "version", "example")},
     }
+
+
+def threat(
+    app: Flask, engine: sa.Engine, shared: SharedFigures
+) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The active threat assessment and its themes (none without one), kept per data
+    version: an assessment changes only by an import, which adds a ledger row."""
+
+    def read() -> tuple[dict[str, Any] | None, list[Any]]:
+        assessment = active_assessment(engine)
+        return assessment, get_themes(engine) if assessment else []
+
+    return data_cache(app, "threat assessment", size=1).get(shared.version, None, read)
 
 
 def rising(app: Flask, shared: SharedFigures, *, code: str, period: Period) -> frozenset[str]:
