@@ -245,13 +245,13 @@ def label_cells(
         .reset_index()
         .sort_values(["row", "col", "type", "n", "name"], ascending=[True, True, True, False, True])
     )
-    labels: dict[tuple[int, int], str] = {}
-    for _, rows in ranked.groupby(["row", "col"], sort=False):
-        row, col = int(rows["row"].iloc[0]), int(rows["col"].iloc[0])
-        streets = rows[~rows["type"]]
-        chosen = (streets if not streets.empty else rows)["name"].head(names).tolist()
-        labels[(row, col)] = " and ".join(chosen) + " area"
-    return labels
+    # A square with a street name is labelled by its streets only: drop its place types.
+    has_street = (~ranked["type"]).groupby([ranked["row"], ranked["col"]]).transform("any")
+    chosen = ranked[~(ranked["type"] & has_street)].groupby(["row", "col"], sort=False).head(names)
+    named: dict[tuple[int, int], list[str]] = {}
+    for row, col, name in zip(*(chosen[c].tolist() for c in ("row", "col", "name")), strict=True):
+        named.setdefault((row, col), []).append(name)
+    return {square: " and ".join(chosen_names) + " area" for square, chosen_names in named.items()}
 
 
 def ward_cells(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFrame:
@@ -269,8 +269,19 @@ def ward_cells(hotspots: ForceHotspots, ward: shapely.Geometry) -> gpd.GeoDataFr
     ward_bng = project(ward, to_bng)
     size = hotspots.cell_size_m
     inset = min(EDGE_TOLERANCE_M, size / 10)
-    boxes = _boxes(cells["row"].to_numpy(), cells["col"].to_numpy(), size, inset=inset)
-    reaches = np.asarray(shapely.intersects(ward_bng, boxes), dtype=bool)
+    # Only the squares over the ward's box can reach into it: test those (a force grid
+    # has tens of thousands of squares, a ward a few dozen).
+    min_x, min_y, max_x, max_y = shapely.bounds(ward_bng)
+    row, col = cells["row"].to_numpy(), cells["col"].to_numpy()
+    near = np.flatnonzero(
+        (col * size + inset <= max_x)
+        & ((col + 1) * size - inset >= min_x)
+        & (row * size + inset <= max_y)
+        & ((row + 1) * size - inset >= min_y)
+    )
+    boxes = _boxes(row[near], col[near], size, inset=inset)
+    reaches = np.zeros(len(cells), dtype=bool)
+    reaches[near] = np.asarray(shapely.intersects(ward_bng, boxes), dtype=bool)
     return cells[reaches]
 
 

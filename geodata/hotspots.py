@@ -202,11 +202,20 @@ def _kept_cells(ward_bng: shapely.Geometry, size: float) -> tuple[int, int, npt.
     col0, row0 = math.floor(min_x / size), math.floor(min_y / size)
     n_cols = max(math.ceil(max_x / size) - col0, 1)
     n_rows = max(math.ceil(max_y / size) - row0, 1)
-    rows, cols = np.indices((n_rows, n_cols))
     inset = min(EDGE_TOLERANCE_M, size / 10)
-    shapely.prepare(ward_bng)
-    kept = shapely.intersects(ward_bng, _boxes(rows + row0, cols + col0, size, inset=inset))
-    return row0, col0, np.asarray(kept, dtype=bool)
+    kept = np.zeros((n_rows, n_cols), dtype=bool)
+    # Part by part: a force's area (or a region's forces) is many polygons far apart, and
+    # only the squares of each part's own box can reach into it.
+    for part in shapely.get_parts(ward_bng):
+        x0, y0, x1, y1 = shapely.bounds(part)
+        c0, r0 = math.floor(x0 / size) - col0, math.floor(y0 / size) - row0
+        c1 = max(math.ceil(x1 / size) - col0, c0 + 1)
+        r1 = max(math.ceil(y1 / size) - row0, r0 + 1)
+        rows, cols = np.indices((r1 - r0, c1 - c0))
+        shapely.prepare(part)
+        boxes = _boxes(rows + r0 + row0, cols + c0 + col0, size, inset=inset)
+        kept[r0:r1, c0:c1] |= np.asarray(shapely.intersects(part, boxes), dtype=bool)
+    return row0, col0, kept
 
 
 def _count(

@@ -79,31 +79,48 @@ class ForceCounts:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> ForceCounts:
-        """From rows of (status, ward_code, month, category, n), as the store keeps them."""
-        months = sorted(frame["month"].unique().tolist())
-        in_wards = frame[frame["status"] == "ward"]
-        wards = sorted(in_wards["ward_code"].unique().tolist())
-        month_at = {m: i for i, m in enumerate(months)}
-        ward_at = {w: i for i, w in enumerate(wards)}
-        category_at = {c: i for i, c in enumerate(CATEGORIES)}
-        counts = np.zeros((len(wards), len(CATEGORIES), len(months)), dtype=np.int64)
-        np.add.at(
-            counts,
+        """From rows of (status, ward_code, month, category, n), as the store keeps them.
+
+        Rows are placed by hashed index look-ups and summed with one ``bincount``: a region
+        of 800 wards over five years is half a million rows.
+        """
+        months = pd.Index(sorted(frame["month"].unique().tolist()))
+        status = frame["status"].to_numpy(object)
+        in_wards = frame[status == "ward"]
+        wards = pd.Index(sorted(in_wards["ward_code"].unique().tolist()))
+        category = pd.Index(CATEGORIES).get_indexer(in_wards["category"])
+        if (category < 0).any():
+            unknown = sorted(set(in_wards["category"][category < 0]))
+            raise ValueError(f"category: {unknown!r} are not police.uk categories")
+        shape = (len(wards), len(CATEGORIES), len(months))
+        flat = np.ravel_multi_index(
             (
-                in_wards["ward_code"].map(ward_at).to_numpy(int),
-                in_wards["category"].map(category_at).to_numpy(int),
-                in_wards["month"].map(month_at).to_numpy(int),
+                wards.get_indexer(in_wards["ward_code"]),
+                category,
+                months.get_indexer(in_wards["month"]),
             ),
-            in_wards["n"].to_numpy(np.int64),
+            shape,
+        )
+        counts = np.bincount(
+            flat, weights=in_wards["n"].to_numpy(np.float64), minlength=int(np.prod(shape))
         )
 
-        def by_month(status: str) -> npt.NDArray[np.int64]:
-            rows = frame[frame["status"] == status]
-            out = np.zeros(len(months), dtype=np.int64)
-            np.add.at(out, rows["month"].map(month_at).to_numpy(int), rows["n"].to_numpy(np.int64))
-            return out
+        def by_month(name: str) -> npt.NDArray[np.int64]:
+            rows = frame[status == name]
+            out = np.bincount(
+                months.get_indexer(rows["month"]),
+                weights=rows["n"].to_numpy(np.float64),
+                minlength=len(months),
+            )
+            return out.astype(np.int64)
 
-        return cls(wards, months, counts, by_month("outside"), by_month("no location"))
+        return cls(
+            wards.tolist(),
+            months.tolist(),
+            counts.astype(np.int64).reshape(shape),
+            by_month("outside"),
+            by_month("no location"),
+        )
 
     def within(self, period: Period) -> npt.NDArray[np.bool_]:
         return np.array([period.first <= m <= period.last for m in self.months], dtype=bool)

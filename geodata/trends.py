@@ -144,13 +144,41 @@ def dispersion_without_each(counts: npt.ArrayLike) -> npt.NDArray[np.float64]:
     category few wards have) one ward's sudden rise is most of the Pearson statistic, and
     pooled over every ward it would hide itself. With many wards the two differ little
     (Cleveland's 83 wards). A force of one ward gets Poisson (1) for every category.
+
+    Computed for every ward at once rather than by running :func:`dispersion` once per
+    ward (which costs wards squared, minutes for a region of 800 wards). Expanding the
+    square with ``sum_t s_t = 1`` and ``sum_t x_vt = n_v``, Pearson's statistic without
+    ward ``w`` is::
+
+        chi2_c(-w) = G'  sum_t (Q_ct - x_wct^2 / n_wc) / (F_ct - x_wct)  -  G'
+
+    where ``Q_ct = sum_v x_vct^2 / n_vc`` over the wards with incidents, ``F_ct`` the
+    force's monthly counts and ``G' = sum_t F_ct - n_wc`` the rest of the force's total;
+    the sum runs over the months the rest of the force has incidents, and the degrees of
+    freedom are the rest's wards with incidents times those months less one. It equals
+    the ward-by-ward definition up to floating-point rounding (a test checks both).
     """
     x = np.asarray(counts, dtype=np.float64)
     if x.ndim != 3:
         raise TrendError(f"counts must be wards x categories x months, got shape {x.shape}")
     if x.shape[0] < 2:
         return np.ones(x.shape[:2])
-    return np.vstack([dispersion(np.delete(x, w, axis=0)) for w in range(x.shape[0])])
+    force = x.sum(axis=0)  # categories x months
+    totals = x.sum(axis=2)  # wards x categories
+    active = totals > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(active[:, :, None], x**2 / totals[:, :, None], 0.0)
+        rest_month = force[None, :, :] - x
+        months = rest_month > 0
+        ratio = np.where(months, (own.sum(axis=0)[None] - own) / rest_month, 0.0)
+    rest_total = force.sum(axis=1)[None, :] - totals
+    chi2 = rest_total * ratio.sum(axis=2) - rest_total
+    held = months.sum(axis=2)
+    freedom = (active.sum(axis=0)[None, :] - active) * (held - 1)
+    usable = (held >= 2) & (freedom > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = np.maximum(MIN_DISPERSION, chi2 / freedom)
+    return np.where(usable, phi, 1.0)
 
 
 def change_test(

@@ -10,10 +10,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
+from service.auth import start_session
 from service.store.db import get_engine
 from service.store.users import create_user
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCH_PASSWORD = "a long load test phrase"
+"""The benchmark viewer's password (a password may not contain the user name)."""
 
 
 def data_folder() -> Path:
@@ -51,9 +54,14 @@ def signed_in_client(app: Flask) -> FlaskClient:
     """A test client signed in as a viewer made for the benchmark."""
     with app.app_context():
         user_id = create_user(
-            get_engine(), username="bench", password="bench password 1", role="viewer"
+            get_engine(), username="bench", password=BENCH_PASSWORD, role="viewer"
         )
-    client = app.test_client()
+    return sign_in(app.test_client(), user_id)
+
+
+def sign_in(client: FlaskClient, user_id: int) -> FlaskClient:
+    """``client`` with a fresh session of user ``user_id`` (as signing in makes it)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}:0"
+        start_session(session)
     return client

@@ -133,7 +133,9 @@ def profile_page(
     name = profile.ward.name
     return ProfilePage(
         profile=profile,
-        priorities=ward_priorities(app, engine, code=code, period=period, today=today),
+        priorities=ward_priorities(
+            app, engine, code=code, period=period, today=today, concerns=concerns
+        ),
         concerns=concerns,
         open_concerns=sum(c["status"] in OPEN_STATUSES for c in concerns),
         mapped_concerns=len(mapped),
@@ -148,12 +150,16 @@ def profile_page(
             asset_url=asset_url,
         ),
         hot_cells=hot_cells(profile),
-        charts={
-            "crime": trend_svg(crime, title=f"Crimes per month in {name}", unit="crimes"),
-            "asb": trend_svg(
-                asb, title=f"Anti-social behaviour per month in {name}", unit="ASB incidents"
-            ),
-        },
+        charts=data_cache(app, "trend charts", size=MAPS_CACHED).get(
+            shared_figures(app, engine).version,
+            (code, period),
+            lambda: {
+                "crime": trend_svg(crime, title=f"Crimes per month in {name}", unit="crimes"),
+                "asb": trend_svg(
+                    asb, title=f"Anti-social behaviour per month in {name}", unit="ASB incidents"
+                ),
+            },
+        ),
         monthly=[MonthRow(c.month, c.n, a.n) for c, a in zip(crime, asb, strict=True)],
         sentences=[s for t in profile.trends for s in t.sentences],
         trend_note=page_note(profile.trends),

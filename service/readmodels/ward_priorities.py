@@ -25,10 +25,16 @@ from geodata.priorities import (
     seldom_heard,
     themes_for,
 )
+from service.readmodels.cache import data_cache
 from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
 from service.store.threat import active_assessment, get_themes
+
+PERIODS_CACHED = 8
+"""Periods whose every ward's harm rate is kept per data version."""
+RISING_CACHED = 4096
+"""Wards' rising categories kept per data version (a planning page ranks every ward)."""
 
 
 def priority_weights(app: Flask) -> PriorityWeights:
@@ -45,13 +51,21 @@ def _open(rows: list[dict[str, Any]]) -> list[OpenConcern]:
 
 
 def ward_priorities(
-    app: Flask, engine: sa.Engine, *, code: str, period: Period, today: date
+    app: Flask,
+    engine: sa.Engine,
+    *,
+    code: str,
+    period: Period,
+    today: date,
+    concerns: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
-    """Ranked themes with reasons, gaps and seldom-heard coverage for one ward."""
+    """Ranked themes with reasons, gaps and seldom-heard coverage for one ward; ``concerns``
+    are the ward's as :func:`list_concerns` gives them for ``today``, read when not given."""
     shared = shared_figures(app, engine)
     if shared.vintage is None or code not in _ward_codes(shared):
         return None
-    concerns = list_concerns(engine, ward_code=code, today=today)
+    if concerns is None:
+        concerns = list_concerns(engine, ward_code=code, today=today)
     context = _context(app, engine, shared, period, concerns)
     year_ago = today - timedelta(days=365)
     rates = context["harm_rates"]
@@ -160,22 +174,49 @@ def _context(
     tag_categories = {tag: t.categories for tag, t in tags.items()}
     population = shared.residents
     harm = dict(harm_weights(app).weights)
-    assessment = active_assessment(engine)
+    assessment, stored_themes = threat(app, engine, shared)
     return {
         "themes": themes_for(
-            get_themes(engine) if assessment else [],
+            stored_themes,
             tag_categories,
             {r["tag"] for r in concerns if r["status"] in OPEN_STATUSES},
         ),
         "tag_categories": tag_categories,
         "population": population,
         "harm": harm,
-        "harm_rates": harm_rates(shared.force, population, period, harm),
+        "harm_rates": data_cache(app, "harm rates", size=PERIODS_CACHED).get(
+            shared.version, period, lambda: harm_rates(shared.force, population, period, harm)
+        ),
         "weights": priority_weights(app),
+        "rising": lambda code: rising(app, shared, code=code, period=period),
         "assessment": None
         if assessment is None
         else {k: assessment[k] for k in ("title", "force", "assessed_on", "version", "example")},
     }
+
+
+def threat(
+    app: Flask, engine: sa.Engine, shared: SharedFigures
+) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The active threat assessment and its themes (none without one), kept per data
+    version: an assessment changes only by an import, which adds a ledger row."""
+
+    def read() -> tuple[dict[str, Any] | None, list[Any]]:
+        assessment = active_assessment(engine)
+        return assessment, get_themes(engine) if assessment else []
+
+    return data_cache(app, "threat assessment", size=1).get(shared.version, None, read)
+
+
+def rising(app: Flask, shared: SharedFigures, *, code: str, period: Period) -> frozenset[str]:
+    """The ward's rising categories in ``period`` (:func:`geodata.priorities.rising_categories`),
+    kept per data version: they test the ward against the whole force's counts, the same for
+    every request until the next import."""
+    return data_cache(app, "rising categories", size=RISING_CACHED).get(
+        shared.version,
+        (code, period),
+        lambda: frozenset(rising_categories(code, shared.force, period, shared.months_held)),
+    )
 
 
 def _rank(
@@ -193,7 +234,7 @@ def _rank(
         population=context["population"],
         period=period,
         harm=context["harm"],
-        rising_categories=rising_categories(code, shared.force, period, shared.months_held),
+        rising_categories=context["rising"](code),
         open_concerns=open_concerns,
         today=today,
         weights=context["weights"],

@@ -200,7 +200,14 @@ def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> 
     )
     with engine.connect() as connection:
         rows = connection.execute(query, {"vintage": vintage, "first": first, "last": last}).all()
-    columns = {"status": "str", "ward_code": "str", "month": "str", "category": "str", "n": "int64"}
+    # Text as Python objects: half a million rows of a region become a frame in a blink.
+    columns = {
+        "status": "object",
+        "ward_code": "object",
+        "month": "object",
+        "category": "object",
+        "n": "int64",
+    }
     return _frame(rows, columns)
 
 

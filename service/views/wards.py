@@ -11,6 +11,7 @@ from werkzeug.exceptions import NotFound
 from service.access import shown_concerns
 from service.assets import asset_url
 from service.readmodels.briefing import briefing_page
+from service.readmodels.fragments import rendered_fragments
 from service.readmodels.pages import profile_page
 from service.readmodels.ward_profiles import shared_figures
 from service.store.db import get_engine
@@ -38,7 +39,17 @@ def profile(code: str) -> ResponseReturnValue:
     if page is None:
         raise NotFound(f"no ward {code!r} in the latest boundary vintage")
     shown_concerns(page.concerns)
-    html = render_template("wards/profile.html", period=chosen.period, chosen=chosen, **vars(page))
+    figures = rendered_fragments(
+        current_app,
+        engine,
+        template="wards/_profile_figures.html",
+        macros=("cards", "map_tables", "figures", "closing"),
+        key=(code, chosen.period),
+        values={"period": chosen.period, **vars(page)},
+    )
+    html = render_template(
+        "wards/profile.html", period=chosen.period, chosen=chosen, figures=figures, **vars(page)
+    )
     return html, 400 if chosen.problems else 200
 
 

@@ -299,5 +299,23 @@ def test_a_wards_dispersion_is_measured_without_its_own_counts() -> None:
 
     assert dispersion(counts)[0] > 10
     assert by_ward[0].tolist() == [1.0]
-    assert by_ward[1].tolist() == dispersion(counts[[0, 2]]).tolist()
+    # Equal up to rounding: every ward's dispersion is computed at once in closed form.
+    assert by_ward[1] == pytest.approx(dispersion(counts[[0, 2]]), rel=1e-12, abs=0)
     assert dispersion_without_each(counts[:1]).tolist() == [[1.0]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_wards_dispersion_equals_the_ward_by_ward_definition(seed: int) -> None:
+    # Sparse counts (many zero months, categories some wards never have, a ward with no
+    # incident at all, a category held in a single month): the closed form over every ward
+    # agrees with dispersion() of the counts with each ward's row deleted.
+    rng = np.random.default_rng(seed)
+    counts = rng.negative_binomial(2, 0.4, size=(40, 6, 24)) * (rng.random((40, 6, 24)) < 0.5)
+    counts[3] = 0
+    counts[:, 4, 1:] = 0
+    counts[:, 5, :] = 0
+    counts[7, 5, 2] = 9
+
+    expected = np.vstack([dispersion(np.delete(counts, w, axis=0)) for w in range(40)])
+
+    assert dispersion_without_each(counts) == pytest.approx(expected, rel=1e-12, abs=0)

@@ -407,13 +407,7 @@ def test_a_concern_raised_after_the_map_was_built_is_on_it(
 WARM_PAGE_STATEMENTS = [
     "SELECT users.",  # the signed-in user
     "FROM imports",  # the data version, once per request
-    "FROM concerns",  # the ward's concerns (the page lists them) ...
-    "FROM concerns",  # ... and again for the priorities (their tags)
-    "FROM threat_assessments",  # the active threat assessment ...
-    "FROM threat_assessments",  # ... its version number
-    "FROM threat_themes",  # its themes ...
-    "FROM threat_assessments",  # ... of the latest assessment
-    "FROM threat_themes",
+    "FROM concerns",  # the ward's concerns (the page lists them and the priorities read them)
     "FROM plans",  # the ward's active plans ...
     "FROM plans",  # ... and those a priority theme is planned for
     "FROM concerns",  # the prevention-message alignment's key: the concerns' fields ...
@@ -422,7 +416,8 @@ WARM_PAGE_STATEMENTS = [
     "FROM operations",  # the operations in the ward (their evaluations are kept)
     "INSERT INTO access_log",  # who read the ward's page and which concerns it showed them
 ]
-"""What a ward page runs once its profile and map are kept: no figure is read again."""
+"""What a ward page runs once its profile and map are kept: no figure is read again, and
+the threat assessment is kept per data version (only an import changes it)."""
 
 
 def test_a_warm_ward_page_reads_the_data_version_once_and_no_shared_figures(
