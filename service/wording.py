@@ -10,13 +10,16 @@ formats a month or a plural by hand and never shows an internal code:
   for an irregular plural), with thousands separated;
 - ``theme`` and ``channel``: a concern's tag or channel by its label;
 - ``file_name``: an imported file's name without the server's folders; ``without_folders``:
-  the same for every path inside a sentence.
+  the same for every path inside a sentence;
+- ``day``: a stored ``YYYY-MM-DD`` date as "1 July 2025"; ``when``: a stored UTC time as
+  "7 December 2026, 04:22 UTC".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import PurePath
 
 from flask import Flask
@@ -70,6 +73,24 @@ def without_folders(text: str) -> str:
     return _FOLDERS.sub(r"\1", text or "")
 
 
+def day(value: date | str | None) -> str:
+    """A date in words, "1 July 2025" (GOV.UK style); text that is not a date is kept."""
+    try:
+        found = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return "" if value is None else str(value)
+    return f"{found.day} {found:%B %Y}"
+
+
+def when(value: datetime | str | None) -> str:
+    """A stored UTC time in words, "7 December 2026, 04:22 UTC"; other text is kept."""
+    try:
+        found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return "" if value is None else str(value)
+    return f"{day(found.date())}, {found:%H:%M} UTC"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         month=month_words,
@@ -79,4 +100,6 @@ def init_app(app: Flask) -> None:
         channel=channel,
         file_name=file_name,
         without_folders=without_folders,
+        day=day,
+        when=when,
     )

@@ -92,7 +92,7 @@ def test_the_planning_page_lists_the_seasonal_rises_and_next_months(
     assert f"{ASB_PARK} {PARK_RISE}" in page  # next month's rises, ward by ward
     assert "Every usual rise (1)" in page
     assert "Operation Summer Park (synthetic)" in page
-    assert "Operation Clear Week (synthetic), 2025-03-10 to 2025-03-16, force-wide" in page
+    assert "Operation Clear Week (synthetic), 10 March 2025 to 16 March 2025, force-wide" in page
 
 
 def test_the_briefing_says_what_usually_rises_next_month(
@@ -112,11 +112,14 @@ def test_a_ward_page_lists_its_operations_and_the_force_wide_ones(
     town = text_of(viewer.get(f"/wards/{code_of(demo_app, TOWN_CENTRE)}").text)
 
     assert "Operations (2)" in page
-    assert "Operation Summer Park (synthetic), 2025-07-01 to 2025-08-31" in page
+    assert "Operation Summer Park (synthetic), 1 July 2025 to 31 August 2025" in page
     assert "Anti-social behaviour and Criminal damage and arson rose" in page
     assert f"In season: {PARK_RISE}; part of the change may be the season." in page
     assert "Not evaluated: a force-wide operation covers every ward" in page
-    assert "Operation Night Lights (synthetic), 2025-11-28 to 2025-12-31, on overtime" in town
+    assert (
+        "Operation Night Lights (synthetic), 28 November 2025 to 31 December 2025, on overtime"
+        in town
+    )
 
 
 def test_an_operation_is_evaluated_as_its_equivalent_plan(demo_app: Flask) -> None:
@@ -181,7 +184,7 @@ def test_a_pcso_records_and_edits_an_operation(demo_app: Flask, pcso: FlaskClien
     )
     assert edited.status_code == 303
     page = text_of(pcso.get(f"/operations/{operation_id}").text)
-    assert "2025-10-01 to 2025-11-15" in page and "Ran on overtime" in page
+    assert "1 October 2025 to 15 November 2025" in page and "Ran on overtime" in page
     assert "Test Pcso: created" in page and "Test Pcso: edited: end_date" in page
 
 

@@ -493,7 +493,7 @@ def test_a_point_plan_with_reviews_and_a_linked_concern_shows_them(
     page = client.get(f"/plans/{plan_id}").text
 
     assert "radius in metres): 300.0 m round (-1.21, 54.61);" in page
-    assert "2025-07-01 · reviews 2025-08-01, 2025-09-01" in page
+    assert "1 July 2025 · reviews 1 August 2025, 1 September 2025" in page
     assert 'Linked concerns: <a href="/concerns/1">1</a>.' in page
     assert "<p>No responses yet.</p>" in page
     listing = client.get(f"/plans?ward={WEST_CODE}&category=Burglary").text

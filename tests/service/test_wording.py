@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template_string
 
 from geodata.period import Period
-from service.wording import file_name, plural, without_folders
+from service.wording import day, file_name, plural, when, without_folders
 
 
 def test_counts_agree_with_their_noun() -> None:
@@ -39,3 +39,12 @@ def test_the_filters_write_months_themes_and_channels_in_words(app: Flask) -> No
     assert text == (
         "December 2025 | January-December 2023 | Anti-social behaviour | Ward councillor | 1 ward"
     )
+
+
+def test_stored_dates_and_times_read_as_words() -> None:
+    assert day("2025-07-01") == "1 July 2025"
+    assert day("2025-12-31T23:59:00+00:00") == "31 December 2025"
+    assert when("2026-12-07T04:22:16+00:00") == "7 December 2026, 04:22 UTC"
+    assert when("2025-06-16 09:05") == "16 June 2025, 09:05 UTC"
+    # Anything that is not a date is shown as it is rather than hidden.
+    assert day("not recorded") == "not recorded" and when(None) == ""
