@@ -1,6 +1,6 @@
 """LSOA boundaries and their area shares in wards, for the area-weighted population.
 
-Revision ID: 0012
+Revision ID: 0010
 Revises: 0009
 Created: 2026-12-07
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
