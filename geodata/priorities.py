@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from geodata.crime import CATEGORIES
 from geodata.denominators import poisson_interval
@@ -146,7 +147,12 @@ class Priority:
 
 
 def rising_categories(
-    ward_code: str, force: ForceCounts, period: Period, months_held: Collection[str]
+    ward_code: str,
+    force: ForceCounts,
+    period: Period,
+    months_held: Collection[str],
+    *,
+    dispersions: npt.ArrayLike | None = None,
 ) -> set[str]:
     """Categories whose count in the ward rose by more than usual variation explains.
 
@@ -156,12 +162,14 @@ def rising_categories(
     over-dispersion measured on every month of ``force``, no statement under
     :data:`geodata.trends.MIN_INCIDENTS`; both comparisons of every category are adjusted
     together (Benjamini-Hochberg, :func:`geodata.trends.adjust_page`), and a category is
-    rising when either comparison is a "rise".
+    rising when either comparison is a "rise". ``dispersions`` are those per-category
+    dispersions when the caller holds them already (they are the same for every ward, so a
+    page ranking every ward measures them once, not once per ward).
     """
     if ward_code not in force.wards:
         return set()
     ward = force.wards.index(ward_code)
-    phi = dispersion(force.counts)
+    phi = dispersion(force.counts) if dispersions is None else dispersions
     changes = []
     for other in (period.previous(), period.year_earlier()):
         if set(other.months) <= set(months_held):

@@ -215,7 +215,15 @@ def rising(app: Flask, shared: SharedFigures, *, code: str, period: Period) -> f
     return data_cache(app, "rising categories", size=RISING_CACHED).get(
         shared.version,
         (code, period),
-        lambda: frozenset(rising_categories(code, shared.force, period, shared.months_held)),
+        lambda: frozenset(
+            rising_categories(
+                code,
+                shared.force,
+                period,
+                shared.months_held,
+                dispersions=shared.dispersions[""],
+            )
+        ),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -25,6 +26,7 @@ from geodata.priorities import (
     themes_for,
 )
 from geodata.profile import ForceCounts
+from geodata.trends import dispersion
 
 TODAY = date(2025, 4, 15)
 PERIOD = Period("2025-01", "2025-03")
@@ -295,3 +297,15 @@ def test_rising_uses_the_force_relative_test_not_a_plain_count() -> None:
     assert rising_categories("A", followed, period, held) == set()
     assert rising_categories("A", alone, period, held) == {"Burglary"}
     assert rising_categories("Z", alone, period, held) == set()
+
+
+def test_rising_reads_dispersions_given_instead_of_measuring_them() -> None:
+    held = [f"2025-0{m}" for m in range(1, 7)]
+    period = Period("2025-06", "2025-06")
+    alone = monthly_force([20, 20, 20, 20, 20, 45], [20, 20, 20, 20, 20, 20])
+    measured = dispersion(alone.counts)
+
+    assert rising_categories("A", alone, period, held, dispersions=measured) == {"Burglary"}
+    # Given a far larger over-dispersion, the same rise is within usual variation.
+    wide = np.full_like(measured, 50.0)
+    assert rising_categories("A", alone, period, held, dispersions=wide) == set()
