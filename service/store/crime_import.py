@@ -28,6 +28,7 @@ from geodata.io.police_uk import StreetBatch, StreetFile
 from geodata.join import assign_wards
 from service.store.aggregates import PlaceWards, group_rows, label_aggregates, sum_aggregates
 from service.store.bulk import BulkWriter, bulk_writer
+from service.store.crime_ids import split_crime_ids
 from service.store.imports import now
 from service.store.schema import incidents
 from service.store.wards import list_vintages, load_wards
@@ -139,7 +140,8 @@ class _Block:
     reported_by: _Encoded
     category: _Encoded
     outcome: _Encoded
-    crime_id: pa.ChunkedArray
+    crime_id: pa.Array
+    crime_id_text: pa.Array
     context: pa.ChunkedArray
 
     @classmethod
@@ -147,6 +149,7 @@ class _Block:
         table = batch.table
         groups, group_of_row = _groups(table)
         blank = pa.scalar(None, pa.string())
+        crime_id, crime_id_text = split_crime_ids(table["Crime ID"])
         return cls(
             batch=batch,
             groups=groups,
@@ -157,7 +160,8 @@ class _Block:
             reported_by=_Encoded.of(table["Reported by"]),
             category=_Encoded.of(table["Crime type"]),
             outcome=_Encoded.of(table["Last outcome category"]),
-            crime_id=_null_if_blank(table["Crime ID"], blank),
+            crime_id=crime_id,
+            crime_id_text=crime_id_text,
             context=_null_if_blank(table["Context"], blank),
         )
 
@@ -331,6 +335,7 @@ class CrimeImport:
             "partition_id": pa.array(partition_of_row),
             "line": table["line"],
             "crime_id": block.crime_id,
+            "crime_id_text": block.crime_id_text,
             "reported_by_id": self._ids(block.reported_by, self._forces, "forces", "name"),
             "place_id": pa.array(place_of_row),
             "category_id": self._ids(block.category, self._categories, "categories", "label"),

@@ -244,21 +244,38 @@ partitions = sa.Table(
 incidents = sa.Table(
     "incidents",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column(
         "partition_id",
         sa.Integer,
         sa.ForeignKey("partitions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
+        primary_key=True,
+        autoincrement=False,
     ),
-    sa.Column("line", sa.Integer, nullable=False, comment="line in the source file"),
-    sa.Column("crime_id", sa.Text, comment="NULL for anti-social behaviour"),
+    sa.Column(
+        "line",
+        sa.Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="line in the source file",
+    ),
+    sa.Column(
+        "crime_id",
+        sa.LargeBinary,
+        comment="the 32 bytes of a police.uk Crime ID (64 hex digits); NULL for anti-social "
+        "behaviour or when crime_id_text holds it",
+    ),
     sa.Column("reported_by_id", sa.Integer, sa.ForeignKey("forces.id"), nullable=False),
     sa.Column("place_id", sa.Integer, sa.ForeignKey("places.id"), nullable=False),
     sa.Column("category_id", sa.Integer, sa.ForeignKey("categories.id"), nullable=False),
     sa.Column("outcome_id", sa.Integer, sa.ForeignKey("outcomes.id")),
     sa.Column("context", sa.Text),
+    sa.Column(
+        "crime_id_text",
+        sa.Text,
+        comment="a Crime ID not in police.uk's form (64 lowercase hex digits), as written",
+    ),
+    comment="one police.uk row: a partition is filled from one file, where lines are unique",
+    sqlite_with_rowid=False,
 )
 
 threat_assessments = sa.Table(

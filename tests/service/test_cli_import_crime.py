@@ -104,14 +104,14 @@ def test_importing_the_same_file_again_changes_nothing(
 ) -> None:
     path = str(january(tmp_path))
     run_json(runner, "import-crime", path)
-    before = rows(app, "SELECT * FROM incidents ORDER BY id")
+    before = rows(app, "SELECT * FROM incidents ORDER BY partition_id, line")
 
     again = run_json(runner, "import-crime", path)
 
     assert again["rows_written"] == 0
     assert again["unchanged_files"] == 1
     assert again["rows_read"] == again["rows_stored"] == 8
-    assert rows(app, "SELECT * FROM incidents ORDER BY id") == before
+    assert rows(app, "SELECT * FROM incidents ORDER BY partition_id, line") == before
 
 
 @pytest.mark.usefixtures("wards")
@@ -277,7 +277,7 @@ def assert_aggregates_match_incidents(app: Flask) -> None:
                     WHEN pw.ward_code IS NULL THEN 'outside' ELSE 'ward' END,
                count(*)
         FROM incident_rows r
-        JOIN incidents i ON i.id = r.id
+        JOIN incidents i ON i.partition_id = r.partition_id AND i.line = r.line
         CROSS JOIN boundary_sets bs
         LEFT JOIN place_wards pw ON pw.place_id = i.place_id AND pw.vintage = bs.vintage
         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
@@ -380,3 +380,40 @@ def test_an_archive_with_a_member_leading_outside_it_stores_nothing(
     assert f"Error: {path}: the archive holds member names leading outside it" in result.output
     assert "'../2025-02/2025-02-test-street.csv'" in result.output
     assert rows(app, "SELECT count(*) FROM incidents") == [(0,)]
+
+
+CRIME_IDS = [
+    "0f" * 32,  # police.uk's form: stored as its 32 bytes
+    "0F" * 32,  # upper-case hex
+    "j1",  # a force's own reference
+    "é" * 32,  # 64 bytes of UTF-8, not hex
+    "0" * 63 + "g",  # 64 characters, one not hex
+    "ab" * 31,  # too short
+]
+"""Crime IDs in police.uk's form and not: every one imports and comes back as written."""
+
+
+def crime_id_file(tmp_path: Path) -> Path:
+    return write_street_csv(
+        tmp_path / "2025-01" / "2025-01-test-street.csv",
+        [street_row(crime_id=crime_id) for crime_id in CRIME_IDS] + [street_row(category=ASB)],
+    )
+
+
+@pytest.mark.usefixtures("wards")
+def test_crime_ids_come_back_as_written_and_police_uk_ones_are_stored_as_bytes(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    summary = run_json(runner, "import-crime", str(crime_id_file(tmp_path)))
+
+    assert summary["rows_stored"] == len(CRIME_IDS) + 1
+    assert rows(app, 'SELECT "Crime ID" FROM incident_rows ORDER BY line') == [
+        *((crime_id,) for crime_id in CRIME_IDS),
+        (None,),
+    ]
+    stored = rows(app, "SELECT crime_id, crime_id_text FROM incidents ORDER BY line")
+    assert [bytes(c) if c is not None else None for c, _ in stored] == [
+        bytes.fromhex("0f" * 32),
+        *([None] * len(CRIME_IDS)),
+    ]
+    assert [t for _, t in stored] == [None, *CRIME_IDS[1:], None]

@@ -170,7 +170,10 @@ def stored_by_force(app: Flask) -> dict[str, int]:
 def incidents(app: Flask) -> list[tuple[object, ...]]:
     with app.app_context(), get_engine().connect() as connection:
         return [
-            tuple(r) for r in connection.execute(sa.text("SELECT * FROM incidents ORDER BY id"))
+            tuple(r)
+            for r in connection.execute(
+                sa.text("SELECT * FROM incidents ORDER BY partition_id, line")
+            )
         ]
 
 

@@ -78,10 +78,15 @@ def test_cleveland_imports_whole_and_joins_like_sjoin(
                 sa.text('SELECT ward_code, "Crime type", count(*) FROM incident_rows GROUP BY 1, 2')
             ).all()
             assert {(w, c): n for w, c, n in by_category} == independent_counts_by_category(joined)
-            before = connection.execute(sa.text("SELECT * FROM incidents ORDER BY id")).all()
+            before = connection.execute(
+                sa.text("SELECT * FROM incidents ORDER BY partition_id, line")
+            ).all()
 
     second = run_json(runner, "import-crime", folder)
     assert second["rows_written"] == 0
     assert second["unchanged_files"] == 12
     with app.app_context(), get_engine().connect() as connection:
-        assert connection.execute(sa.text("SELECT * FROM incidents ORDER BY id")).all() == before
+        assert (
+            connection.execute(sa.text("SELECT * FROM incidents ORDER BY partition_id, line")).all()
+            == before
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from service.store import migrate
 from service.store.access import record_access
 from service.store.db import broken_foreign_keys, get_engine, make_engine
 from service.store.schema import metadata
-from tests.factories import run_json, street_row, write_street_csv
+from tests.factories import run_json, street_row, write_street_csv, write_wards
 
 BEFORE_MIGRATIONS = Path(__file__).parent / "data" / "before_migrations.sql"
 """A SQLite database made by the last release without migrations (its ``create_all``), with
@@ -29,6 +30,11 @@ def legacy_database(path: Path) -> str:
     with sqlite3.connect(path) as connection:
         connection.executescript(BEFORE_MIGRATIONS.read_text())
     return f"sqlite:///{path}"
+
+
+INCIDENT_IDS = "reported_by_id, place_id, category_id, outcome_id, context"
+CRIME_ID = "CASE WHEN crime_id IS NULL THEN crime_id_text ELSE lower(hex(crime_id)) END"
+"""The Crime ID as text, as ``incident_rows`` shows it on SQLite (revision 0011)."""
 
 
 def table_rows(engine: sa.Engine, table: str, columns: str = "*") -> list[tuple[object, ...]]:
@@ -49,12 +55,13 @@ def test_a_database_from_before_migrations_upgrades_in_place(tmp_path: Path) -> 
         columns = {
             table: ", ".join(f'"{c["name"]}"' for c in inspector.get_columns(table))
             for table in inspector.get_table_names()
-            if table != "partitions"
+            if table not in ("partitions", "incidents")
         }
     before = {table: table_rows(engine, table, names) for table, names in columns.items()}
+    incidents = table_rows(engine, "incidents", f"partition_id, line, crime_id, {INCIDENT_IDS}")
     partitions = table_rows(engine, "partitions", "id, force_id, month, import_id, sha256")
     assert migrate.current_revision(engine) is None
-    assert sum(len(rows) for rows in before.values()) > 60
+    assert sum(len(rows) for rows in before.values()) + len(incidents) > 60
 
     migrate.upgrade(engine)
 
@@ -72,6 +79,10 @@ def test_a_database_from_before_migrations_upgrades_in_place(tmp_path: Path) -> 
         )
     assert table_rows(engine, "access_log", "user_id, ref") == [(None, "2"), (1, "1")]
     assert table_rows(engine, "partitions", "id, force_id, month, import_id, sha256") == partitions
+    # 0011 keys incidents by (partition_id, line) and stores the Crime ID as bytes.
+    assert table_rows(engine, "incidents", f"partition_id, line, {CRIME_ID}, {INCIDENT_IDS}") == (
+        incidents
+    )
     assert table_rows(engine, "partitions", "month, incident_count") == [
         ("2025-01", 5),
         ("2025-02", 2),
@@ -166,6 +177,52 @@ def test_revision_0003_goes_down_and_up_again(app: Flask) -> None:
             assert user_id["nullable"] is False
 
         migrate.upgrade(engine)
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert differences == []
+        assert broken_foreign_keys(engine) == []
+
+
+def test_revision_0011_rewrites_incidents_from_0010_with_every_crime_id_kept(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Incidents held at 0010 (Crime IDs as text, keyed by id) come through 0011 with every
+    row and every Crime ID as it was, on both stores; police.uk's become 32 bytes."""
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "wards.geojson")))
+    crime_ids = ["0f" * 32, "0F" * 32, "j1", "é" * 32, "0" * 63 + "g", "", None]
+    csv = write_street_csv(tmp_path / "2025-01-test-street.csv", [street_row(crime_id="ab" * 32)])
+    run_json(runner, "import-crime", str(csv))
+    with app.app_context():
+        engine = get_engine()
+        migrate.downgrade(engine, "0010")
+        with engine.begin() as connection:  # rows as 0010 held them, many to rewrite
+            row = connection.exec_driver_sql(
+                "SELECT partition_id, reported_by_id, place_id, category_id FROM incidents"
+            ).one()
+            held = [(n % len(crime_ids), crime_ids[n % len(crime_ids)]) for n in range(3000)]
+            connection.execute(
+                sa.text(
+                    "INSERT INTO incidents (partition_id, line, crime_id, reported_by_id, "
+                    "place_id, category_id, outcome_id, context) "
+                    "VALUES (:p, :line, :crime_id, :r, :pl, :c, NULL, :context)"
+                ),
+                [
+                    dict(zip(("p", "r", "pl", "c"), row, strict=True))
+                    | {"line": 10 + n, "crime_id": crime_id, "context": f"n{kind}"}
+                    for n, (kind, crime_id) in enumerate(held)
+                ],
+            )
+        at_0010 = table_rows(engine, "incidents", "line, crime_id")
+
+        migrate.upgrade(engine)
+
+        assert table_rows(engine, "incident_rows", 'line, "Crime ID"') == at_0010
+        assert at_0010[0] == (2, "ab" * 32) and len(at_0010) == 3001
+        stored = table_rows(engine, "incidents", "line, crime_id")
+        assert [bytes(cast(bytes, c)) for _, c in stored if c is not None] == [
+            bytes.fromhex("ab" * 32),
+            *[bytes.fromhex("0f" * 32)] * (3000 // len(crime_ids) + 1),
+        ]
         with engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), metadata)
         assert differences == []
