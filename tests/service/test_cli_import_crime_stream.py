@@ -74,7 +74,7 @@ def partitions(app: Flask) -> list[tuple[object, ...]]:
     """Each stored partition: month, SHA-256, stored count, and incidents actually held."""
     return rows(
         app,
-        "SELECT p.month, p.sha256, p.incident_count, count(i.id) FROM partitions p "
+        "SELECT p.month, p.sha256, p.incident_count, count(i.line) FROM partitions p "
         "LEFT JOIN incidents i ON i.partition_id = p.id GROUP BY p.id, p.month, p.sha256, "
         "p.incident_count ORDER BY p.month",
     )
