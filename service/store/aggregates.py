@@ -211,7 +211,9 @@ def _group_distinct(
 ) -> list[npt.NDArray[np.int64]]:
     names = [str(i) for i in range(len(columns))]
     table = pa.table(dict(zip(names, columns, strict=True)))
-    table = table.append_column("n", pa.array(np.ones(len(table), np.int64) if weights is None else weights))
+    table = table.append_column(
+        "n", pa.array(np.ones(len(table), np.int64) if weights is None else weights)
+    )
     grouped = table.group_by(names, use_threads=False).aggregate([("n", "sum")])
     return [grouped[c].to_numpy() for c in [*names, "n_sum"]]
 

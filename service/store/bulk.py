@@ -20,6 +20,7 @@ backend, so the import's SQL is written once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
@@ -207,3 +208,55 @@ class PostgresWriter:
             )
             self._tables[table] = dict(types), [name for (name,) in key]
         return self._tables[table]
+
+
+class WriteBehind:
+    """The bulk writer, with each block's incidents appended on a second thread while the
+    caller groups that block and takes the next (SQLite's ingest and PostgreSQL's COPY
+    release the GIL).
+
+    One connection runs one statement at a time, so every other write, and the next
+    append, first waits for the append under way; an append that failed raises there.
+    The rows and the transaction are exactly those of appending in place.
+    """
+
+    def __init__(self, writer: BulkWriter, appender: ThreadPoolExecutor) -> None:
+        self._writer = writer
+        self._appender = appender
+        self._pending: Future[None] | None = None
+
+    def ingest_behind(self, table: str, rows: pa.Table) -> None:
+        self.wait()
+        self._pending = self._appender.submit(self._writer.ingest, table, rows)
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        self.wait()
+        return self._writer.rows(sql, **params)
+
+    def execute(self, sql: str, **params: Any) -> None:
+        self.wait()
+        self._writer.execute(sql, **params)
+
+    def ingest(self, table: str, rows: pa.Table) -> None:
+        self.wait()
+        self._writer.ingest(table, rows)
+
+
+@contextmanager
+def write_behind(writer: BulkWriter) -> Iterator[WriteBehind]:
+    """A :class:`WriteBehind` whose last append has ended before the transaction does
+    (committed or rolled back): on error its own failure gives way to the first one."""
+    with ThreadPoolExecutor(1, thread_name_prefix="append") as appender:
+        behind = WriteBehind(writer, appender)
+        try:
+            yield behind
+        except BaseException:
+            with suppress(Exception):
+                behind.wait()
+            raise
+        behind.wait()

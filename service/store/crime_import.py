@@ -27,7 +27,7 @@ from geodata.errors import CrimeFileError, RowError
 from geodata.io.police_uk import StreetBatch, StreetFile
 from geodata.join import assign_wards
 from service.store.aggregates import PlaceWards, group_rows, label_aggregates, sum_aggregates
-from service.store.bulk import BulkWriter, bulk_writer
+from service.store.bulk import WriteBehind, bulk_writer, write_behind
 from service.store.crime_ids import split_crime_ids
 from service.store.imports import now
 from service.store.schema import incidents
@@ -100,8 +100,8 @@ def crime_import(
         raise LookupError(f"no boundary vintage {active!r}; stored: {', '.join(vintages)}")
     with engine.connect() as reader:
         wards = {v: load_wards(reader, vintage=v) for v in vintages}
-    with bulk_writer(engine) as writer:
-        yield CrimeImport(writer, wards=wards, active=active, on_rejected=on_rejected)
+    with bulk_writer(engine) as writer, write_behind(writer) as behind:
+        yield CrimeImport(behind, wards=wards, active=active, on_rejected=on_rejected)
 
 
 @dataclass
@@ -189,7 +189,7 @@ class CrimeImport:
 
     def __init__(
         self,
-        writer: BulkWriter,
+        writer: WriteBehind,
         *,
         wards: dict[str, gpd.GeoDataFrame],
         active: str,
@@ -350,7 +350,7 @@ class CrimeImport:
             rows = rows.filter(pa.array(written))
             partition_of_row = partition_of_row[written]
             place_of_row = place_of_row[written]
-        self._writer.ingest(incidents.name, rows)
+        self._writer.ingest_behind(incidents.name, rows)
         result.rows_written += rows.num_rows
         for vintage, place_wards in self._place_wards.items():
             pending = state.aggregates.setdefault(vintage, [])

@@ -59,3 +59,20 @@ def test_an_empty_or_all_blank_column_gives_nulls() -> None:
         [None, None],
         [None, None],
     ]
+
+
+def test_a_column_of_64_long_values_with_one_not_in_police_uk_form_keeps_it_as_text() -> None:
+    """Every value 64 long or blank: one decode of the whole buffer, unless any is not
+    lowercase hex, when each row is judged on its own."""
+    for odd in (POLICE_UK.upper(), "g" * 64, "é" * 32):
+        column = pa.array([POLICE_UK, "", odd, POLICE_UK[::-1]])
+
+        crime_id, crime_id_text = split_crime_ids(column)
+
+        assert crime_id.to_pylist() == [
+            bytes.fromhex(POLICE_UK),
+            None,
+            None,
+            bytes.fromhex(POLICE_UK[::-1]),
+        ]
+        assert crime_id_text.to_pylist() == [None, None, odd, None]

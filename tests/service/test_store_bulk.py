@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.store import pg_copy
-from service.store.bulk import bulk_writer
+from service.store.bulk import bulk_writer, write_behind
 from service.store.db import make_engine
 
 metadata = sa.MetaData()
@@ -127,3 +127,34 @@ def test_rows_go_into_the_table_in_primary_key_order(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT id FROM bulk_sample ORDER BY ctid").scalars()
         assert list(stored) == sorted(shuffled.tolist())
+
+
+def test_appends_behind_land_in_order_before_every_later_write(engine: sa.Engine) -> None:
+    """Writes after an append behind see its rows: each waits for the append under way."""
+    first, second = _rows(3000), _rows(3000)
+    second = second.set_column(1, "id", pa.array(np.arange(3000, 6000)))
+
+    with bulk_writer(engine) as writer, write_behind(writer) as behind:
+        behind.ingest_behind("bulk_sample", first)
+        behind.execute("UPDATE bulk_sample SET small = 1 WHERE id < 3000")
+        behind.ingest_behind("bulk_sample", second)
+        (held,) = behind.rows("SELECT count(*) FROM bulk_sample")
+
+    assert held == (6000,)
+    stored = _stored(engine)
+    assert stored[3000:] == _expected(second)
+    assert {row[2] for row in stored[:3000]} == {1}
+
+
+def test_an_append_behind_that_fails_stops_the_whole_write(engine: sa.Engine) -> None:
+    with (
+        pytest.raises(Exception, match="colour"),
+        bulk_writer(engine) as writer,
+        write_behind(writer) as behind,
+    ):
+        behind.ingest_behind("bulk_sample", _rows(10))
+        behind.ingest_behind(
+            "bulk_sample", pa.table({"id": pa.array([99]), "colour": pa.array(["red"])})
+        )
+
+    assert _stored(engine) == []
