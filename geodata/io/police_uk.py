@@ -567,16 +567,61 @@ def _coordinates(
 ) -> tuple[
     npt.NDArray[np.float64], npt.NDArray[np.float64], tuple[npt.NDArray[np.bool_], dict[int, str]]
 ]:
-    """Float coordinates (NaN when both are blank) and the rows whose pair is unusable."""
+    """Float coordinates (NaN when both are blank) and the rows whose pair is unusable.
+
+    Each distinct pair is judged once: by Arrow's number parsing for a whole block when
+    it reads every pair (the usual case), else one by one with Python's ``float``; both
+    give the same correctly rounded numbers.
+    """
     pairs = pc.dictionary_encode(
         pc.binary_join_element_wise(longitude, latitude, PAIR_SEPARATOR)
     ).combine_chunks()
-    distinct = pairs.dictionary.to_pylist()
-    x = np.full(len(distinct), np.nan)
-    y = np.full(len(distinct), np.nan)
+    parsed = _parse_pairs(pairs.dictionary)
+    x, y, bad = parsed if parsed is not None else _parse_pairs_one_by_one(pairs.dictionary)
+    codes = pairs.indices.to_numpy(zero_copy_only=False)
+    return x[codes], y[codes], _spread(pairs.indices, bad)
+
+
+def _parse_pairs(
+    distinct: pa.Array,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], dict[int, str]] | None:
+    """The pairs parsed by Arrow, or None when Arrow cannot read one of them as a number
+    (Python's ``float`` then judges each: it reads more forms, and names the problem)."""
+    parts = pc.split_pattern(distinct, PAIR_SEPARATOR, max_splits=1)
+    lon_text, lat_text = pc.list_element(parts, 0), pc.list_element(parts, 1)
+    lon_blank = pc.equal(pc.ascii_trim_whitespace(lon_text), "").to_numpy(zero_copy_only=False)
+    lat_blank = pc.equal(pc.ascii_trim_whitespace(lat_text), "").to_numpy(zero_copy_only=False)
+    number = ~lon_blank & ~lat_blank
+    if (lon_blank != lat_blank).any():
+        return None  # one coordinate without the other: its message comes from float()
+    try:
+        x = pc.cast(pc.filter(lon_text, pa.array(number)), pa.float64()).to_numpy()
+        y = pc.cast(pc.filter(lat_text, pa.array(number)), pa.float64()).to_numpy()
+    except pa.ArrowInvalid:
+        return None
+    min_x, min_y, max_x, max_y = ENGLAND_WALES_BOUNDS
+    inside = (min_x <= x) & (x <= max_x) & (min_y <= y) & (y <= max_y)
+    xs, ys = np.full(len(distinct), np.nan), np.full(len(distinct), np.nan)
+    rows = np.flatnonzero(number)
+    xs[rows[inside]], ys[rows[inside]] = x[inside], y[inside]
+    bad = {
+        i: "coordinates ({}, {}) lie outside England and Wales".format(
+            *distinct[i].as_py().split(PAIR_SEPARATOR, 1)
+        )
+        for i in rows[~inside].tolist()
+    }
+    return xs, ys, bad
+
+
+def _parse_pairs_one_by_one(
+    distinct: pa.Array,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], dict[int, str]]:
+    values = distinct.to_pylist()
+    x = np.full(len(values), np.nan)
+    y = np.full(len(values), np.nan)
     bad: dict[int, str] = {}
     min_x, min_y, max_x, max_y = ENGLAND_WALES_BOUNDS
-    for i, pair in enumerate(distinct):
+    for i, pair in enumerate(values):
         lon_text, lat_text = pair.split(PAIR_SEPARATOR, 1)
         if not lon_text.strip() and not lat_text.strip():
             continue
@@ -589,5 +634,4 @@ def _coordinates(
             bad[i] = f"coordinates ({lon_text}, {lat_text}) lie outside England and Wales"
             continue
         x[i], y[i] = lon, lat
-    codes = pairs.indices.to_numpy(zero_copy_only=False)
-    return x[codes], y[codes], _spread(pairs.indices, bad)
+    return x, y, bad

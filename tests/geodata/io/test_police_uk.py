@@ -623,3 +623,35 @@ def test_the_hash_is_known_only_once_the_stream_is_read() -> None:
     stream = StreetStream(io.BytesIO(street_csv(street_row())), source=SOURCE, block_size=512)
     with pytest.raises(RuntimeError, match="once the file is read"):
         _ = stream.sha256
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=-6.0, max_value=1.7),
+            st.floats(min_value=50.0, max_value=55.7),
+            st.sampled_from(["{!r}", "{:.6f}", "{:.3e}", "{:.17g}", "{:.1f}"]),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_coordinates_read_by_arrow_equal_those_read_one_by_one(
+    points: list[tuple[float, float, str]],
+) -> None:
+    """A block whose pairs Arrow reads gets exactly the numbers Python's ``float`` gives,
+    as when one unreadable pair makes the block's pairs be read one by one."""
+    rows = [street_row(lon=form.format(x), lat=form.format(y)) for x, y, form in points]
+    rows.append(street_row(lon="", lat=""))
+
+    by_arrow = parse_street_csv(street_csv(*rows), source=SOURCE)
+    one_by_one = parse_street_csv(street_csv(*rows, street_row(lon="west")), source=SOURCE)
+
+    assert by_arrow.errors == []
+    assert [e.line for e in one_by_one.errors] == [len(rows) + 2]
+    for name in ("longitude", "latitude"):
+        expected = [float(row[4 if name == "longitude" else 5]) for row in rows[:-1]]
+        assert column(by_arrow, name)[:-1] == expected
+        assert column(one_by_one, name)[:-1] == expected
+        assert math.isnan(column(by_arrow, name)[-1])
