@@ -316,6 +316,42 @@ def test_aggregates_follow_every_kind_of_import(
     assert rows(app, "SELECT count(DISTINCT vintage) FROM ward_facts") == [(2,)]
 
 
+@pytest.mark.usefixtures("wards")
+def test_a_revised_month_replaces_its_own_aggregate_rows_only(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """The revised partition's rows of both aggregates go, in every vintage, whichever
+    wards they were in (or none, or no location); another force's rows of the same ward
+    and month, and the force's other months, stay."""
+    run_json(runner, "import-wards", str(write_wards(tmp_path / "w26.geojson", year="26")))
+    other = [street_row(force="Other Police"), street_row(force="Other Police", lon="-1.19")]
+    run_json(runner, "import-crime", str(january(tmp_path)))
+    for name, rows_of_file in (
+        ("2025-01-other-street.csv", other),
+        ("2025-02-test-street.csv", [street_row(month="2025-02")]),
+    ):
+        run_json(runner, "import-crime", str(write_street_csv(tmp_path / "b" / name, rows_of_file)))
+    kept = (
+        "SELECT count(*), sum(n) FROM {} WHERE month <> '2025-01' "
+        "OR force_id <> (SELECT id FROM forces WHERE name = 'Test Police')"
+    )
+    before = [rows(app, kept.format(t)) for t in ("ward_month_counts", "ward_facts")]
+
+    revised = write_street_csv(
+        tmp_path / "revised" / "2025-01-test-street.csv",
+        [street_row(lon="-1.19", category="Robbery")],
+    )
+    run_json(runner, "import-crime", str(revised))
+
+    assert_aggregates_match_incidents(app)
+    assert [rows(app, kept.format(t)) for t in ("ward_month_counts", "ward_facts")] == before
+    assert rows(
+        app,
+        "SELECT vintage, ward_code, status, n FROM ward_month_counts w JOIN forces f "
+        "ON f.id = w.force_id WHERE f.name = 'Test Police' AND month = '2025-01' ORDER BY 1",
+    ) == [("2025", "E05000001", "ward", 1), ("2026", "E05000001", "ward", 1)]
+
+
 def run_with_a_small_disk(app: Flask, args: list[str], *, room: int) -> subprocess.CompletedProcess:
     """Run a command in its own process, allowed to write files only ``room`` bytes larger
     than the database is now: a full disk, met for real by every write past it (the kernel
