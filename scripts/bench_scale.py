@@ -18,7 +18,9 @@ So the region has forces x 83 wards and forces x years x 89,391 rows (10 x 5: 83
 imported by the real ``import-crime`` path (parse, validate, join, store), timed end to
 end, with the CPU seconds per million rows it took in this process and, for the throwaway
 cluster, in PostgreSQL's processes (a shared machine changes rows/s, much less CPU).
-Then, for the busiest ward: the profile JSON and the ward page, cold in a new app (the
+Then each force's latest month is imported again, revised (its last row left out), as
+police.uk republishes months: the replacement of those partitions, timed and costed the
+same way. Then, for the busiest ward: the profile JSON and the ward page, cold in a new app (the
 shared force figures and the profile built), cold again with only the profile's cache
 cleared, and warm (cached); with ``wrk`` installed, warm ward pages per second from
 gunicorn with 2 workers at 32 connections. PostgreSQL runs in a throwaway cluster
@@ -41,6 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pyarrow as pa
@@ -122,6 +125,37 @@ def _moved(table: pa.Table, *, xoff: float, yoff: float, force: str) -> pa.Table
     return table
 
 
+def revise_latest_month(crime: Path, folder: Path) -> tuple[Path, int]:
+    """Each force's file of the latest month, revised as police.uk revises a month (here its
+    last row left out), in ``folder``; return the folder and the rows of the revised files."""
+    latest = max(p.name for p in crime.glob("force-*/*"))
+    rows = 0
+    for source in sorted(crime.glob(f"force-*/{latest}/*-street.csv")):
+        lines = source.read_bytes().splitlines(keepends=True)[:-1]
+        target = folder / source.relative_to(crime)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"".join(lines))
+        rows += len(lines) - 1
+    return folder, rows
+
+
+def measure_import(
+    engine: sa.Engine, path: Path, server: Path | None
+) -> tuple[dict[str, Any], float, dict[str, float]]:
+    """Import ``path``: its summary, wall seconds and CPU seconds per million rows stored."""
+    client_before, server_before = cpu_seconds(server)
+    start = time.perf_counter()
+    summary = import_crime_paths(engine, [path]).to_json()
+    seconds = time.perf_counter() - start
+    client_after, server_after = cpu_seconds(server)
+    per_million = 1e6 / max(summary["rows_stored"], 1)
+    cpu = {
+        "client": round((client_after - client_before) * per_million, 2),
+        "server": round((server_after - server_before) * per_million, 2),
+    }
+    return summary, seconds, cpu
+
+
 def database_size(engine: sa.Engine) -> int:
     if engine.dialect.name == "sqlite":
         base = Path(str(engine.url.database))
@@ -164,12 +198,9 @@ def measure_store(
     engine = make_engine(url)
     init_db(engine)
     import_ward_files(engine, ward_paths)
-    client_before, server_before = cpu_seconds(server)
-    start = time.perf_counter()
-    summary = import_crime_paths(engine, [crime]).to_json()
-    seconds = time.perf_counter() - start
-    client_after, server_after = cpu_seconds(server)
-    per_million = 1e6 / max(summary["rows_stored"], 1)
+    summary, seconds, cpu = measure_import(engine, crime, server)
+    revised, _ = revise_latest_month(crime, crime.parent / f"revised-{engine.dialect.name}")
+    revision, revision_seconds, revision_cpu = measure_import(engine, revised, server)
     counts = count_incidents_by_ward(engine, vintage="2025")
     busiest = max((c for c in counts if c), key=lambda c: counts[c])
     with engine.begin() as connection:
@@ -184,10 +215,10 @@ def measure_store(
         "import_seconds": round(seconds, 1),
         "import_rows_per_second": round(summary["rows_stored"] / seconds),
         "import_load_average": round(os.getloadavg()[0], 1),
-        "import_cpu_seconds_per_million_rows": {
-            "client": round((client_after - client_before) * per_million, 2),
-            "server": round((server_after - server_before) * per_million, 2),
-        },
+        "import_cpu_seconds_per_million_rows": cpu,
+        "revised_month_rows": revision["rows_written"],
+        "revised_month_seconds": round(revision_seconds, 2),
+        "revised_month_cpu_seconds_per_million_rows": revision_cpu,
         "database_mb": round(size / 1e6),
         "busiest_ward": busiest,
         "busiest_ward_rows": counts[busiest],

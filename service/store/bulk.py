@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, Protocol
 
 import pyarrow as pa
@@ -60,10 +60,10 @@ def bulk_writer(engine: sa.Engine) -> Iterator[BulkWriter]:
         with _sqlite_writer(engine) as writer:
             yield writer
     elif engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
+        with engine.begin() as connection, PostgresWriter(connection) as writer:
             lock_imports(connection)
             _skip_foreign_key_triggers(connection)
-            yield PostgresWriter(connection)
+            yield writer
     else:
         raise NotImplementedError(
             f"bulk writes support SQLite and PostgreSQL; {engine.dialect.name} is not built"
@@ -145,22 +145,45 @@ class SqliteWriter:
 
 
 class PostgresWriter:
-    """Runs on a SQLAlchemy connection; appends go through psycopg's binary ``COPY``."""
+    """Runs on a SQLAlchemy connection; appends go through psycopg's binary ``COPY``.
+
+    A ``COPY`` is left running when :meth:`ingest` returns: its rows are sent, and the
+    server inserts them while the import goes on with work that needs no SQL (grouping
+    the block's aggregates, reading and checking the next file); the next statement, or
+    the end of the block, waits for the server's answer and raises its error if any. Used
+    as a context manager, the writer ends a running ``COPY`` on the way out: completed,
+    or failed when an error leaves the block, so that the transaction can roll back.
+    Measured on 2 forces x 2 years (357,564 rows, 48 files): the server's inserts of a
+    file overlap the next file's parse, CPU per row unchanged.
+    """
 
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
         self._tables: dict[str, tuple[dict[str, str], list[str]]] = {}
+        self._running = ExitStack()
+
+    def __enter__(self) -> PostgresWriter:
+        return self
+
+    def __exit__(self, *error: Any) -> None:
+        self._running.__exit__(*error)
+
+    def wait(self) -> None:
+        """Wait for a running ``COPY`` to end, raising the server's error if it failed."""
+        self._running.close()
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        self.wait()
         return [tuple(row) for row in self._connection.execute(sa.text(sql), params)]
 
     def execute(self, sql: str, **params: Any) -> None:
+        self.wait()
         self._connection.execute(sa.text(sql), params)
 
     def ingest(self, table: str, rows: pa.Table) -> None:
         """COPY the rows in PostgreSQL's binary form (``service.store.pg_copy``), a batch
         sent while the next is encoded; NULL and the empty string stay apart, and floats
-        travel as their exact bits.
+        travel as their exact bits. The ``COPY`` is left running (see the class).
 
         Rows that carry the whole primary key are sent in its order, so each insertion
         lands next to the last in the key's b-tree. Measured for ``ward_facts``' seven-column
@@ -169,6 +192,7 @@ class PostgresWriter:
         more on the client. Dropping the key and building it after the load costs about the
         same as key order, and would lock readers out of the table until the import commits.
         """
+        self.wait()
         if not rows.num_rows:
             return
         types, key = self._shape(table)
@@ -183,11 +207,15 @@ class PostgresWriter:
         driver = self._connection.connection.driver_connection
         assert driver is not None
         statement = f'COPY "{table}" ({columns}) FROM STDIN (FORMAT binary)'
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        running = ExitStack()
+        with running:
+            cursor = running.enter_context(driver.cursor())
+            copy = running.enter_context(cursor.copy(statement))
             copy.write(pg_copy.HEADER)
             for body in pg_copy.batches(rows, [types[name] for name in rows.column_names]):
                 copy.write(body)
             copy.write(pg_copy.TRAILER)
+            self._running = running.pop_all()
 
     def _shape(self, table: str) -> tuple[dict[str, str], list[str]]:
         """Each column's type name (``integer``, ``text``...) and the primary key's columns

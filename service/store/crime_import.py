@@ -251,10 +251,19 @@ class CrimeImport:
         file can be unchanged and no row waits for the hash; otherwise ``first_pass`` reads
         the file once more for its SHA-256 before any row is written. A ``CrimeFileError``
         while reading rolls the file back to its savepoint and records it as failed.
+
+        The first block is read before the savepoint is taken, so that on PostgreSQL it is
+        read while the server still inserts the last file's rows (``PostgresWriter``
+        leaves a ``COPY`` running until the next statement).
         """
+        blocks = _read_ahead(map(_Block.of, batches))
+        try:
+            first = next(blocks, None)
+        except CrimeFileError as error:
+            return self.fail(source, None, str(error))
         self._writer.execute("SAVEPOINT crime_file")
         try:
-            result = self._add_batches(source, iter(batches), sha256, first_pass, progress)
+            result = self._add_batches(source, first, blocks, sha256, first_pass, progress)
         except CrimeFileError as error:
             self._writer.execute("ROLLBACK TO SAVEPOINT crime_file")
             self._writer.execute("RELEASE SAVEPOINT crime_file")
@@ -273,14 +282,13 @@ class CrimeImport:
     def _add_batches(
         self,
         source: str,
-        batches: Iterator[StreetBatch],
+        first: _Block | None,
+        blocks: Iterator[_Block],
         sha256: Callable[[], str],
         first_pass: Callable[[], str],
         progress: Callable[[int], None] | None,
     ) -> FileResult:
         result = FileResult(source=source, sha256=None, status="stored")
-        blocks = _read_ahead(map(_Block.of, batches))
-        first = next(blocks, None)
         known = None
         if first is not None and any(self._stored_partition(group) for group in first.groups):
             known = first_pass()

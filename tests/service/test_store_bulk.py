@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterator
 
 import numpy as np
+import psycopg
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
@@ -158,3 +159,44 @@ def test_an_append_behind_that_fails_stops_the_whole_write(engine: sa.Engine) ->
         )
 
     assert _stored(engine) == []
+
+
+def test_a_copy_the_server_refuses_fails_the_next_statement_and_stores_nothing(
+    engine: sa.Engine,
+) -> None:
+    """PostgreSQL's COPY is left running while the import goes on; the server's error comes
+    back at the next statement, which does not run, and the transaction rolls back."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("ADBC's SQLite ingest ends before it returns")
+    with (
+        pytest.raises(psycopg.errors.UniqueViolation, match="bulk_sample_pkey"),
+        bulk_writer(engine) as w,
+    ):
+        w.ingest("bulk_sample", pa.table({"id": pa.array([1, 1])}))
+        w.execute("INSERT INTO bulk_sample (id) VALUES (2)")
+
+    assert _stored(engine) == []
+
+
+def test_a_copy_still_running_at_the_end_of_the_block_is_waited_for(engine: sa.Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        pytest.skip("ADBC's SQLite ingest ends before it returns")
+    with (
+        pytest.raises(psycopg.errors.UniqueViolation, match="bulk_sample_pkey"),
+        bulk_writer(engine) as w,
+    ):
+        w.ingest("bulk_sample", pa.table({"id": pa.array([1, 1])}))
+
+    assert _stored(engine) == []
+
+
+def test_an_error_of_the_import_ends_a_running_copy_and_stores_nothing(engine: sa.Engine) -> None:
+    """The import's own error is the one raised (not the connection's, busy with a COPY)."""
+    with pytest.raises(LookupError, match="the import's own"), bulk_writer(engine) as writer:
+        writer.ingest("bulk_sample", _rows(10))
+        raise LookupError("the import's own")
+
+    assert _stored(engine) == []
+    with bulk_writer(engine) as writer:
+        writer.ingest("bulk_sample", _rows(3))
+    assert _stored(engine) == _expected(_rows(3))
