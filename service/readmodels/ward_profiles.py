@@ -28,6 +28,13 @@ from geodata.period import Period, comparison_span, latest_period
 from geodata.profile import ForceCounts, WardProfile, build_profile
 from geodata.trends import dispersion, dispersion_without_each
 from service.readmodels.cache import data_cache, request_version
+from service.readmodels.kept import (
+    decode_force_counts,
+    decode_grid,
+    encode_force_counts,
+    encode_grid,
+    kept_figure,
+)
 from service.store.aggregates import count_by_ward, force_points, months_held, ward_facts
 from service.store.population import list_area_weighted_population, list_ward_population
 from service.store.wards import get_ward, latest_vintage, load_ward_frame
@@ -84,10 +91,18 @@ def shared_figures(app: Flask, engine: sa.Engine) -> SharedFigures:
 def _read_shared(engine: sa.Engine, version: int) -> SharedFigures:
     vintage = latest_vintage(engine)
     held = months_held(engine)
-    force = ForceCounts.from_frame(
-        count_by_ward(engine, vintage=vintage, first=held[0], last=held[-1])
-        if vintage and held
-        else pd.DataFrame(columns=["status", "ward_code", "month", "category", "n"])
+    force = kept_figure(
+        engine,
+        version=version,
+        name="force counts",
+        key=f"{vintage} {held[0]} {held[-1]}" if vintage and held else "",
+        build=lambda: ForceCounts.from_frame(
+            count_by_ward(engine, vintage=vintage, first=held[0], last=held[-1])
+            if vintage and held
+            else pd.DataFrame(columns=["status", "ward_code", "month", "category", "n"])
+        ),
+        encode=encode_force_counts,
+        decode=decode_force_counts,
     )
     population = list_ward_population(engine, vintage=vintage) if vintage else {}
     residents = {code: p["residents"] for code, p in population.items()}
@@ -114,15 +129,28 @@ def force_grid(app: Flask, engine: sa.Engine, *, period: Period) -> ForceHotspot
     if vintage is None:
         return None
 
+    cell_size_m = float(app.config["HOTSPOT_CELL_M"])
+
     def build() -> ForceHotspots:
         wards = ward_frame(app, engine, vintage=vintage)
         return force_hotspots(
             shapely.union_all(wards.geometry.values),
             force_points(engine, vintage=vintage, first=period.first, last=period.last),
-            cell_size_m=float(app.config["HOTSPOT_CELL_M"]),
+            cell_size_m=cell_size_m,
         )
 
-    return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, build)
+    def kept() -> ForceHotspots:
+        return kept_figure(
+            engine,
+            version=shared.version,
+            name="force grid",
+            key=f"{vintage} {period.first} {period.last} {cell_size_m!r}",
+            build=build,
+            encode=encode_grid,
+            decode=decode_grid,
+        )
+
+    return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, kept)
 
 
 def default_period(app: Flask, engine: sa.Engine) -> Period | None:

@@ -10,6 +10,10 @@ the incidents or the wards change, inside the same transaction as the change:
 
 Both are grouped per (force, month) in Arrow as a partition is stored, and per vintage in
 SQL when wards are imported; a fresh ``GROUP BY`` over ``incident_rows`` reproduces them.
+A third, ``force_month_counts``, is ``ward_month_counts`` summed over wards (per vintage,
+force, month, category and status), written and replaced with them: the force totals a
+profile tests a ward's trends against, read in a few thousand rows whatever the number of
+wards.
 """
 
 from __future__ import annotations
@@ -36,15 +40,20 @@ _SOURCE = """
 """
 
 
-def regroup_vintage(connection: sa.Connection, *, vintage: str) -> None:
-    """Regroup both aggregates for one boundary vintage, after its wards were (re)imported.
+AGGREGATES = ("ward_month_counts", "ward_facts", "force_month_counts")
+"""The tables kept in step with every (force, month) partition, in the order the import
+writes them (:func:`label_aggregates`, then :func:`force_sums`)."""
 
-    Method: the same grouping as :func:`group_rows`, written as SQL over every stored
-    incident.
+
+def regroup_vintage(connection: sa.Connection, *, vintage: str) -> None:
+    """Regroup the aggregates for one boundary vintage, after its wards were (re)imported.
+
+    Method: the same grouping as :func:`group_rows` and :func:`force_sums`, written as SQL
+    over every stored incident.
     """
     key = {"vintage": vintage}
-    connection.execute(sa.text("DELETE FROM ward_month_counts WHERE vintage = :vintage"), key)
-    connection.execute(sa.text("DELETE FROM ward_facts WHERE vintage = :vintage"), key)
+    for aggregate in AGGREGATES:
+        connection.execute(sa.text(f"DELETE FROM {aggregate} WHERE vintage = :vintage"), key)
     connection.execute(
         sa.text(
             "INSERT INTO ward_month_counts "
@@ -61,6 +70,14 @@ def regroup_vintage(connection: sa.Connection, *, vintage: str) -> None:
             "SELECT CAST(:vintage AS TEXT), pw.ward_code, p.month, p.force_id, i.place_id, "
             f"i.category_id, coalesce(i.outcome_id, 0), count(*) {_SOURCE} "
             "WHERE pw.ward_code IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7"
+        ),
+        key,
+    )
+    connection.execute(
+        sa.text(
+            "INSERT INTO force_month_counts (vintage, force_id, month, category_id, status, n) "
+            "SELECT vintage, force_id, month, category_id, status, sum(n) "
+            "FROM ward_month_counts WHERE vintage = :vintage GROUP BY 1, 2, 3, 4, 5"
         ),
         key,
     )
@@ -189,6 +206,13 @@ def label_aggregates(
     counts = counts.set_column(2, "status", pc.take(statuses, counts["status"]))
     facts = facts.set_column(1, "ward_code", place_wards.labels(facts["ward"]))
     return counts, facts
+
+
+def force_sums(counts: pa.Table) -> pa.Table:
+    """``force_month_counts`` rows of labelled counts (:func:`label_aggregates`): their
+    ``n`` summed per (partition, category, status), every ward together."""
+    keys = ["partition_id", "category_id", "status"]
+    return _summed(counts.select([*keys, "n"]), keys)
 
 
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:

@@ -26,7 +26,14 @@ import sqlalchemy as sa
 from geodata.errors import CrimeFileError, RowError
 from geodata.io.police_uk import StreetBatch, StreetFile
 from geodata.join import assign_wards
-from service.store.aggregates import PlaceWards, group_rows, label_aggregates, sum_aggregates
+from service.store.aggregates import (
+    AGGREGATES,
+    PlaceWards,
+    force_sums,
+    group_rows,
+    label_aggregates,
+    sum_aggregates,
+)
 from service.store.bulk import BulkWriter, bulk_writer
 from service.store.imports import now
 from service.store.schema import incidents
@@ -362,12 +369,12 @@ class CrimeImport:
                 pending[:] = [sum_aggregates(pending)]
 
     def _write_aggregates(self, state: _FileState, written: list[_Partition]) -> None:
-        """Both aggregates of the partitions written, summed over the blocks of the file."""
+        """The aggregates of the partitions written, summed over the blocks of the file."""
         force_of = {p.partition_id: p.force_id for p in written}
         month_of = {p.partition_id: p.month for p in written}
         for vintage, pending in state.aggregates.items():
-            labelled = label_aggregates(*sum_aggregates(pending), self._place_wards[vintage])
-            for name, table in zip(("ward_month_counts", "ward_facts"), labelled, strict=True):
+            counts, facts = label_aggregates(*sum_aggregates(pending), self._place_wards[vintage])
+            for name, table in zip(AGGREGATES, (counts, facts, force_sums(counts)), strict=True):
                 partition = table["partition_id"].to_pylist()
                 rows = table.drop_columns(["partition_id"])
                 rows = rows.append_column("vintage", pa.array([vintage] * rows.num_rows))
@@ -422,7 +429,7 @@ class CrimeImport:
     def _delete_partition(self, partition_id: int, *, force_id: int, month: str) -> None:
         self._writer.execute("DELETE FROM incidents WHERE partition_id = :id", id=partition_id)
         self._writer.execute("DELETE FROM partitions WHERE id = :id", id=partition_id)
-        for aggregate in ("ward_month_counts", "ward_facts"):
+        for aggregate in AGGREGATES:
             self._writer.execute(
                 f"DELETE FROM {aggregate} WHERE force_id = :force AND month = :month",
                 force=force_id,
