@@ -153,6 +153,16 @@ def force_grid(app: Flask, engine: sa.Engine, *, period: Period) -> ForceHotspot
     return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, kept)
 
 
+def keep_force_figures(app: Flask, engine: sa.Engine) -> None:
+    """Build the force-wide figures of the data as it now stands and keep them in the
+    database (:mod:`service.readmodels.kept`): the counts every profile shares and the
+    hot-spot grid of the latest twelve months. The import commands call this once they
+    have stored rows, so the first page after an import, in any process, reads them."""
+    period = default_period(app, engine)
+    if period is not None:
+        force_grid(app, engine, period=period)
+
+
 def default_period(app: Flask, engine: sa.Engine) -> Period | None:
     """The latest twelve months held, or None when no records are stored."""
     return latest_period(shared_figures(app, engine).months_held)

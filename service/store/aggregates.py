@@ -216,11 +216,19 @@ def force_sums(counts: pa.Table) -> pa.Table:
 
 
 def count_by_ward(engine: sa.Engine, *, vintage: str, first: str, last: str) -> pd.DataFrame:
-    """Incidents per status, ward, month and category label over the months first..last."""
+    """Incidents per status, ward, month and category label over the months first..last.
+
+    The rows in wards come from ``ward_month_counts``; the rows outside every ward and with
+    no location (ward code "") from ``force_month_counts``, one row per force and month
+    rather than one per ward.
+    """
     query = sa.text(
-        "SELECT w.status, w.ward_code, w.month, c.label, w.n "
+        "SELECT 'ward', w.ward_code, w.month, c.label, w.n "
         "FROM ward_month_counts w JOIN categories c ON c.id = w.category_id "
-        "WHERE w.vintage = :vintage AND w.month BETWEEN :first AND :last"
+        "WHERE w.vintage = :vintage AND w.month BETWEEN :first AND :last AND w.status = 'ward' "
+        "UNION ALL SELECT f.status, '', f.month, c.label, f.n "
+        "FROM force_month_counts f JOIN categories c ON c.id = f.category_id "
+        "WHERE f.vintage = :vintage AND f.month BETWEEN :first AND :last AND f.status <> 'ward'"
     )
     with engine.connect() as connection:
         rows = connection.execute(query, {"vintage": vintage, "first": first, "last": last}).all()
