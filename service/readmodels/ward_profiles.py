@@ -5,7 +5,10 @@ read once per version of the data and kept in the app (:mod:`service.readmodels.
 so are the profiles built from them, the wards' boundaries, the categories' over-dispersion
 that every trend test uses and the force's hot-spot grid of each period asked for; a version
 is the latest import ledger id, since every import of any kind adds a ledger row, so nothing
-kept can outlive the data it came from.
+kept can outlive the data it came from. The force's counts and its hot-spot grids, seconds
+to build on a region, are also kept in the database per data version
+(:mod:`service.readmodels.kept`), so only the first process to need one builds it, and the
+import commands build the usual ones before they finish (:func:`keep_force_figures`).
 """
 
 from __future__ import annotations
@@ -123,7 +126,8 @@ def ward_frame(app: Flask, engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFra
 def force_grid(app: Flask, engine: sa.Engine, *, period: Period) -> ForceHotspots | None:
     """The force's hot-spot grid of ``period``: one grid over every ward of the latest vintage,
     built from every snap point's incidents (:func:`geodata.force_hotspots.force_hotspots`) and
-    kept per data version and period; None when no wards are stored."""
+    kept per data version, period and cell size, in the app and in the database; None when
+    no wards are stored."""
     shared = shared_figures(app, engine)
     vintage = shared.vintage
     if vintage is None:
