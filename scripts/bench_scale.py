@@ -57,7 +57,8 @@ from scripts.cleveland import BENCH_PASSWORD, data_folder, sign_in
 from service import create_app
 from service.importing import import_crime_paths, import_ward_files
 from service.readmodels.cache import data_cache
-from service.readmodels.ward_profiles import CACHED, keep_force_figures
+from service.readmodels.ward_priorities import keep_force_figures
+from service.readmodels.ward_profiles import CACHED
 from service.store.db import get_engine, init_db, make_engine
 from service.store.incidents import count_incidents_by_ward
 from service.store.users import create_user

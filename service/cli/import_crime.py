@@ -23,7 +23,7 @@ from service.cli.options import (
 )
 from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_crime_paths, rejected_rows_csv
-from service.readmodels.ward_profiles import keep_force_figures
+from service.readmodels.ward_priorities import keep_force_figures
 from service.store.db import get_engine
 
 

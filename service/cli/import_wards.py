@@ -12,7 +12,7 @@ from geodata.errors import BoundaryError
 from service.cli.options import json_option, report
 from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_ward_files
-from service.readmodels.ward_profiles import keep_force_figures
+from service.readmodels.ward_priorities import keep_force_figures
 from service.store.db import get_engine
 
 

@@ -81,7 +81,7 @@ def decode_force_counts(payload: bytes) -> ForceCounts:
 
 def encode_grid(grid: ForceHotspots) -> bytes:
     """The grid's squares as columns, each square's polygon as its ring's five corners
-    (rebuilt in one vectorised call, ten times faster than parsing WKB)."""
+    (rebuilt from the flat corners in one call, several times faster than parsing WKB)."""
     squares = grid.cells.geometry.values
     if not (
         (shapely.get_type_id(squares) == shapely.GeometryType.POLYGON).all()
@@ -109,8 +109,13 @@ def encode_grid(grid: ForceHotspots) -> bytes:
 
 def decode_grid(payload: bytes) -> ForceHotspots:
     table, metadata = _table(payload)
-    corners = table["ring"].combine_chunks().flatten().to_numpy()
-    geometry = shapely.polygons(corners.reshape(-1, RING, 2))
+    corners = table["ring"].combine_chunks().flatten().to_numpy().reshape(-1, 2)
+    squares = len(corners) // RING
+    geometry = shapely.from_ragged_array(
+        shapely.GeometryType.POLYGON,
+        corners,
+        (np.arange(0, len(corners) + 1, RING), np.arange(squares + 1)),
+    )
     frame = table.drop_columns("ring").to_pandas()
     cells = gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)[metadata["columns"]]
     kinds = metadata["excluded"]["columns"]
@@ -130,6 +135,14 @@ def decode_grid(payload: bytes) -> ForceHotspots:
         note=metadata["note"],
         method=metadata["method"],
     )
+
+
+def encode_rising(rising: dict[str, frozenset[str]]) -> bytes:
+    return json.dumps({code: sorted(categories) for code, categories in rising.items()}).encode()
+
+
+def decode_rising(payload: bytes) -> dict[str, frozenset[str]]:
+    return {code: frozenset(categories) for code, categories in json.loads(payload).items()}
 
 
 def _ipc(table: pa.Table, metadata: dict[str, Any]) -> bytes:

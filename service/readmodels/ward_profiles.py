@@ -8,7 +8,8 @@ is the latest import ledger id, since every import of any kind adds a ledger row
 kept can outlive the data it came from. The force's counts and its hot-spot grids, seconds
 to build on a region, are also kept in the database per data version
 (:mod:`service.readmodels.kept`), so only the first process to need one builds it, and the
-import commands build the usual ones before they finish (:func:`keep_force_figures`).
+import commands build the usual ones before they finish
+(:func:`service.readmodels.ward_priorities.keep_force_figures`).
 """
 
 from __future__ import annotations
@@ -155,16 +156,6 @@ def force_grid(app: Flask, engine: sa.Engine, *, period: Period) -> ForceHotspot
         )
 
     return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, kept)
-
-
-def keep_force_figures(app: Flask, engine: sa.Engine) -> None:
-    """Build the force-wide figures of the data as it now stands and keep them in the
-    database (:mod:`service.readmodels.kept`): the counts every profile shares and the
-    hot-spot grid of the latest twelve months. The import commands call this once they
-    have stored rows, so the first page after an import, in any process, reads them."""
-    period = default_period(app, engine)
-    if period is not None:
-        force_grid(app, engine, period=period)
 
 
 def default_period(app: Flask, engine: sa.Engine) -> Period | None:

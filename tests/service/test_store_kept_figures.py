@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from geodata.force_hotspots import force_hotspots
+from geodata.period import Period
 from geodata.profile import ForceCounts, to_json
 from service.readmodels.kept import (
     decode_force_counts,
@@ -21,7 +22,8 @@ from service.readmodels.kept import (
     encode_force_counts,
     encode_grid,
 )
-from service.readmodels.ward_profiles import default_period, ward_profile
+from service.readmodels.ward_priorities import rising_by_ward
+from service.readmodels.ward_profiles import default_period, shared_figures, ward_profile
 from service.store.db import get_engine
 from service.store.imports import data_version
 from service.store.kept import keep, read_kept
@@ -54,6 +56,14 @@ def profile_json(app: Flask, statements: list[str] | None = None) -> dict[str, A
         return result
 
 
+def rising(app: Flask) -> dict[str, frozenset[str]]:
+    """Every ward's rising categories in the second quarter (the planted rise)."""
+    with app.app_context():
+        engine = get_engine()
+        period = Period.parse("2025-04", "2025-06")
+        return rising_by_ward(app, engine, shared_figures(app, engine), period=period)
+
+
 def kept_rows(app: Flask) -> list[tuple[Any, ...]]:
     with app.app_context(), get_engine().connect() as connection:
         query = "SELECT version, name, key FROM kept_figures ORDER BY name"
@@ -73,6 +83,7 @@ def test_the_import_keeps_the_figures_every_worker_reads(
     assert kept_rows(app) == [
         (version, "force counts/1", "2025 2025-01 2025-06"),
         (version, "force grid/1", "2025 2024-07 2025-06 250.0"),
+        (version, "rising categories/1", "2025 2024-07 2025-06"),
     ]
     statements: list[str] = []
     built = profile_json(second_app(), statements)
@@ -81,10 +92,17 @@ def test_the_import_keeps_the_figures_every_worker_reads(
     assert not [s for s in statements if "ward_month_counts" in s or "GROUP BY f.place_id" in s]
     with app.app_context(), get_engine().begin() as connection:
         connection.exec_driver_sql("DELETE FROM kept_figures")
-    assert profile_json(second_app()) == built  # built again from the rows: the same figures
+    # Built again from the rows: the same figures.
+    assert profile_json(second_app()) == built
+    # Every ward's rising categories of a period no import built: the first worker to rank
+    # the wards keeps them, the next reads them.
+    ranked = rising(second_app())
+    assert ranked[WEST_CODE] == {"Burglary"}  # the planted rise
+    assert rising(second_app()) == ranked
+    assert "rising categories/1" in [name for _, name, _ in kept_rows(app)]
     # Another cell size is another grid, kept beside the first.
     profile_json(second_app(HOTSPOT_CELL_M=500))
-    assert [key for _, _, key in kept_rows(app)][1:] == [
+    assert [key for _, name, key in kept_rows(app) if name == "force grid/1"] == [
         "2025 2024-07 2025-06 250.0",
         "2025 2024-07 2025-06 500.0",
     ]
@@ -108,6 +126,7 @@ def test_an_import_keeps_new_figures_and_drops_the_old(
     assert [(v, key) for v, _, key in kept_rows(app)] == [
         (version, "2025 2025-01 2025-06"),
         (version, "2025 2024-07 2025-06 250.0"),
+        (version, "2025 2024-07 2025-06"),
     ]
 
 
