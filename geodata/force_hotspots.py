@@ -187,10 +187,14 @@ def force_hotspots(
             incidents[["location", "longitude", "latitude"]].fillna({"location": ""})
         ).isin(key)
         kept = incidents[~at_station]
-    repeat = kept["n"].to_numpy(np.int64) if "n" in kept.columns else 1
-    longitude = np.repeat(kept["longitude"].to_numpy(np.float64), repeat)
-    latitude = np.repeat(kept["latitude"].to_numpy(np.float64), repeat)
-    grid = hotspot_grid(area, longitude, latitude, cell_size_m=cell_size_m, alpha=alpha)
+    grid = hotspot_grid(
+        area,
+        kept["longitude"].to_numpy(np.float64),
+        kept["latitude"].to_numpy(np.float64),
+        cell_size_m=cell_size_m,
+        alpha=alpha,
+        weights=kept["n"].to_numpy(np.int64) if "n" in kept.columns else None,
+    )
     cells = grid.cells.copy()
     cells["hot"] = cells["hot"] & (cells["count"] >= min_count)
     labels = label_cells(kept, cell_size_m=grid.cell_size_m)

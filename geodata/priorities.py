@@ -180,6 +180,7 @@ def rising_categories(
                 force.within(other),
                 labels=CATEGORIES,
                 dispersions=phi,
+                totals=force.totals,
             )
     return {c.label for c in adjust_page(changes) if c.verdict == "rise"}
 

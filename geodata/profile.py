@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cached_property
 from typing import Any, TypedDict
 
 import numpy as np
@@ -124,6 +125,13 @@ class ForceCounts:
 
     def within(self, period: Period) -> npt.NDArray[np.bool_]:
         return np.array([period.first <= m <= period.last for m in self.months], dtype=bool)
+
+    @cached_property
+    def totals(self) -> npt.NDArray[np.int64]:
+        """The force's incidents in wards by category and month (``counts`` summed over
+        wards): summed once, so a page testing every ward's trends does not re-sum the
+        whole array for each ward."""
+        return self.counts.sum(axis=0)
 
     def by_category(self, period: Period) -> npt.NDArray[np.int64]:
         """Ward by category totals over the period."""

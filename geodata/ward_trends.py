@@ -162,6 +162,7 @@ def trends(
             labels=CATEGORIES,
             dispersions=phi,
             lines=[(ALL_CRIME, _CRIME)],
+            totals=force.totals,
         )
         for kind, other in others.items()
         if available[kind]

@@ -23,6 +23,7 @@ from service.cli.options import (
 )
 from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_crime_paths, rejected_rows_csv
+from service.readmodels.ward_priorities import keep_force_figures
 from service.store.db import get_engine
 
 
@@ -98,6 +99,8 @@ def command(
     except (CrimeFileError, LookupError, NotImplementedError) as error:
         raise click.ClickException(str(error)) from error
     result = summary.to_json()
+    if result["rows_written"]:
+        keep_force_figures(current_app, get_engine())
     show_rejected(result["rejected"])
     if result["rejected_not_listed"]:
         where = f"all are in {rejected_out}" if rejected_out else "see --rejected-out"

@@ -12,6 +12,7 @@ from geodata.errors import BoundaryError
 from service.cli.options import json_option, report
 from service.errors import storage_errors_as_messages
 from service.importing import archive_limits, import_ward_files
+from service.readmodels.ward_priorities import keep_force_figures
 from service.store.db import get_engine
 
 
@@ -50,6 +51,7 @@ def command(
         )
     except BoundaryError as error:
         raise click.ClickException(str(error)) from error
+    keep_force_figures(current_app, get_engine())
     authorities = ", ".join(f"{name} {n}" for name, n in summary["local_authorities"].items())
     report(
         summary,

@@ -26,7 +26,14 @@ from geodata.priorities import (
     themes_for,
 )
 from service.readmodels.cache import data_cache
-from service.readmodels.ward_profiles import SharedFigures, harm_weights, shared_figures
+from service.readmodels.kept import decode_rising, encode_rising, kept_figure
+from service.readmodels.ward_profiles import (
+    SharedFigures,
+    default_period,
+    force_grid,
+    harm_weights,
+    shared_figures,
+)
 from service.store.concerns import concern_tags, list_concerns
 from service.store.plans import list_plans
 from service.store.threat import active_assessment, get_themes
@@ -142,6 +149,7 @@ def _ranked_wards(
     shared = shared_figures(app, engine)
     concerns = list_concerns(engine, today=today)
     context = _context(app, engine, shared, period, concerns)
+    context["rising"] = rising_by_ward(app, engine, shared, period=period).__getitem__
     by_ward: dict[str, list[OpenConcern]] = {}
     for row in concerns:
         if row["status"] in OPEN_STATUSES:
@@ -225,6 +233,43 @@ def rising(app: Flask, shared: SharedFigures, *, code: str, period: Period) -> f
             )
         ),
     )
+
+
+def rising_by_ward(
+    app: Flask, engine: sa.Engine, shared: SharedFigures, *, period: Period
+) -> dict[str, frozenset[str]]:
+    """Every ward's rising categories in ``period`` (:func:`rising`), as ranking every ward
+    reads them: testing 800 wards' trends takes half a second, so they are kept per data
+    version in the app and in the database (:mod:`service.readmodels.kept`)."""
+
+    def build() -> dict[str, frozenset[str]]:
+        codes = sorted(_ward_codes(shared))
+        return {code: rising(app, shared, code=code, period=period) for code in codes}
+
+    def kept() -> dict[str, frozenset[str]]:
+        return kept_figure(
+            engine,
+            version=shared.version,
+            name="rising categories",
+            key=f"{shared.vintage} {period.first} {period.last}",
+            build=build,
+            encode=encode_rising,
+            decode=decode_rising,
+        )
+
+    return data_cache(app, "rising by ward", size=PERIODS_CACHED).get(shared.version, period, kept)
+
+
+def keep_force_figures(app: Flask, engine: sa.Engine) -> None:
+    """Build the force-wide figures of the data as it now stands and keep them in the
+    database (:mod:`service.readmodels.kept`): the counts every profile shares, and the
+    hot-spot grid and every ward's rising categories of the latest twelve months. The
+    import commands call this once they have stored rows, so the first page after an
+    import, in any process, reads them."""
+    period = default_period(app, engine)
+    if period is not None:
+        force_grid(app, engine, period=period)
+        rising_by_ward(app, engine, shared_figures(app, engine), period=period)
 
 
 def _rank(

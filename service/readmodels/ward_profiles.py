@@ -5,7 +5,11 @@ read once per version of the data and kept in the app (:mod:`service.readmodels.
 so are the profiles built from them, the wards' boundaries, the categories' over-dispersion
 that every trend test uses and the force's hot-spot grid of each period asked for; a version
 is the latest import ledger id, since every import of any kind adds a ledger row, so nothing
-kept can outlive the data it came from.
+kept can outlive the data it came from. The force's counts and its hot-spot grids, seconds
+to build on a region, are also kept in the database per data version
+(:mod:`service.readmodels.kept`), so only the first process to need one builds it, and the
+import commands build the usual ones before they finish
+(:func:`service.readmodels.ward_priorities.keep_force_figures`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ from geodata.period import Period, comparison_span, latest_period
 from geodata.profile import ForceCounts, WardProfile, build_profile
 from geodata.trends import dispersion, dispersion_without_each
 from service.readmodels.cache import data_cache, request_version
+from service.readmodels.kept import (
+    decode_force_counts,
+    decode_grid,
+    encode_force_counts,
+    encode_grid,
+    kept_figure,
+)
 from service.store.aggregates import count_by_ward, force_points, months_held, ward_facts
 from service.store.population import list_area_weighted_population, list_ward_population
 from service.store.wards import get_ward, latest_vintage, load_ward_frame
@@ -84,10 +95,18 @@ def shared_figures(app: Flask, engine: sa.Engine) -> SharedFigures:
 def _read_shared(engine: sa.Engine, version: int) -> SharedFigures:
     vintage = latest_vintage(engine)
     held = months_held(engine)
-    force = ForceCounts.from_frame(
-        count_by_ward(engine, vintage=vintage, first=held[0], last=held[-1])
-        if vintage and held
-        else pd.DataFrame(columns=["status", "ward_code", "month", "category", "n"])
+    force = kept_figure(
+        engine,
+        version=version,
+        name="force counts",
+        key=f"{vintage} {held[0]} {held[-1]}" if vintage and held else "",
+        build=lambda: ForceCounts.from_frame(
+            count_by_ward(engine, vintage=vintage, first=held[0], last=held[-1])
+            if vintage and held
+            else pd.DataFrame(columns=["status", "ward_code", "month", "category", "n"])
+        ),
+        encode=encode_force_counts,
+        decode=decode_force_counts,
     )
     population = list_ward_population(engine, vintage=vintage) if vintage else {}
     residents = {code: p["residents"] for code, p in population.items()}
@@ -108,21 +127,35 @@ def ward_frame(app: Flask, engine: sa.Engine, *, vintage: str) -> gpd.GeoDataFra
 def force_grid(app: Flask, engine: sa.Engine, *, period: Period) -> ForceHotspots | None:
     """The force's hot-spot grid of ``period``: one grid over every ward of the latest vintage,
     built from every snap point's incidents (:func:`geodata.force_hotspots.force_hotspots`) and
-    kept per data version and period; None when no wards are stored."""
+    kept per data version, period and cell size, in the app and in the database; None when
+    no wards are stored."""
     shared = shared_figures(app, engine)
     vintage = shared.vintage
     if vintage is None:
         return None
+
+    cell_size_m = float(app.config["HOTSPOT_CELL_M"])
 
     def build() -> ForceHotspots:
         wards = ward_frame(app, engine, vintage=vintage)
         return force_hotspots(
             shapely.union_all(wards.geometry.values),
             force_points(engine, vintage=vintage, first=period.first, last=period.last),
-            cell_size_m=float(app.config["HOTSPOT_CELL_M"]),
+            cell_size_m=cell_size_m,
         )
 
-    return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, build)
+    def kept() -> ForceHotspots:
+        return kept_figure(
+            engine,
+            version=shared.version,
+            name="force grid",
+            key=f"{vintage} {period.first} {period.last} {cell_size_m!r}",
+            build=build,
+            encode=encode_grid,
+            decode=decode_grid,
+        )
+
+    return data_cache(app, "force grids", size=GRIDS_CACHED).get(shared.version, period, kept)
 
 
 def default_period(app: Flask, engine: sa.Engine) -> Period | None:

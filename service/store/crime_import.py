@@ -26,7 +26,14 @@ import sqlalchemy as sa
 from geodata.errors import CrimeFileError, RowError
 from geodata.io.police_uk import StreetBatch, StreetFile
 from geodata.join import assign_wards
-from service.store.aggregates import PlaceWards, group_rows, label_aggregates, sum_aggregates
+from service.store.aggregates import (
+    AGGREGATES,
+    PlaceWards,
+    force_sums,
+    group_rows,
+    label_aggregates,
+    sum_aggregates,
+)
 from service.store.bulk import WriteBehind, bulk_writer, write_behind
 from service.store.crime_ids import split_crime_ids
 from service.store.imports import now
@@ -375,12 +382,12 @@ class CrimeImport:
                 pending[:] = [sum_aggregates(pending)]
 
     def _write_aggregates(self, state: _FileState, written: list[_Partition]) -> None:
-        """Both aggregates of the partitions written, summed over the blocks of the file."""
+        """The aggregates of the partitions written, summed over the blocks of the file."""
         force_of = {p.partition_id: p.force_id for p in written}
         month_of = {p.partition_id: p.month for p in written}
         for vintage, pending in state.aggregates.items():
-            labelled = label_aggregates(*sum_aggregates(pending), self._place_wards[vintage])
-            for name, table in zip(("ward_month_counts", "ward_facts"), labelled, strict=True):
+            counts, facts = label_aggregates(*sum_aggregates(pending), self._place_wards[vintage])
+            for name, table in zip(AGGREGATES, (counts, facts, force_sums(counts)), strict=True):
                 partition = table["partition_id"].to_pylist()
                 rows = table.drop_columns(["partition_id"])
                 rows = rows.append_column("vintage", pa.array([vintage] * rows.num_rows))
@@ -467,6 +474,13 @@ class CrimeImport:
                     force=force_id,
                     **named,
                 )
+            self._writer.execute(
+                "DELETE FROM force_month_counts "
+                "WHERE vintage = :vintage AND force_id = :force AND month = :month",
+                vintage=vintage,
+                force=force_id,
+                month=month,
+            )
 
     def _stored_partition(self, group: tuple[str, str]) -> tuple[Any, ...] | None:
         return self._optional(

@@ -429,6 +429,29 @@ ward_month_counts = sa.Table(
     comment="incidents per ward, month and category, kept in step with every import",
 )
 
+force_month_counts = sa.Table(
+    "force_month_counts",
+    metadata,
+    sa.Column("vintage", sa.Text, primary_key=True),
+    sa.Column("force_id", sa.Integer, primary_key=True),
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("category_id", sa.Integer, primary_key=True),
+    sa.Column("status", sa.Text, primary_key=True, comment="ward, outside or no location"),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
+    comment="ward_month_counts summed over wards: a force's incidents per month and category",
+)
+
+kept_figures = sa.Table(
+    "kept_figures",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, comment="the data version (ledger id)"),
+    sa.Column("name", sa.Text, primary_key=True, comment="which figure, with its method's edition"),
+    sa.Column("key", sa.Text, primary_key=True, comment="its options: vintage, period, cell size"),
+    sa.Column("payload", sa.LargeBinary, nullable=False, comment="Arrow IPC stream"),
+    comment="force-wide figures built once per data version and read by every process",
+)
+
 ward_facts = sa.Table(
     "ward_facts",
     metadata,

@@ -423,3 +423,20 @@ def test_method_names_the_parameters_and_the_result_is_repeatable() -> None:
     assert "(25 squares for this ward)" in first.method
     assert "\n" not in first.method
     pd.testing.assert_frame_equal(first.cells, second.cells)
+
+
+def test_points_given_once_with_weights_make_the_grid_of_every_incident() -> None:
+    per_cell = {(0, 0): 9, (1, 1): 4, (2, 3): 1, (4, 4): 7}
+    ward = to_wgs84(SQUARE_5X5)
+    lon, lat = create_points(dict.fromkeys(per_cell, 1), extra=[(NAN, NAN)])
+    weights = [*per_cell.values(), 3]
+    repeated = hotspot_grid(ward, *create_points(per_cell, extra=[(NAN, NAN)] * 3))
+
+    weighted = hotspot_grid(ward, lon, lat, weights=weights)
+
+    pd.testing.assert_frame_equal(weighted.cells, repeated.cells)
+    assert weighted.method == repeated.method
+    assert by_cell(weighted, "count")[0, 0] == 9
+    for bad in ([1, 2], [1, 2, 3, 4, -1]):
+        with pytest.raises(HotspotError, match="weights must be one whole number >= 0"):
+            hotspot_grid(ward, lon, lat, weights=bad)

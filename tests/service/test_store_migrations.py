@@ -87,6 +87,16 @@ def test_a_database_from_before_migrations_upgrades_in_place(tmp_path: Path) -> 
         ("2025-01", 5),
         ("2025-02", 2),
     ]
+    # 0012 sums the stored ward counts into the force's.
+    assert sorted(table_rows(engine, "force_month_counts", "month, status, category_id, n")) == [
+        ("2025-01", "no location", 11, 1),
+        ("2025-01", "outside", 10, 1),
+        ("2025-01", "ward", 1, 1),
+        ("2025-01", "ward", 3, 1),
+        ("2025-01", "ward", 5, 1),
+        ("2025-02", "ward", 9, 1),
+        ("2025-02", "ward", 13, 1),
+    ]
     assert broken_foreign_keys(engine) == []
     engine.dispose()
 
