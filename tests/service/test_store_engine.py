@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -40,7 +41,12 @@ def test_a_connection_in_steady_use_is_not_pinged(
     engine = make_engine(database_url, ping_after_idle_s=60)
     pings: list[object] = []
     ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+
+    def counted(dbapi_connection: Any) -> bool:
+        pings.append(dbapi_connection)
+        return ping(dbapi_connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
     try:
         pids = {_backend_pid(engine) for _ in range(5)}
         assert len(pids) == 1 and pings == []
