@@ -21,7 +21,15 @@ from flask.cli import AppGroup, with_appcontext
 from service.store import migrate, schema
 from service.store.bulk import bulk_writer
 
-__all__ = ["broken_foreign_keys", "bulk_writer", "get_engine", "init_app", "init_db", "make_engine"]
+__all__ = [
+    "broken_foreign_keys",
+    "bulk_writer",
+    "get_engine",
+    "init_app",
+    "init_db",
+    "make_engine",
+    "single_read",
+]
 
 EXTENSION = "wardprofiles.engine"
 BACKENDS = ("sqlite", "postgresql")
@@ -94,6 +102,17 @@ def ping_when_idle(engine: sa.Engine, *, after_s: float) -> None:
             # As pool_pre_ping does: drop every connection pooled before now (a restart
             # killed them all) and check out a new one.
             raise sa.exc.InvalidatePoolError(f"pooled connection lost: {error}") from error
+
+
+def single_read(engine: sa.Engine) -> sa.Connection:
+    """A connection for one read statement, outside a transaction (autocommit).
+
+    One statement sees one snapshot and writes nothing, so the transaction around it adds
+    nothing but, on PostgreSQL, two round trips (``BEGIN`` and ``ROLLBACK``); the reads
+    every request makes (the signed-in user, the data and edit versions) are made this way.
+    Never for two statements that must agree, nor for a write.
+    """
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def read_only_url(url: sa.URL) -> sa.URL | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.store.db import single_read
 from service.store.schema import (
     concern_updates,
     imports,
@@ -102,13 +103,17 @@ def save_version(
         raise StaleEditError(kind=kind, opened=row["version"], current=version, changes=[])
 
 
+_VERSIONS = sa.select(
+    sa.select(sa.func.coalesce(sa.func.max(imports.c.id), 0)).scalar_subquery(),
+    *(sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in HISTORIES),
+)
+
+
 def read_versions(engine: sa.Engine) -> tuple[int, int]:
     """(data version, edit count) in one round trip: the latest import ledger id, which any
     import changes, and the rows of the :data:`HISTORIES`, which any committed web change
     raises. Counting, not the latest id, since on PostgreSQL a change may commit after one
     with a higher id: the count still moves, the latest id would not."""
-    data = sa.select(sa.func.coalesce(sa.func.max(imports.c.id), 0)).scalar_subquery()
-    edits = [sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in HISTORIES]
-    with engine.connect() as connection:
-        version, *counts = connection.execute(sa.select(data, *edits)).one()
+    with single_read(engine) as connection:
+        version, *counts = connection.execute(_VERSIONS).one()
     return int(version), sum(int(n) for n in counts)

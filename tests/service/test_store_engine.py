@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from service.store.db import make_engine
+from service.store.db import make_engine, single_read
 
 
 def _backend_pid(engine: sa.Engine) -> int:
@@ -50,5 +50,26 @@ def test_a_connection_in_steady_use_is_not_pinged(
     try:
         pids = {_backend_pid(engine) for _ in range(5)}
         assert len(pids) == 1 and pings == []
+    finally:
+        engine.dispose()
+
+
+def test_a_single_read_opens_no_transaction_and_leaves_none_behind(
+    database_url: str, backend: str
+) -> None:
+    """The reads of every request cost one round trip on PostgreSQL, not three; the pooled
+    connection is transactional again for the next user."""
+    if backend != "postgresql":
+        pytest.skip("SQLite transactions cost no round trip")
+    engine = make_engine(database_url)
+    try:
+        with single_read(engine) as connection:
+            assert connection.scalar(sa.text("SELECT 1")) == 1
+            status = connection.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status.name == "IDLE"  # no transaction was begun around the statement
+        with engine.connect() as connection:
+            connection.scalar(sa.text("SELECT 1"))
+            status = connection.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status.name == "INTRANS"
     finally:
         engine.dispose()
