@@ -110,9 +110,13 @@ def single_read(engine: sa.Engine) -> sa.Connection:
     One statement sees one snapshot and writes nothing, so the transaction around it adds
     nothing but, on PostgreSQL, two round trips (``BEGIN`` and ``ROLLBACK``); the reads
     every request makes (the signed-in user, the data and edit versions) are made this way.
-    Never for two statements that must agree, nor for a write.
+    Never for two statements that must agree, nor for a write. (SQLite's driver begins no
+    transaction for a read anyway.)
     """
-    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 def read_only_url(url: sa.URL) -> sa.URL | None:
