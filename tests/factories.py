@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskCliRunner
 from shapely.geometry import box, mapping
 
-from geodata.concerns import CONCERN_COLUMNS
+from geodata.concerns import CONCERN_COLUMNS, Concern
 from geodata.crime import STREET_COLUMNS
 
 # Two wards side by side, sharing the edge lon = -1.20, and a third to the north.
@@ -91,6 +92,20 @@ def write_street_csv(
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+def a_concern(**fields: Any) -> Concern:
+    """An open ASB concern in West Ward, raised on 15 January 2025 at a community meeting."""
+    values: dict[str, Any] = {
+        "ward_code": "E05000002",
+        "tag": "asb",
+        "description": "Groups gathering by the play area in the evenings.",
+        "raised_on": date(2025, 1, 15),
+        "channel": "community-meeting",
+        "recorded_by": "PCSO Example",
+        "community": "older residents",
+    }
+    return Concern(**(values | fields))
 
 
 def concern_row(**cells: str) -> dict[str, str]:

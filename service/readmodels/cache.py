@@ -10,6 +10,12 @@ Each kind of value (profiles, maps, the overview, ward boundaries) has its own
 :class:`VersionCache` in the app, bounded in size and dropping the least recently used value
 first; :func:`data_cache` hands it out. The data version is read once per request
 (:func:`request_version`), so one request sees one version throughout.
+
+Values that also read what users write on the web (concerns, plans, messages, operations)
+are kept under the *edit version* (:func:`edit_version`): the data version and the number
+of changes ever committed to those records (:func:`service.store.versions.read_versions`),
+read in the same round trip as the data version, so an edit in one worker is seen by every
+worker on its next request, as an import is.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import sqlalchemy as sa
 from flask import Flask, g, has_request_context
 
 from service.store.imports import data_version
+from service.store.versions import read_versions
 
 T = TypeVar("T")
 
@@ -45,10 +52,10 @@ class VersionCache:
             raise ValueError(f"size: {size!r} is not a positive number of values")
         self.size = size
         self._lock = threading.Lock()
-        self._version: int | None = None
+        self._version: Hashable | None = None
         self._values: OrderedDict[Hashable, object] = OrderedDict()
 
-    def get(self, version: int, key: Hashable, build: Callable[[], T]) -> T:
+    def get(self, version: Hashable, key: Hashable, build: Callable[[], T]) -> T:
         """The value kept for ``key`` under ``version``, built by ``build()`` when missing."""
         with self._lock:
             if version != self._version:
@@ -90,7 +97,19 @@ def request_version(engine: sa.Engine) -> int:
     command, which holds no request open for the figures to go stale under)."""
     if not has_request_context():
         return data_version(engine)
-    if "data_version" not in g:
-        g.data_version = data_version(engine)
-    version: int = g.data_version
-    return version
+    return _request_versions(engine)[0]
+
+
+def edit_version(engine: sa.Engine) -> tuple[int, int]:
+    """(data version, edit count): the version of a value built from imported data and from
+    records users change on the web; read once per request, like :func:`request_version`."""
+    if not has_request_context():
+        return read_versions(engine)
+    return _request_versions(engine)
+
+
+def _request_versions(engine: sa.Engine) -> tuple[int, int]:
+    if "versions" not in g:
+        g.versions = read_versions(engine)
+    versions: tuple[int, int] = g.versions
+    return versions

@@ -3,10 +3,9 @@ priorities and the settings handed to ``geodata.message_alignment``.
 
 One alignment serves the ward page, the planning page and ``/api/messages/alignment``, so
 they never disagree. The ranking is the one the ward and planning pages show for the same
-period (``ranked_themes``). The alignment is kept per data version (the latest import ledger
-id), period and day, keyed also on what the web app changes without an import: the concerns'
-fields the scores read, the active plans, and the messages themselves
-(:func:`service.store.messages.messages_fingerprint`).
+period (``ranked_themes``). The alignment is kept per edit version (the latest import ledger
+id and the changes committed to concerns, plans and messages on the web:
+:func:`service.readmodels.cache.edit_version`), period and day.
 """
 
 from __future__ import annotations
@@ -27,17 +26,14 @@ from geodata.message_alignment import (
     align_messages,
 )
 from geodata.period import Period
-from service.readmodels.cache import data_cache
+from service.readmodels.cache import data_cache, edit_version
 from service.readmodels.ward_priorities import ranked_themes
 from service.readmodels.ward_profiles import shared_figures
-from service.store.concerns import list_concerns
 from service.store.messages import (
     list_messages,
     message_of,
     message_references,
-    messages_fingerprint,
 )
-from service.store.plans import list_plans
 from service.store.wards import list_wards
 
 CACHED = 8
@@ -73,19 +69,10 @@ def message_alignment(
     shared = shared_figures(app, engine)
     if shared.vintage is None:
         return None
-    concerns = tuple(
-        (r["id"], r["ward_code"], r["tag"], r["raised_on"], r["status"])
-        for r in list_concerns(engine, today=today)
-    )
-    plans = tuple(
-        (p["id"], tuple(p["ward_codes"]), tuple(p["categories"]))
-        for p in list_plans(engine, status="active")
-    )
-    key = (period, today, concerns, plans, messages_fingerprint(engine))
     vintage = shared.vintage
     return data_cache(app, "message alignments", size=CACHED).get(
-        shared.version,
-        key,
+        edit_version(engine),
+        (period, today),
         lambda: _build(app, engine, vintage=vintage, period=period, today=today),
     )
 

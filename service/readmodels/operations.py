@@ -29,7 +29,7 @@ from geodata.operations import (
     equivalent_plan,
 )
 from geodata.seasonal import SeasonalRise, Seasons, seasonal_rises
-from service.readmodels.cache import data_cache
+from service.readmodels.cache import data_cache, edit_version
 from service.readmodels.plan_evaluations import category_dispersions, evaluations_of
 from service.readmodels.ward_profiles import shared_figures
 from service.store.operations import stored_operations
@@ -95,8 +95,13 @@ def operation_evaluation(
 
 def ward_operations(app: Flask, engine: sa.Engine, *, code: str) -> list[dict[str, Any]]:
     """The operations that worked in ward ``code`` (or force-wide), latest start first,
-    each with its evaluation."""
-    return evaluated_operations(app, engine, stored_operations(engine, ward=code))
+    each with its evaluation; kept per edit version (an operation written on the web, or an
+    import, makes the next request read them again)."""
+    return data_cache(app, "ward operations", size=CACHED).get(
+        edit_version(engine),
+        code,
+        lambda: evaluated_operations(app, engine, stored_operations(engine, ward=code)),
+    )
 
 
 def force_operations(app: Flask, engine: sa.Engine) -> list[dict[str, Any]]:

@@ -13,7 +13,11 @@ few hundred milliseconds, reading a kept one nothing, and a concern raised, move
 changes the key.
 
 A page is a frozen dataclass whose fields are the template's names (the view passes
-``vars(page)``), so every value a template reads is typed and checked by mypy here.
+``vars(page)``), so every value a template reads is typed and checked by mypy here. A
+whole profile page is kept under the edit version (:func:`service.readmodels.cache.
+edit_version`), ward, period and day: its concerns, plans and priorities change with a
+concern or plan written on the web as its figures change with an import, and either change
+makes the next request, in any worker, build it again.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from geodata.period import Period
 from geodata.priorities import DRIVERS, WEIGHTS_NOTE
 from geodata.profile import ALL_CRIME, WardProfile
 from geodata.ward_trends import page_note
-from service.readmodels.cache import data_cache
+from service.readmodels.cache import data_cache, edit_version
 from service.readmodels.ward_priorities import ward_priorities
 from service.readmodels.ward_profiles import (
     shared_figures,
@@ -51,6 +55,9 @@ from service.store.plans import list_plans
 
 MAPS_CACHED = 64
 """Rendered maps kept per data version (each is a few hundred kilobytes of text)."""
+
+PAGES_CACHED = 64
+"""Profile pages kept per edit version (their maps and charts are those kept above)."""
 
 _NO_INCIDENTS = pd.DataFrame(
     {
@@ -118,7 +125,21 @@ class ProfilePage:
 def profile_page(
     app: Flask, engine: sa.Engine, *, code: str, period: Period, today: date, asset_url: str
 ) -> ProfilePage | None:
-    """What the ward profile page shows for ``period``, or None when there is no such ward.
+    """What the ward profile page shows for ``period``, or None when there is no such ward,
+    kept per edit version, ward, period, day and asset URL."""
+    return data_cache(app, "profile pages", size=PAGES_CACHED).get(
+        edit_version(engine),
+        (code, period, today, asset_url),
+        lambda: _profile_page(
+            app, engine, code=code, period=period, today=today, asset_url=asset_url
+        ),
+    )
+
+
+def _profile_page(
+    app: Flask, engine: sa.Engine, *, code: str, period: Period, today: date, asset_url: str
+) -> ProfilePage | None:
+    """The page built afresh.
 
     The map holds the ward, its neighbours, the period's incidents, the profile's hot-spot
     cells and the open concerns that have a point; the trend charts draw the profile's

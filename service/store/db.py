@@ -10,6 +10,7 @@ for PostgreSQL. The URL decides the backend: ``sqlite:///path`` or
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import click
@@ -20,27 +21,44 @@ from flask.cli import AppGroup, with_appcontext
 from service.store import migrate, schema
 from service.store.bulk import bulk_writer
 
-__all__ = ["broken_foreign_keys", "bulk_writer", "get_engine", "init_app", "init_db", "make_engine"]
+__all__ = [
+    "broken_foreign_keys",
+    "bulk_writer",
+    "get_engine",
+    "init_app",
+    "init_db",
+    "make_engine",
+    "single_read",
+]
 
 EXTENSION = "wardprofiles.engine"
 BACKENDS = ("sqlite", "postgresql")
+PING_AFTER_IDLE_SECONDS = 2.0
+"""A pooled PostgreSQL connection unused for longer than this is checked before use."""
 
 
-def make_engine(url: str | sa.URL, *, busy_timeout_ms: int = 10_000) -> sa.Engine:
+def make_engine(
+    url: str | sa.URL,
+    *,
+    busy_timeout_ms: int = 10_000,
+    ping_after_idle_s: float = PING_AFTER_IDLE_SECONDS,
+) -> sa.Engine:
     """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout.
 
     WAL lets the web app read while an import writes, and with WAL ``synchronous=NORMAL``
     keeps the database consistent after a crash while skipping an fsync per commit (a
     power cut may lose the last commit, never corrupt). Foreign keys are off by default in
-    SQLite and the schema relies on them. PostgreSQL connections are checked before use, so
-    a worker survives a database restart.
+    SQLite and the schema relies on them. PostgreSQL connections are checked before use when
+    they have been idle (:func:`ping_when_idle`), so a worker survives a database restart.
     """
     url = sa.make_url(url)
     backend = url.get_backend_name()
     if backend not in BACKENDS:
         raise ValueError(f"database URL: {backend!r} is not one of {', '.join(BACKENDS)}")
     if backend == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url)
+        ping_when_idle(engine, after_s=ping_after_idle_s)
+        return engine
     read_only = read_only_url(url)
     engine = sa.create_engine(read_only or url)
 
@@ -55,6 +73,50 @@ def make_engine(url: str | sa.URL, *, busy_timeout_ms: int = 10_000) -> sa.Engin
         cursor.close()
 
     return engine
+
+
+def ping_when_idle(engine: sa.Engine, *, after_s: float) -> None:
+    """Check a pooled connection with a round trip before use when it has been back in the
+    pool for more than ``after_s`` seconds; a dead one is replaced by a new connection.
+
+    SQLAlchemy's ``pool_pre_ping`` checks at every checkout, and a ward page checks out a
+    connection for each of its statements: ten round trips of ``SELECT 1`` per page, a fifth
+    of the page's cost. A connection lost while idle (a database restart, a dropped link) is
+    still caught before a request uses it, and then every connection pooled before it is
+    dropped too; one lost within the last ``after_s`` seconds of use fails its statement,
+    and SQLAlchemy then discards the pool, so the next request connects afresh.
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["returned_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned <= after_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # As pool_pre_ping does: drop every connection pooled before now (a restart
+            # killed them all) and check out a new one.
+            raise sa.exc.InvalidatePoolError(f"pooled connection lost: {error}") from error
+
+
+def single_read(engine: sa.Engine) -> sa.Connection:
+    """A connection for one read statement, outside a transaction (autocommit).
+
+    One statement sees one snapshot and writes nothing, so the transaction around it adds
+    nothing but, on PostgreSQL, two round trips (``BEGIN`` and ``ROLLBACK``); the reads
+    every request makes (the signed-in user, the data and edit versions) are made this way.
+    Never for two statements that must agree, nor for a write. (SQLite's driver begins no
+    transaction for a read anyway.)
+    """
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 def read_only_url(url: sa.URL) -> sa.URL | None:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.passwords import password_problem
+from service.store.db import single_read
 from service.store.imports import now
 from service.store.schema import sign_in_failures, user_wards, users
 
@@ -98,9 +99,14 @@ def end_sessions(engine: sa.Engine, *, user_id: int) -> None:
 
 
 def get_user(engine: sa.Engine, user_id: int) -> dict[str, Any] | None:
-    with engine.connect() as connection:
-        row = connection.execute(sa.select(users).where(users.c.id == user_id)).first()
+    """The user's row, or None; read at every signed-in request (a revoked session ends at
+    once), so in one round trip (:func:`service.store.db.single_read`)."""
+    with single_read(engine) as connection:
+        row = connection.execute(_USER, {"id": user_id}).first()
     return None if row is None else dict(row._mapping)
+
+
+_USER = sa.select(users).where(users.c.id == sa.bindparam("id"))
 
 
 @cache

@@ -1,9 +1,15 @@
-"""Record versions: how a stale edit of a plan or a concern is found and described.
+"""Record versions: how a stale edit of a plan or a concern is found and described, and
+how a reader finds that anything users write on the web has changed.
 
 Plans and concerns carry a ``version``, 1 when stored and raised by each change, and each
 history row records the version its change made. An edit names the version it started
 from; when that is no longer the record's, the edit is refused with the changes made since,
 so nobody silently overwrites a colleague's work (the last writer no longer wins).
+
+Concerns, plans, plan awards, prevention messages and operations change without an import;
+every change of one adds a row to its history table in the same transaction, and no
+history row is ever deleted, so the number of history rows (:func:`read_versions`) grows
+with every committed change and a value built from those records can be kept until it does.
 """
 
 from __future__ import annotations
@@ -13,6 +19,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+
+from service.store.db import single_read
+from service.store.schema import (
+    concern_updates,
+    imports,
+    message_history,
+    operation_history,
+    plan_awards,
+    plan_history,
+)
+
+HISTORIES = (concern_updates, plan_history, plan_awards, message_history, operation_history)
+"""The append-only histories of what users change on the web, one row per change."""
 
 
 @dataclass(frozen=True)
@@ -82,3 +101,19 @@ def save_version(
     )
     if done.rowcount != 1:
         raise StaleEditError(kind=kind, opened=row["version"], current=version, changes=[])
+
+
+_VERSIONS = sa.select(
+    sa.select(sa.func.coalesce(sa.func.max(imports.c.id), 0)).scalar_subquery(),
+    *(sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in HISTORIES),
+)
+
+
+def read_versions(engine: sa.Engine) -> tuple[int, int]:
+    """(data version, edit count) in one round trip: the latest import ledger id, which any
+    import changes, and the rows of the :data:`HISTORIES`, which any committed web change
+    raises. Counting, not the latest id, since on PostgreSQL a change may commit after one
+    with a higher id: the count still moves, the latest id would not."""
+    with single_read(engine) as connection:
+        version, *counts = connection.execute(_VERSIONS).one()
+    return int(version), sum(int(n) for n in counts)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from geodata.concerns import CONCERN_COLUMNS, Concern
+from geodata.concerns import CONCERN_COLUMNS
 from geodata.demo.concerns import demo_concerns
 from geodata.errors import ConcernError
 from geodata.io.concerns import read_concerns_csv
@@ -26,7 +26,7 @@ from service.store.concerns import (
     update_concern,
 )
 from service.store.db import get_engine
-from tests.factories import concern_row, run_json, write_concerns_csv, write_wards
+from tests.factories import a_concern, concern_row, run_json, write_concerns_csv, write_wards
 
 TAGS = ", ".join(concern_tags())
 
@@ -42,19 +42,6 @@ def engine(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> sa.Engine:
 def rows(engine: sa.Engine, sql: str) -> list[tuple[Any, ...]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(sa.text(sql))]
-
-
-def a_concern(**fields: Any) -> Concern:
-    values: dict[str, Any] = {
-        "ward_code": "E05000002",
-        "tag": "asb",
-        "description": "Groups gathering by the play area in the evenings.",
-        "raised_on": date(2025, 1, 15),
-        "channel": "community-meeting",
-        "recorded_by": "PCSO Example",
-        "community": "older residents",
-    }
-    return Concern(**(values | fields))
 
 
 # --- import-concerns -----------------------------------------------------------------------

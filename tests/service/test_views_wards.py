@@ -406,18 +406,14 @@ def test_a_concern_raised_after_the_map_was_built_is_on_it(
 
 WARM_PAGE_STATEMENTS = [
     "SELECT users.",  # the signed-in user
-    "FROM imports",  # the data version, once per request
-    "FROM concerns",  # the ward's concerns (the page lists them and the priorities read them)
-    "FROM plans",  # the ward's active plans ...
-    "FROM plans",  # ... and those a priority theme is planned for
-    "FROM concerns",  # the prevention-message alignment's key: the concerns' fields ...
-    "FROM plans",  # ... the active plans ...
-    "FROM messages",  # ... and the messages (count, latest id, versions)
-    "FROM operations",  # the operations in the ward (their evaluations are kept)
+    # The data version and, in the same statement, the edit count (the history rows of
+    # concerns, plans, awards, messages and operations).
+    "FROM imports",
     "INSERT INTO access_log",  # who read the ward's page and which concerns it showed them
 ]
-"""What a ward page runs once its profile and map are kept: no figure is read again, and
-the threat assessment is kept per data version (only an import changes it)."""
+"""What a ward page runs once it is kept: no figure is read again, the threat assessment
+is kept per data version (only an import changes it), and the concerns, plans, priorities,
+message alignment and operations per edit version (an import or a change on the web)."""
 
 
 def test_a_warm_ward_page_reads_the_data_version_once_and_no_shared_figures(
