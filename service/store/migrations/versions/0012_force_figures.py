@@ -1,7 +1,7 @@
 """Force-wide figures kept with the data, so a profile does not re-sum the force's history.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Created: 2026-12-07
 
 - ``force_month_counts``: ``ward_month_counts`` summed over wards, per (vintage, force,
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
