@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from geodata.crs import WGS84
 from geodata.force_hotspots import ForceHotspots
 from geodata.profile import ForceCounts
+from service.errors import STORAGE_ERRORS, storage_problem
 from service.store.kept import keep, read_kept
 
 T = TypeVar("T")
@@ -52,12 +53,19 @@ def kept_figure(
     if payload is not None:
         return decode(payload)
     figure = build()
-    keep(engine, version=version, name=name, key=key, payload=encode(figure))
+    try:
+        keep(engine, version=version, name=name, key=key, payload=encode(figure))
+    except STORAGE_ERRORS as error:
+        if storage_problem(error) is None:
+            raise
+        # A database this process may not write (a read-only file, a full disk) still
+        # serves pages: the figure is kept in this process's memory only.
     return figure
 
 
 def encode_force_counts(force: ForceCounts) -> bytes:
     metadata = {
+        "categories": force.counts.shape[1],
         "wards": force.wards,
         "months": force.months,
         "outside": force.outside.tolist(),
@@ -73,7 +81,7 @@ def decode_force_counts(payload: bytes) -> ForceCounts:
     return ForceCounts(
         wards,
         months,
-        counts.reshape(len(wards), -1, len(months)),
+        counts.reshape(len(wards), metadata["categories"], len(months)),
         np.array(metadata["outside"], dtype=np.int64),
         np.array(metadata["no_location"], dtype=np.int64),
     )

@@ -166,14 +166,16 @@ def test_a_grid_reads_back_exactly(station: bool) -> None:
     )
 
 
-def test_force_counts_read_back_exactly() -> None:
-    counts = np.arange(2 * 14 * 3, dtype=np.int64).reshape(2, 14, 3)
+@pytest.mark.parametrize("wards", [["A", "B"], []])
+def test_force_counts_read_back_exactly(wards: list[str]) -> None:
+    months = ["2025-01", "2025-02", "2025-03"] if wards else []
+    counts = np.arange(len(wards) * 14 * len(months), dtype=np.int64)
     force = ForceCounts(
-        ["A", "B"],
-        ["2025-01", "2025-02", "2025-03"],
-        counts,
-        np.array([1, 0, 2]),
-        np.array([0, 5, 0]),
+        wards,
+        months,
+        counts.reshape(len(wards), 14, len(months)),
+        np.arange(len(months), dtype=np.int64),
+        np.arange(len(months), dtype=np.int64) * 2,
     )
 
     read = decode_force_counts(encode_force_counts(force))
