@@ -9,6 +9,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -258,6 +259,9 @@ READ_AHEAD_BLOCKS = 3
 """Blocks Arrow may read beyond the ones taken: one to finish a row cut by a block's end,
 one parsing, one waiting."""
 
+WAITING_READ_S = 0.1
+"""Longest wait of a read at the gate while the caller waits for a batch."""
+
 WHOLE_FILE_BLOCK = 1 << 24
 """Bytes per block when a file is read whole (Arrow's reader needs a block to hold a row)."""
 
@@ -316,6 +320,7 @@ class StreetStream:
         self._blocks_read = 0
         self._blocks_taken = 0
         self._stopped = False
+        self._caller_waits = False
 
     @property
     def sha256(self) -> str:
@@ -329,11 +334,16 @@ class StreetStream:
 
         Arrow reads ahead on its I/O threads, by default many blocks; a read waits here
         until the blocks already read are taken (``READ_AHEAD_BLOCKS``), so memory holds a
-        few blocks whatever the size of the file.
+        few blocks whatever the size of the file. A block can yield no batch (all its rows
+        malformed, or the header alone), so Arrow may need more blocks than that for the
+        batch the caller is waiting for: while the caller waits, a read waits at most
+        ``WAITING_READ_S`` (without that limit such a file hung the import).
         """
         with self._gate:
             while not self._stopped and self._blocks_read >= self._blocks_taken + READ_AHEAD_BLOCKS:
-                self._gate.wait()
+                waiting = self._caller_waits
+                if not self._gate.wait(WAITING_READ_S if waiting else None) and waiting:
+                    break
             if self._stopped:
                 return b""
             self._blocks_read += 1
@@ -363,7 +373,8 @@ class StreetStream:
     def __iter__(self) -> Iterator[StreetBatch]:
         self._head = self._read_raw(65536)
         _check_header(self._head, source=self.source)
-        reader = self._open()
+        with self._waiting():
+            reader = self._open()
         try:
             yield from self._batches(reader)
         finally:
@@ -374,13 +385,26 @@ class StreetStream:
                 self._gate.notify_all()
             reader.close()
 
+    @contextmanager
+    def _waiting(self) -> Iterator[None]:
+        """The caller waits for Arrow: reads held at the gate may go on (see :meth:`read`)."""
+        with self._gate:
+            self._caller_waits = True
+            self._gate.notify_all()
+        try:
+            yield
+        finally:
+            with self._gate:
+                self._caller_waits = False
+
     def _batches(self, reader: pcsv.CSVStreamingReader) -> Iterator[StreetBatch]:
         records = 0  # records read so far, blank lines included
         reported = 0  # rows with the wrong number of fields already in a batch
         yielded = False
         while True:
             try:
-                batch = reader.read_next_batch()
+                with self._waiting():
+                    batch = reader.read_next_batch()
             except StopIteration:
                 break
             except pa.ArrowInvalid as error:

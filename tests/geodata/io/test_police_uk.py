@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import math
+import threading
+import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +21,7 @@ from geodata.crime import ASB, STREET_COLUMNS
 from geodata.errors import CrimeFileError, ForceChoiceError, RowError
 from geodata.io.archives import ArchiveLimits
 from geodata.io.police_uk import (
+    READ_AHEAD_BLOCKS,
     StreetBatch,
     StreetFile,
     StreetSource,
@@ -594,6 +597,34 @@ def test_blocks_of_any_size_read_as_the_whole_file(kinds: list[str], block_size:
 def _no_nan(value: object) -> object:
     """NaN as None, so that missing coordinates compare equal."""
     return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def test_a_file_whose_first_blocks_yield_no_batch_streams_to_the_end() -> None:
+    """Blocks whose rows are all malformed yield no batch, so Arrow needs more blocks than
+    the read-ahead allows before the caller can take one: reading must not wait for a
+    take then (it did, and the import hung for ever)."""
+    data = street_csv(*[ROW_KINDS[k] for k in ("too few fields", "too many fields", "bad month")])
+    read: list[list[StreetBatch]] = []
+    reader = threading.Thread(target=lambda: read.append(read_in_blocks(data, 260)[0]), daemon=True)
+
+    reader.start()
+    reader.join(timeout=30)
+
+    assert not reader.is_alive(), "the stream hung"
+    assert [batch.rows_read for batch in read[0]] and sum(b.rows_read for b in read[0]) == 3
+
+
+def test_once_the_first_batch_is_taken_arrow_reads_only_a_few_blocks_ahead() -> None:
+    """The bound on memory: Arrow's reader threads, left alone, read many blocks ahead."""
+    rows = [street_row(crime_id=f"row {i}") for i in range(3000)]
+    stream = StreetStream(io.BytesIO(street_csv(*rows)), source=SOURCE, block_size=1024)
+    batches = iter(stream)
+
+    next(batches)
+    time.sleep(0.3)  # time for Arrow's reader threads to read as far as they may
+
+    assert stream._blocks_read <= 1 + READ_AHEAD_BLOCKS + 2  # 2: reads let through while it waited
+    assert sum(batch.rows_read for batch in batches) > 2900
 
 
 def test_a_long_file_streams_in_many_blocks_with_its_lines() -> None:
